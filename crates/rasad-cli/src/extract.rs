@@ -1,0 +1,8 @@
+//! `rasad extract` (not built yet).
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_: Args) -> anyhow::Result<i32> {
+    anyhow::bail!("`rasad extract` is not built yet")
+}

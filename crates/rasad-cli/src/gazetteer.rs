@@ -1,0 +1,8 @@
+//! `rasad gazetteer` (not built yet).
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_: Args) -> anyhow::Result<i32> {
+    anyhow::bail!("`rasad gazetteer` is not built yet")
+}

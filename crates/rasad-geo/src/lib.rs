@@ -1,0 +1,1 @@
+//! Rasad place stage (gazetteer and geocoder). See issue 3.

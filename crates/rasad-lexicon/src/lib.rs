@@ -1,0 +1,1 @@
+//! Lexicons. See ARCHITECTURE.md.

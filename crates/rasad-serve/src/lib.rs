@@ -1,0 +1,1 @@
+//! Rasad HTTP API and dashboard. See issue 5.

@@ -1,0 +1,1 @@
+//! Rasad event store. See issue 4.

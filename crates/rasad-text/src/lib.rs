@@ -1,0 +1,69 @@
+//! The Arabic text layer of Rasad: the first two stages of the pipeline.
+//!
+//! 1. [`normalise`] folds the original text through a chain of character filters
+//!    (diacritics, tatweel, letter variants, digits, punctuation, invisible controls,
+//!    case), in the manner of tantivy's tokenizer/filter chains. Filters only ever
+//!    *replace* or *delete* a character, never insert, so every folded character has
+//!    exactly one original character and the offset map is a plain array.
+//! 2. [`tokenise`] cuts the folded text into word, number and punctuation tokens and
+//!    lists each word's clitic analyses (و ف ب ل ك + ال).
+//! 3. [`segment`] groups tokens into sentences.
+//!
+//! [`Document`] bundles the three so later stages (recognise, frame, resolve) work on
+//! folded text and report spans in original character offsets.
+
+pub mod normalise;
+pub mod segment;
+pub mod tokenise;
+
+pub use normalise::{fold, Normalised};
+pub use segment::Sentence;
+pub use tokenise::{Token, TokenKind};
+
+use rasad_model::Span;
+
+/// An article's text after normalisation, tokenisation and segmentation.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub norm: Normalised,
+    pub tokens: Vec<Token>,
+    pub sentences: Vec<Sentence>,
+}
+
+impl Document {
+    pub fn new(original: &str) -> Document {
+        let norm = normalise::normalise(original);
+        let tokens = tokenise::tokenise(&norm.folded);
+        let sentences = segment::segment(&norm.folded, &tokens);
+        Document { norm, tokens, sentences }
+    }
+
+    /// The folded text.
+    pub fn folded(&self) -> &str {
+        &self.norm.folded
+    }
+
+    /// Original character span of a folded byte range.
+    pub fn span(&self, fb_start: usize, fb_end: usize) -> Span {
+        self.norm.to_original(fb_start, fb_end)
+    }
+
+    /// Original character span of tokens `i..j` (exclusive).
+    pub fn token_span(&self, i: usize, j: usize) -> Span {
+        let j = j.max(i + 1).min(self.tokens.len());
+        if i >= j {
+            return Span(0, 0);
+        }
+        self.span(self.tokens[i].start, self.tokens[j - 1].end)
+    }
+
+    /// The index of the token that contains folded byte `fb`, or the next one after it.
+    pub fn token_at(&self, fb: usize) -> usize {
+        self.tokens.partition_point(|t| t.end <= fb)
+    }
+
+    /// The sentence index holding token `i`.
+    pub fn sentence_of(&self, i: usize) -> usize {
+        self.sentences.partition_point(|s| s.end_tok <= i).min(self.sentences.len().saturating_sub(1))
+    }
+}

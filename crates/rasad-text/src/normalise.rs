@@ -1,0 +1,234 @@
+//! Stage 1: character folding with an offset map back to the original text.
+//!
+//! The chain (applied in this order, each filter sees the output of the previous):
+//!
+//! | filter | what it does | why |
+//! |---|---|---|
+//! | [`invisible`] | drops ZWNJ/ZWJ, bidi marks, BOM, soft hyphen | copy-pasted news is full of them and they split words |
+//! | [`harakat`] | drops tashkeel (U+064B–065F, 0670, 0610–061A, 06D6–06ED) | "قُتل" and "قتل" are one word |
+//! | [`tatweel`] | drops U+0640 | "المسيّـرات" is a typographic stretch |
+//! | [`letters`] | أ إ آ ٱ→ا, ى→ي, ة→ه, ؤ→و, ئ→ي, Persian ک ی ە ھ | spelling of hamza/alef/ya/ta marbuta varies between outlets |
+//! | [`digits`] | ٠-٩ and ۰-۹ → 0-9 | "١٨" and "18" are one number |
+//! | [`punctuation`] | ، ؛ ؟ → , ; ?, “ ” « » „ → ", ’ ‘ → ', dashes → - | one set of separators for later stages |
+//! | [`spaces`] | every Unicode space → ' ' | NBSP and friends |
+//! | [`case`] | ASCII and Latin-1 lower case | "SDF" and "sdf" |
+//!
+//! Folding is deliberately the same as the official scorer's (`score.py`'s `norm_ar`)
+//! for letters and diacritics, so what Rasad matches is what the yardstick compares.
+
+/// A character filter: `Some(c)` replaces, `None` deletes. Never inserts.
+pub type CharFilter = fn(char) -> Option<char>;
+
+/// The default chain, in order.
+pub const CHAIN: &[(&str, CharFilter)] = &[
+    ("invisible", invisible),
+    ("harakat", harakat),
+    ("tatweel", tatweel),
+    ("letters", letters),
+    ("digits", digits),
+    ("punctuation", punctuation),
+    ("spaces", spaces),
+    ("case", case),
+];
+
+pub fn invisible(c: char) -> Option<char> {
+    match c {
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}' => None,
+        c if c.is_control() && c != '\n' && c != '\t' && c != '\r' => None,
+        c => Some(c),
+    }
+}
+
+pub fn harakat(c: char) -> Option<char> {
+    match c {
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0610}'..='\u{061A}' | '\u{06D6}'..='\u{06ED}' => None,
+        c => Some(c),
+    }
+}
+
+pub fn tatweel(c: char) -> Option<char> {
+    if c == '\u{0640}' {
+        None
+    } else {
+        Some(c)
+    }
+}
+
+pub fn letters(c: char) -> Option<char> {
+    Some(match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ى' | 'ی' | 'ې' | 'ۍ' | 'ئ' => 'ي',
+        'ة' | 'ە' | 'ھ' | 'ۀ' => 'ه',
+        'ؤ' => 'و',
+        'ک' => 'ك',
+        c => c,
+    })
+}
+
+pub fn digits(c: char) -> Option<char> {
+    Some(match c {
+        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+        c => c,
+    })
+}
+
+pub fn punctuation(c: char) -> Option<char> {
+    Some(match c {
+        '،' | '٫' => ',',
+        '؛' => ';',
+        '؟' => '?',
+        '“' | '”' | '«' | '»' | '„' | '‟' | '″' => '"',
+        '‘' | '’' | '‚' | '‛' | '`' | '´' => '\'',
+        '–' | '—' | '‒' | '―' | '−' | '‐' | '‑' => '-',
+        '٪' => '%',
+        '۔' => '.',
+        c => c,
+    })
+}
+
+pub fn spaces(c: char) -> Option<char> {
+    match c {
+        '\n' | '\r' => Some('\n'),
+        c if c.is_whitespace() => Some(' '),
+        c => Some(c),
+    }
+}
+
+pub fn case(c: char) -> Option<char> {
+    if c.is_ascii_uppercase() {
+        Some(c.to_ascii_lowercase())
+    } else if c.is_uppercase() && (c as u32) < 0x250 {
+        c.to_lowercase().next()
+    } else {
+        Some(c)
+    }
+}
+
+/// Run one character through the whole chain.
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    let mut c = c;
+    for (_, f) in CHAIN {
+        c = f(c)?;
+    }
+    Some(c)
+}
+
+/// Folded text and, for each folded byte, the original character index it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Normalised {
+    pub folded: String,
+    /// `map[b]` = original char index of the folded char containing byte `b`;
+    /// `map[folded.len()]` = number of original characters.
+    map: Vec<u32>,
+}
+
+impl Normalised {
+    /// Original character span `[start, end)` of the folded byte range `[fb_start, fb_end)`.
+    ///
+    /// The end runs up to the next kept character, so harakat and tatweel that trail the
+    /// last letter stay inside the span (the span of "قُتلَ" covers its fatha).
+    pub fn to_original(&self, fb_start: usize, fb_end: usize) -> rasad_model::Span {
+        let n = self.folded.len();
+        let s = self.map[fb_start.min(n)] as usize;
+        let e = self.map[fb_end.min(n)] as usize;
+        rasad_model::Span(s, e.max(s))
+    }
+
+    /// Number of characters of the original text.
+    pub fn original_len(&self) -> usize {
+        *self.map.last().unwrap_or(&0) as usize
+    }
+}
+
+/// Fold `original` through [`CHAIN`], keeping the offset map.
+pub fn normalise(original: &str) -> Normalised {
+    let mut folded = String::with_capacity(original.len());
+    let mut map = Vec::with_capacity(original.len() + 1);
+    let mut n = 0u32;
+    for c in original.chars() {
+        if let Some(f) = fold_char(c) {
+            let before = folded.len();
+            folded.push(f);
+            for _ in before..folded.len() {
+                map.push(n);
+            }
+        }
+        n += 1;
+    }
+    map.push(n);
+    Normalised { folded, map }
+}
+
+/// Fold a short string (a lexicon entry, a query) and squeeze runs of spaces:
+/// the key under which names are compared.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter_map(fold_char) {
+        let c = if c == '\n' || c == '\t' { ' ' } else { c };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rasad_model::Span;
+
+    #[test]
+    fn folds_diacritics_tatweel_and_letter_variants() {
+        assert_eq!(fold("قُتِلَ"), "قتل");
+        assert_eq!(fold("المسيّـرات"), "المسيرات");
+        assert_eq!(fold("إسرائيل"), "اسراييل");
+        assert_eq!(fold("الرقّة"), "الرقه");
+        assert_eq!(fold("مؤسسة"), "موسسه");
+        assert_eq!(fold("حماةً"), "حماه");
+        assert_eq!(fold("مصطفى"), "مصطفي");
+    }
+
+    #[test]
+    fn folds_arabic_indic_digits_and_quotes() {
+        assert_eq!(fold("١٨ شخصاً"), "18 شخصا");
+        assert_eq!(fold("۲۵"), "25");
+        assert_eq!(fold("«داعش»"), "\"داعش\"");
+        assert_eq!(fold("“قسد”، و"), "\"قسد\", و");
+    }
+
+    #[test]
+    fn drops_invisible_marks_and_squeezes_spaces() {
+        assert_eq!(fold("دير\u{200C}الزور"), "ديرالزور");
+        assert_eq!(fold("  دير\u{00A0}\u{00A0}الزور  "), "دير الزور");
+        assert_eq!(fold("SDF"), "sdf");
+    }
+
+    #[test]
+    fn offsets_map_back_to_original_characters() {
+        let original = "قُتِلَ خمسةُ أشخاصٍ";
+        let n = normalise(original);
+        assert_eq!(n.folded, "قتل خمسه اشخاص");
+        // "خمسه" in folded bytes
+        let fb = n.folded.find("خمسه").unwrap();
+        let span = n.to_original(fb, fb + "خمسه".len());
+        assert_eq!(span.slice(original), "خمسةُ");
+        let fb = n.folded.find("اشخاص").unwrap();
+        assert_eq!(n.to_original(fb, n.folded.len()).slice(original), "أشخاصٍ");
+        assert_eq!(n.original_len(), original.chars().count());
+    }
+
+    #[test]
+    fn empty_and_all_deleted_inputs_are_fine() {
+        let n = normalise("");
+        assert_eq!(n.to_original(0, 0), Span(0, 0));
+        let n = normalise("\u{064E}\u{0640}");
+        assert_eq!(n.folded, "");
+        assert_eq!(n.to_original(0, 0), Span(2, 2));
+    }
+}
