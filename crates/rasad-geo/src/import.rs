@@ -1,0 +1,1 @@
+//! Importers of richer open gazetteers (filled in below).

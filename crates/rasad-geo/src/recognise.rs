@@ -1,0 +1,925 @@
+//! Place recognition and resolution over a [`Document`].
+//!
+//! 1. **Names**: one overlapping Aho–Corasick pass over the folded text finds every
+//!    gazetteer key; a hit counts when it ends at a word end and starts at a word start
+//!    or right after clitics (و ف ب ل ك, and "لل" for a name whose article was absorbed).
+//!    Leftmost-longest hits win.
+//! 2. **Phrases**: a token walk builds mentions around the hits: feature words
+//!    ("قرية", "حقل", "بلدتي" …) take a known name or, failing that, the unknown name words
+//!    up to a stop; "ريف X", "الريف الشرقي لمحافظة X", "شمال شرقي X", "بادية X" make
+//!    regions; "محيط/أطراف" mark nearness; site tails ("النفطي", "للغاز", "الجوية") stay
+//!    in the phrase.
+//! 3. **Enclosing**: a mention followed (same sentence) by a coarser one joined by
+//!    "ب/في/التابعة ل/قرب" or by a direction region is *in* it ("قرية X بريف Y").
+//! 4. **Resolution**, right to left so enclosers are resolved first: namesakes are ranked
+//!    by agreement with the feature word, the enclosing admin1, the sentence's other
+//!    places, the dateline and the article's places, then prominence and population.
+//!    Unknown names inherit the encloser's admin units and coordinates (precision 2).
+
+use crate::gazetteer::{Entry, PlaceKind};
+use crate::{Cand, Geocoder};
+use rasad_model::Location;
+use rasad_text::{Document, TokenKind};
+
+/// One place mention found in a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlaceMention {
+    /// Folded byte range in `doc.folded()` of the whole phrase, feature word included,
+    /// clitics excluded.
+    pub start: usize,
+    pub end: usize,
+    /// Index into `doc.sentences`.
+    pub sentence: usize,
+    pub kind: PlaceKind,
+    /// The resolved place; `name_ar` is the original text of the phrase.
+    pub location: Location,
+    /// Index (into the returned list) of the place this one is said to be in.
+    pub enclosing: Option<usize>,
+    /// The name itself was found in the gazetteer.
+    pub known: bool,
+}
+
+/// Feature words (folded, bare form) and the kind of place they announce.
+const FEATURES: &[(&str, PlaceKind)] = &[
+    ("قريه", PlaceKind::Village),
+    ("بلده", PlaceKind::Town),
+    ("مدينه", PlaceKind::City),
+    ("حي", PlaceKind::Neighbourhood),
+    ("ناحيه", PlaceKind::Admin3),
+    ("قضاء", PlaceKind::Admin2),
+    ("منطقه", PlaceKind::Region),
+    ("مخيم", PlaceKind::Site),
+    ("حقل", PlaceKind::Site),
+    ("حقول", PlaceKind::Site),
+    ("قاعده", PlaceKind::Site),
+    ("معبر", PlaceKind::Site),
+    ("مطار", PlaceKind::Site),
+    ("جسر", PlaceKind::Site),
+    ("ساحه", PlaceKind::Site),
+    ("دوار", PlaceKind::Site),
+    ("سجن", PlaceKind::Site),
+    ("مجمع", PlaceKind::Village),
+    ("محطه", PlaceKind::Site),
+    ("مصفاه", PlaceKind::Site),
+    ("سد", PlaceKind::Site),
+    ("ميناء", PlaceKind::Site),
+    ("مرفا", PlaceKind::Site),
+    ("بادیه", PlaceKind::Region),
+    ("باديه", PlaceKind::Region),
+    ("جزيره", PlaceKind::Region),
+    ("وادي", PlaceKind::Region),
+    ("جبل", PlaceKind::Region),
+    ("جبال", PlaceKind::Region),
+    ("سهل", PlaceKind::Region),
+    ("محور", PlaceKind::Region),
+    ("جبهه", PlaceKind::Region),
+    ("ريف", PlaceKind::Region),
+    ("محافظه", PlaceKind::Admin1),
+    ("مركز", PlaceKind::City),
+];
+
+/// Dual and plural feature words: "بلدتي X وY", "قرى X وY".
+const MULTI_FEATURES: &[(&str, PlaceKind)] = &[
+    ("قريتي", PlaceKind::Village),
+    ("بلدتي", PlaceKind::Town),
+    ("مدينتي", PlaceKind::City),
+    ("حيي", PlaceKind::Neighbourhood),
+    ("ناحيتي", PlaceKind::Admin3),
+    ("مخيمي", PlaceKind::Site),
+    ("حقلي", PlaceKind::Site),
+    ("قاعدتي", PlaceKind::Site),
+    ("معبري", PlaceKind::Site),
+    ("مطاري", PlaceKind::Site),
+    ("قري", PlaceKind::Village),
+    ("بلدات", PlaceKind::Town),
+    ("مدن", PlaceKind::City),
+    ("احياء", PlaceKind::Neighbourhood),
+    ("مخيمات", PlaceKind::Site),
+    ("محافظات", PlaceKind::Admin1),
+    ("مناطق", PlaceKind::Region),
+];
+
+/// Words that make the following place a "near" reading (precision at least 2).
+const NEAR: &[&str] = &["محيط", "اطراف", "ضواحي", "مشارف", "تخوم"];
+
+/// Direction nouns: "شمال X", "شمالي X", "شمال شرقي X".
+const DIRECTIONS: &[&str] = &["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"];
+
+/// Direction adjectives that end a region phrase: "ريف حمص الشرقي".
+const DIR_ADJ: &[&str] = &[
+    "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الاوسط",
+];
+
+/// Adjective tails that belong to a site's name: "حقل العمر النفطي", "حقل كونيكو للغاز".
+const SITE_TAILS: &[&str] = &[
+    "النفطي", "النفطيه", "الغازي", "الغازيه", "للغاز", "للنفط", "الجوي", "الجويه", "العسكري", "العسكريه", "الدولي",
+    "النهري", "الحدودي", "الحدوديه", "البحري", "المركزي", "المركزيه", "الزراعي", "الحراري", "الكهربايي",
+];
+
+/// Words that stop an unknown name.
+const STOP: &[&str] = &[
+    "في", "من", "على", "علي", "الى", "الي", "عن", "مع", "قرب", "بين", "عند", "حيث", "التي", "الذي", "الذين", "بعد", "قبل",
+    "خلال", "اثر", "جراء", "ضد", "منذ", "نحو", "باتجاه", "لدي", "وسط", "داخل", "خارج", "ضمن", "امس", "اليوم", "الليله",
+    "صباح", "مساء", "فجر", "ظهر", "عصر", "ليل", "ليله", "ليلا", "صباحا", "مساءا", "فجرا", "ظهرا", "يوم", "الاحد",
+    "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الماضي", "الماضيه", "الحالي", "الجاري", "التابع",
+    "التابعه", "التابعتين", "الواقع", "الواقعه", "المحاذي", "المحاذيه", "القريب", "القريبه", "المجاور", "المجاوره",
+    "المحيط", "كما", "ثم", "او", "ان", "انه", "هذه", "هذا", "ذلك", "تلك", "بالقرب", "قد", "لم", "لا", "ما", "اذ",
+    "السوري", "السوريه", "العراقي", "العراقيه", "التركي", "التركيه", "الامريكي", "الامريكيه", "الاميركي",
+    "الاميركيه", "الروسي", "الروسيه", "الايراني", "الايرانيه", "الاسرائيلي", "الاسرائيليه", "اللبناني", "اللبنانيه",
+    "الليبي", "الليبيه", "الكردي", "الكرديه", "الفلسطيني", "الفلسطينيه", "الاردني", "المحتل", "المحتله", "المدعوم",
+    "المدعومه", "الخاضع", "الخاضعه", "نفسها", "نفسه", "ذاتها", "ذاته", "عدد", "بعض", "كل", "جميع", "اخر", "اخري",
+    "الاخر", "الاخري", "حتي", "بينما", "فيما", "لكن", "بسبب", "بهدف", "عبر", "برفقه", "الواصل", "الرابط", "الذي",
+];
+
+/// Common words that follow a feature word without being a name ("قاعدة كبيرة",
+/// "قرية بطائرة"): adjectives and the event vocabulary.
+const NOT_NAMES: &[&str] = &[
+    "كبيره", "كبير", "صغيره", "صغير", "عسكريه", "عسكري", "جديده", "جديد", "اخري", "ثانيه", "واحده", "رييسيه",
+    "رييسي", "مهمه", "متقدمه", "امريكيه", "اميركيه", "روسيه", "تركيه", "ايرانيه", "غير", "تابعه", "تابع",
+    "طايره", "طايرات", "مسيره", "مسيرات", "صاروخ", "صواريخ", "قذيفه", "قذايف", "عبوه", "هجوم", "قصف", "غارات",
+    "غاره", "اشتباكات", "مواجهات", "معارك", "عناصر", "قوات", "مقاتلين", "مسلحين", "مدنيين", "اهالي", "سكان",
+    "التحالف", "القوات", "الجيش", "الاحتلال", "الحرس", "الفصايل", "الميليشيات", "المليشيات", "النظام", "قسد",
+    "الحشد", "المقاومه", "التنظيم", "داعش", "الشرطه", "الامن", "المعارضه", "الحكومه", "الدوله", "حزب",
+    "حدوديه", "نايه", "بعيده", "قريبه", "محاذيه", "مجاوره", "اخيره", "سابقه", "حاليه",
+];
+
+/// First words of construct names whose second word carries no article ("خربة سلم").
+const HEADS: &[&str] = &[
+    "ابو", "ابي", "ام", "بني", "بيت", "تل", "دير", "عين", "كفر", "خربه", "خراب", "راس", "جسر", "قصر", "بير", "بير",
+    "باب", "سوق", "مزرعه", "جب", "مرج", "عرب", "زور", "حزم", "سد", "نهر", "جبل", "وادي", "قلعه", "تله", "رجم", "كرم",
+    "بئر", "معره", "معرة", "سيدي", "بنات", "اولاد", "ال", "شيخ",
+];
+
+/// Prepositions after which a weak name (a common word) still reads as a place.
+const LOC_PREPS: &[&str] = &["في", "من", "قرب", "الى", "الي", "نحو", "باتجاه", "داخل", "بمحيط", "بلدتي", "شمال", "جنوب", "شرق", "غرب"];
+
+/// Conjunctions and prepositions that may be glued before a name (not the article:
+/// "المحافظة" is no feature word, it refers back).
+fn is_clitic(p: &str) -> bool {
+    matches!(p, "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك")
+}
+
+fn contains(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+/// One gazetteer hit after boundary checks.
+#[derive(Debug, Clone)]
+struct Hit {
+    s: usize,
+    e: usize,
+    /// First and one-past-last token.
+    ta: usize,
+    tb: usize,
+    key: u32,
+    /// The clitic prefix before `s` inside token `ta`.
+    prefix_len: usize,
+}
+
+/// A mention before resolution.
+#[derive(Debug, Clone)]
+struct Raw {
+    ta: usize,
+    tb: usize,
+    s: usize,
+    e: usize,
+    /// Kind announced by the feature word, if any.
+    feature: Option<PlaceKind>,
+    /// Gazetteer candidates (entry indexes) of the name; empty = unknown name.
+    cands: Vec<u32>,
+    /// The phrase is a region *around/of* the named place (ريف X, شمال X, بادية X).
+    region: bool,
+    near: bool,
+    /// A known entry that needs a preposition or feature word (common word).
+    weak_only: bool,
+    /// Clitic prefix of the first token (to read "و" lists and "ب" enclosers).
+    prefix: String,
+}
+
+/// Gazetteer hits, leftmost-longest, non-overlapping.
+fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
+    let f = doc.folded();
+    let toks = &doc.tokens;
+    let mut all: Vec<Hit> = Vec::new();
+    for m in g.ac.find_overlapping_iter(f) {
+        let (s, e) = (m.start(), m.end());
+        if f[e..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        let ta = doc.token_at(s);
+        let Some(t) = toks.get(ta) else { continue };
+        if t.kind != TokenKind::Word || t.start > s {
+            continue;
+        }
+        let prefix = &f[t.start..s];
+        let key = m.value();
+        let cands = &g.keys[key as usize];
+        let ok_plain = is_clitic(prefix);
+        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
+            || (matches!(prefix, "ل" | "ول" | "فل") && f[s..].starts_with('ل'));
+        let any = cands.iter().any(|c| if c.stripped { ok_stripped } else { ok_plain });
+        if !any {
+            continue;
+        }
+        let tb = doc.token_at(e.saturating_sub(1)) + 1;
+        all.push(Hit { s, e, ta, tb, key, prefix_len: s - t.start });
+    }
+    all.sort_by(|a, b| a.s.cmp(&b.s).then(b.e.cmp(&a.e)));
+    let mut out: Vec<Hit> = Vec::new();
+    for h in all {
+        if out.last().is_some_and(|l| h.s < l.e) {
+            continue;
+        }
+        out.push(h);
+    }
+    out
+}
+
+/// The clitic-stripped bare reading of a token that equals one of `list` (no article).
+fn feature_of(word: &str, list: &[(&'static str, PlaceKind)]) -> Option<(&'static str, PlaceKind, usize)> {
+    for (w, k) in list {
+        if let Some(p) = word.strip_suffix(w) {
+            if is_clitic(p) {
+                return Some((w, *k, p.len()));
+            }
+        }
+    }
+    None
+}
+
+fn strip_clitic(word: &str) -> (&str, &str) {
+    for p in ["وب", "ول", "فب", "فل", "و", "ف", "ب", "ل"] {
+        if let Some(r) = word.strip_prefix(p) {
+            if r.chars().count() >= 2 {
+                return (p, r);
+            }
+        }
+    }
+    ("", word)
+}
+
+struct Walker<'a> {
+    g: &'a Geocoder,
+    doc: &'a Document,
+    f: &'a str,
+    hits: Vec<Hit>,
+    /// token index → index into hits of the hit starting in that token.
+    hit_at: Vec<Option<usize>>,
+}
+
+impl<'a> Walker<'a> {
+    fn word(&self, i: usize) -> Option<&'a str> {
+        let t = self.doc.tokens.get(i)?;
+        (t.kind == TokenKind::Word).then(|| &self.f[t.start..t.end])
+    }
+
+    fn hit(&self, i: usize) -> Option<&Hit> {
+        self.hit_at.get(i).copied().flatten().map(|h| &self.hits[h])
+    }
+
+    fn cands(&self, h: &Hit) -> Vec<u32> {
+        let prefix = &self.f[self.doc.tokens[h.ta].start..h.s];
+        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل") || (matches!(prefix, "ل" | "ول" | "فل") && self.f[h.s..].starts_with('ل'));
+        let ok_plain = is_clitic(prefix);
+        self.g.keys[h.key as usize]
+            .iter()
+            .filter(|c: &&Cand| if c.stripped { ok_stripped } else { ok_plain })
+            .map(|c| c.entry)
+            .collect()
+    }
+
+    /// Unknown name words from token `i`: returns the end token (exclusive), or `i`.
+    fn name_words(&self, i: usize, allow_first_number: bool) -> usize {
+        let mut j = i;
+        let mut prev: Option<&str> = None;
+        while j < self.doc.tokens.len() && j - i < 4 {
+            let t = &self.doc.tokens[j];
+            match t.kind {
+                TokenKind::Number => {
+                    if (j > i || allow_first_number) && j - i < 3 {
+                        j += 1;
+                        prev = None;
+                        continue;
+                    }
+                    break;
+                }
+                TokenKind::Word => {}
+                _ => break,
+            }
+            let w = &self.f[t.start..t.end];
+            if w.chars().count() < 2 || contains(STOP, w) || contains(DIRECTIONS, w) || contains(DIR_ADJ, w) {
+                break;
+            }
+            if !w.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+                break;
+            }
+            if j > i {
+                // later words: a hit or feature word with a clitic starts a new phrase
+                let (p, _) = strip_clitic(w);
+                if !p.is_empty() && (self.hit(j).is_some() || feature_of(w, FEATURES).is_some()) {
+                    break;
+                }
+                if w.starts_with('و') && !w.starts_with("وادي") {
+                    break;
+                }
+                let head = prev.is_some_and(|p| contains(HEADS, p));
+                if !(w.starts_with("ال") || head) {
+                    break;
+                }
+                if self.hit(j).is_some() && !head {
+                    break;
+                }
+            } else {
+                if feature_of(w, FEATURES).is_some() && !contains(HEADS, w) {
+                    break;
+                }
+                // "قاعدة للتحالف", "قرية بالقرب": a prepositional phrase, not a name
+                if ["لل", "بال", "وال", "فال", "كال", "ولل", "وبال"].iter().any(|p| w.starts_with(p)) {
+                    break;
+                }
+                if w.starts_with('و') && !contains(HEADS, w) && !w.starts_with("وادي") {
+                    break;
+                }
+                let (_, bare) = strip_clitic(w);
+                if contains(NOT_NAMES, w) || contains(NOT_NAMES, bare) {
+                    break;
+                }
+            }
+            prev = Some(w);
+            j += 1;
+        }
+        j
+    }
+
+    /// Extend `end` over site tails ("النفطي", "للغاز"); returns the new end token.
+    fn site_tail(&self, mut j: usize) -> usize {
+        while let Some(w) = self.word(j) {
+            if contains(SITE_TAILS, w) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    fn dir_tail(&self, mut j: usize) -> usize {
+        let mut n = 0;
+        while let Some(w) = self.word(j) {
+            if contains(DIR_ADJ, w) && n < 2 {
+                j += 1;
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    fn tok_end(&self, j: usize) -> usize {
+        self.doc.tokens[j - 1].end
+    }
+
+    fn walk(&self) -> Vec<Raw> {
+        let toks = &self.doc.tokens;
+        let mut out: Vec<Raw> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let Some(w) = self.word(i) else {
+                i += 1;
+                continue;
+            };
+            // "محيط مدينة X", "أطراف بلدة Y"
+            let (p0, bare0) = strip_clitic(w);
+            let bare0 = if contains(NEAR, w) { w } else { bare0 };
+            if contains(NEAR, bare0) {
+                let save = out.len();
+                let next = self.phrase_at(i + 1, &mut out);
+                if out.len() > save && out[save].ta == i + 1 {
+                    let r = &mut out[save];
+                    r.ta = i;
+                    r.s = toks[i].start + if contains(NEAR, w) { 0 } else { p0.len() };
+                    r.near = true;
+                    i = next;
+                    continue;
+                }
+                out.truncate(save);
+            }
+            i = self.phrase_at(i, &mut out);
+        }
+        out
+    }
+
+    /// Try to read a phrase starting at token `i`; pushes mentions, returns the next token.
+    fn phrase_at(&self, i: usize, out: &mut Vec<Raw>) -> usize {
+        let toks = &self.doc.tokens;
+        let Some(w) = self.word(i) else { return i + 1 };
+        // Direction regions: "شمال شرقي سوريا", "جنوب مدينة الحسكة", "غربي بغداد".
+        let (dp, dbare) = strip_clitic(w);
+        let dbare = if contains(DIRECTIONS, w) { w } else { dbare };
+        let dp = if contains(DIRECTIONS, w) { "" } else { dp };
+        if contains(DIRECTIONS, dbare) && matches!(dp, "" | "ب" | "و" | "ل") {
+            let mut j = i + 1;
+            if self.word(j).is_some_and(|x| contains(DIRECTIONS, x)) {
+                j += 1;
+            }
+            if self.word(j).is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه")) {
+                j += 1;
+            }
+            if let Some(h) = self.hit(j).filter(|h| h.prefix_len == 0).cloned() {
+                let cands: Vec<u32> = self
+                    .cands(&h)
+                    .into_iter()
+                    .filter(|&c| self.g.entries[c as usize].kind.containment_rank() >= 3)
+                    .collect();
+                if !cands.is_empty() {
+                    out.push(Raw {
+                        ta: i,
+                        tb: h.tb,
+                        s: toks[i].start + dp.len(),
+                        e: h.e,
+                        feature: None,
+                        cands,
+                        region: true,
+                        near: false,
+                        weak_only: false,
+                        prefix: dp.to_string(),
+                    });
+                    return h.tb;
+                }
+            }
+        }
+        // "الريف الشرقي لمحافظة دير الزور", "الريف الغربي لحلب"
+        {
+            let (p, bare) = strip_clitic(w);
+            let bare = if w == "الريف" { w } else { bare };
+            let p = if w == "الريف" { "" } else { p };
+            if bare == "الريف" {
+                let j = self.dir_tail(i + 1);
+                if j > i + 1 {
+                    if let Some(nw) = self.word(j) {
+                        let mut k = j;
+                        let mut ok = false;
+                        if nw.starts_with('ل') && self.hit(j).is_some_and(|h| h.prefix_len > 0) {
+                            ok = true;
+                        } else if matches!(nw, "لمحافظه" | "لمدينه" | "لمنطقه") {
+                            k = j + 1;
+                            ok = self.hit(k).is_some_and(|h| h.prefix_len == 0);
+                        }
+                        if ok {
+                            let h = self.hit(k).unwrap().clone();
+                            let cands = self.cands(&h);
+                            out.push(Raw {
+                                ta: i,
+                                tb: h.tb,
+                                s: toks[i].start + p.len(),
+                                e: h.e,
+                                feature: Some(PlaceKind::Region),
+                                cands,
+                                region: true,
+                                near: false,
+                                weak_only: false,
+                                prefix: p.to_string(),
+                            });
+                            return h.tb;
+                        }
+                    }
+                }
+            }
+        }
+        // A gazetteer name starting here (with clitics).
+        if let Some(h) = self.hit(i).cloned() {
+            let prefix = self.f[toks[i].start..h.s].to_string();
+            let cands = self.cands(&h);
+            let all_weak = cands.iter().all(|&c| self.g.entries[c as usize].weak);
+            let site = cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
+            let tb = if site { self.site_tail(h.tb) } else { h.tb };
+            // a multi-word name that is itself "feature + name" (curated sites) is fine;
+            // when the hit is only the feature word of a longer unknown phrase, fall through.
+            let weak_ok = !all_weak || prefix.contains('ب') || i > 0 && self.word(i - 1).is_some_and(|p| contains(LOC_PREPS, p));
+            if weak_ok && !cands.is_empty() {
+                out.push(Raw {
+                    ta: i,
+                    tb,
+                    s: h.s,
+                    e: self.tok_end(tb),
+                    feature: None,
+                    cands,
+                    region: false,
+                    near: false,
+                    weak_only: all_weak,
+                    prefix,
+                });
+                return h.tb.max(tb);
+            }
+            if !weak_ok {
+                return h.tb;
+            }
+        }
+        // Feature words.
+        let multi = feature_of(w, MULTI_FEATURES);
+        let single = feature_of(w, FEATURES);
+        let Some((fw, kind, plen)) = single.or(multi) else { return i + 1 };
+        let is_multi = single.is_none();
+        let prefix = w[..plen].to_string();
+        let mut j = i + 1;
+        // "سلسلة جبال", "ريف محافظة X", "ريف مدينة X"
+        if fw == "ريف" && self.word(j).is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده")) {
+            j += 1;
+        }
+        if fw == "جبال" && i > 0 && self.word(i - 1) == Some("سلسله") {
+            // handled by the "سلسله" token itself below
+        }
+        let start_tok = if w == "سلسله" { i } else { i };
+        let _ = start_tok;
+        let mut first = true;
+        let mut next = i + 1;
+        loop {
+            let (name_end, cands, hit_e) = match self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)) {
+                Some(h) => {
+                    let h = h.clone();
+                    (h.tb, self.cands(&h), Some(h.e))
+                }
+                None => {
+                    let e = self.name_words(j, fw == "محور" || fw == "قاعده");
+                    (e, Vec::new(), None)
+                }
+            };
+            if name_end <= j {
+                break;
+            }
+            let site_like = kind == PlaceKind::Site || cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
+            let mut tb = if site_like { self.site_tail(name_end) } else { name_end };
+            let region = fw == "ريف" || (kind == PlaceKind::Region && !cands.is_empty() && fw != "منطقه");
+            if fw == "ريف" {
+                tb = self.dir_tail(tb);
+            }
+            let _ = hit_e;
+            let (ta, s) = if first { (i, toks[i].start + plen) } else { (j, toks[j].start + strip_clitic(self.word(j).unwrap_or("")).0.len()) };
+            out.push(Raw {
+                ta,
+                tb,
+                s,
+                e: self.tok_end(tb),
+                feature: Some(kind),
+                cands,
+                region,
+                near: false,
+                weak_only: false,
+                prefix: if first { prefix.clone() } else { "و".into() },
+            });
+            next = tb;
+            first = false;
+            if !is_multi {
+                break;
+            }
+            // "بلدتي المزيريب واليادودة", "قرى X، Y وZ"
+            let mut k = tb;
+            if self.doc.tokens.get(k).is_some_and(|t| t.kind == TokenKind::Punct && &self.f[t.start..t.end] == ",") {
+                k += 1;
+            }
+            match self.word(k) {
+                Some(nw) if nw.starts_with('و') && nw.chars().count() >= 3 => j = k,
+                Some(_) if k > tb => j = k,
+                _ => break,
+            }
+        }
+        if next == i + 1 && out.last().map_or(true, |r| r.ta != i) {
+            return i + 1;
+        }
+        next
+    }
+}
+
+/// Strip a leading "و" from a later member of a "بلدتي X وY" list when its name is unknown.
+fn fix_list_member(doc: &Document, r: &mut Raw) {
+    if r.cands.is_empty() && r.feature.is_some() {
+        let f = doc.folded();
+        if f[r.s..].starts_with('و') && r.prefix == "و" && r.s == doc.tokens[r.ta].start {
+            r.s += 'و'.len_utf8();
+        }
+    }
+}
+
+fn precision_of(kind: PlaceKind) -> u8 {
+    match kind {
+        PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region => 3,
+        PlaceKind::Admin2 | PlaceKind::Admin3 => 2,
+        _ => 1,
+    }
+}
+
+fn feature_fits(feature: PlaceKind, kind: PlaceKind) -> bool {
+    use PlaceKind::*;
+    match feature {
+        Village | Town | City => matches!(kind, Village | Town | City | Admin2 | Admin3),
+        Neighbourhood => matches!(kind, Neighbourhood | Village | Town),
+        Admin3 => matches!(kind, Admin3 | Town | City | Village),
+        Admin2 => matches!(kind, Admin2 | Town | City),
+        Admin1 => matches!(kind, Admin1),
+        Site => kind == Site,
+        Region => matches!(kind, Region | Town | Village | Neighbourhood | Admin2 | Admin3 | City | Site),
+        Country => kind == Country,
+    }
+}
+
+struct Ctx {
+    sentence_admin1: Vec<Vec<(String, String)>>,
+    dateline: Option<(String, String)>,
+    votes: Vec<((String, String), u32)>,
+}
+
+fn unambiguous(g: &Geocoder, cands: &[u32]) -> Option<(String, String)> {
+    let mut it = cands.iter().map(|&c| &g.entries[c as usize]);
+    let first = it.next()?;
+    let a = first.admin1.clone()?;
+    if it.all(|e| e.admin1.as_deref() == Some(a.as_str()) && e.country == first.country) {
+        Some((first.country.clone(), a))
+    } else {
+        None
+    }
+}
+
+fn score(e: &Entry, r: &Raw, enc: Option<&Location>, sentence: &[(String, String)], ctx: &Ctx) -> i64 {
+    let mut s = 0i64;
+    let key = (e.country.clone(), e.admin1.clone().unwrap_or_default());
+    if let Some(f) = r.feature {
+        if feature_fits(f, e.kind) {
+            s += 4000;
+        }
+    }
+    if let Some(l) = enc {
+        if l.admin1.is_some() && l.admin1 == e.admin1 {
+            s += 2000;
+        }
+        if l.country.as_deref() == Some(e.country.as_str()) {
+            s += 600;
+        }
+    }
+    if e.admin1.is_some() && sentence.contains(&key) {
+        s += 300;
+    }
+    if e.admin1.is_some() && ctx.dateline.as_ref() == Some(&key) {
+        s += 200;
+    }
+    if let Some((_, v)) = ctx.votes.iter().find(|(k, _)| *k == key) {
+        s += 30 * (*v).min(5) as i64;
+    }
+    if ctx.dateline.as_ref().is_some_and(|(c, _)| *c == e.country) {
+        s += 60;
+    }
+    s += 10 * e.prominence_score();
+    if e.source == "rasad" {
+        s += 5;
+    }
+    s += (e.population as f64 + 1.0).log10() as i64;
+    s
+}
+
+impl Entry {
+    fn prominence_score(&self) -> i64 {
+        // a governorate capital reads as the city, the governorate as a fallback
+        match self.kind {
+            PlaceKind::City => 10,
+            PlaceKind::Admin1 => 9,
+            k => k.prominence() as i64,
+        }
+    }
+}
+
+fn entry_location(g: &Geocoder, e: &Entry) -> Location {
+    let _ = g;
+    Location {
+        name_ar: String::new(),
+        name: Some(e.name.clone()),
+        country: Some(e.country.clone()),
+        admin1: e.admin1.clone(),
+        admin2: e.admin2.clone(),
+        admin3: e.admin3.clone(),
+        pcode: e.pcode.clone(),
+        lat: e.lat,
+        lon: e.lon,
+        geo_precision: Some(precision_of(e.kind)),
+        gazetteer_id: Some(e.id.clone()),
+        span: None,
+    }
+}
+
+/// Gap between mention `a` and the following `b` allows "a is in b".
+fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
+    let f = w.f;
+    let toks = &w.doc.tokens;
+    if b.ta < a.tb {
+        return false;
+    }
+    let bp = b.prefix.as_str();
+    if bp.starts_with('و') || bp.starts_with('ف') {
+        return false;
+    }
+    let mut comma = false;
+    let mut words = 0;
+    for t in &toks[a.tb..b.ta] {
+        let x = &f[t.start..t.end];
+        match t.kind {
+            TokenKind::Punct if x == "," || x == "-" || x == "(" => comma = true,
+            TokenKind::Word if matches!(x, "في" | "ضمن" | "داخل" | "قرب" | "بالقرب" | "من" | "التابعه" | "التابع" | "الواقعه" | "الواقع" | "بمنطقه" | "عند" | "بمحيط" | "محيط") => {
+                words += 1
+            }
+            _ => return false,
+        }
+    }
+    if words > 3 {
+        return false;
+    }
+    let _ = comma;
+    true
+}
+
+pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) -> Vec<PlaceMention> {
+    let f = doc.folded();
+    if f.is_empty() || doc.tokens.is_empty() {
+        return Vec::new();
+    }
+    let hs = hits(g, doc);
+    let mut hit_at = vec![None; doc.tokens.len()];
+    for (k, h) in hs.iter().enumerate() {
+        if h.ta < hit_at.len() && hit_at[h.ta].is_none() {
+            hit_at[h.ta] = Some(k);
+        }
+    }
+    let w = Walker { g, doc, f, hits: hs, hit_at };
+    let mut raws = w.walk();
+    for r in &mut raws {
+        fix_list_member(doc, r);
+    }
+    raws.retain(|r| r.e > r.s && r.tb > r.ta);
+    let n = raws.len();
+    let sent: Vec<usize> = raws.iter().map(|r| doc.sentence_of(r.ta)).collect();
+
+    // enclosing links
+    let mut enc: Vec<Option<usize>> = vec![None; n];
+    for k in 0..n.saturating_sub(1) {
+        let (a, b) = (&raws[k], &raws[k + 1]);
+        if sent[k] != sent[k + 1] {
+            continue;
+        }
+        let ka = raw_kind(g, a);
+        let kb = raw_kind(g, b);
+        if kb.containment_rank() >= ka.containment_rank() && encloses(&w, a, b) && !(kb == PlaceKind::Country && ka == PlaceKind::Country) {
+            enc[k] = Some(k + 1);
+        }
+    }
+    // "X وY بريف Z": a list shares its encloser
+    for k in (0..n.saturating_sub(1)).rev() {
+        if enc[k].is_none() && sent[k] == sent[k + 1] && raws[k + 1].prefix.starts_with('و') && raws[k + 1].ta == raws[k].tb {
+            if let Some(e) = enc[k + 1] {
+                if raw_kind(g, &raws[e]).containment_rank() >= raw_kind(g, &raws[k]).containment_rank() {
+                    enc[k] = Some(e);
+                }
+            }
+        }
+    }
+
+    // context
+    let nsent = doc.sentences.len().max(1);
+    let mut ctx = Ctx { sentence_admin1: vec![Vec::new(); nsent], dateline: None, votes: Vec::new() };
+    for (k, r) in raws.iter().enumerate() {
+        if let Some(key) = unambiguous(g, &r.cands) {
+            let s = sent[k].min(nsent - 1);
+            if !ctx.sentence_admin1[s].contains(&key) {
+                ctx.sentence_admin1[s].push(key.clone());
+            }
+            match ctx.votes.iter_mut().find(|(x, _)| *x == key) {
+                Some((_, v)) => *v += 1,
+                None => ctx.votes.push((key, 1)),
+            }
+        }
+    }
+    let dl_end = dateline_end(doc);
+    if let Some(end) = dl_end {
+        if let Some(r) = raws.iter().find(|r| r.e <= end && !r.cands.is_empty()) {
+            let best = r.cands.iter().map(|&c| &g.entries[c as usize]).max_by_key(|e| e.prominence_score() * 100 + (e.source == "rasad") as i64);
+            if let Some(e) = best {
+                if let Some(a) = &e.admin1 {
+                    ctx.dateline = Some((e.country.clone(), a.clone()));
+                }
+            }
+        }
+    }
+
+    // resolve right to left
+    let mut locs: Vec<Option<Location>> = vec![None; n];
+    let mut kinds: Vec<PlaceKind> = vec![PlaceKind::Village; n];
+    for k in (0..n).rev() {
+        let r = &raws[k];
+        let enc_loc = enc[k].and_then(|e| locs[e].clone());
+        let sent_ctx: Vec<(String, String)> = ctx.sentence_admin1[sent[k].min(nsent - 1)]
+            .iter()
+            .filter(|x| unambiguous(g, &r.cands).as_ref() != Some(*x))
+            .cloned()
+            .collect();
+        let span = doc.span(r.s, r.e);
+        let mut loc;
+        let kind;
+        if !r.cands.is_empty() {
+            let best = r
+                .cands
+                .iter()
+                .copied()
+                .max_by_key(|&c| score(&g.entries[c as usize], r, enc_loc.as_ref(), &sent_ctx, &ctx))
+                .unwrap_or(r.cands[0]);
+            let e = &g.entries[best as usize];
+            loc = entry_location(g, e);
+            if r.region {
+                kind = PlaceKind::Region;
+                let wide = matches!(e.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region)
+                    || (e.kind == PlaceKind::City && e.admin1.as_ref().is_some_and(|a| g.lookup(&e.name_ar).iter().any(|x| x.kind == PlaceKind::Admin1 && x.admin1.as_ref() == Some(a))));
+                loc.geo_precision = Some(if wide { 3 } else { 2 });
+                loc.name = Some(format!("{} area", e.name));
+                loc.gazetteer_id = None;
+                if wide {
+                    loc.admin2 = None;
+                }
+                loc.admin3 = None;
+            } else if let Some(fk) = r.feature.filter(|fk| *fk == PlaceKind::Site && e.kind != PlaceKind::Site) {
+                // "مطار X" where only the town X is known: the site is at X
+                kind = fk;
+                loc.geo_precision = Some(2);
+                loc.gazetteer_id = None;
+            } else {
+                kind = e.kind;
+            }
+        } else {
+            kind = if r.region { PlaceKind::Region } else { r.feature.unwrap_or(PlaceKind::Village) };
+            loc = Location::default();
+            if let Some(el) = &enc_loc {
+                loc.country = el.country.clone();
+                loc.admin1 = el.admin1.clone();
+                loc.admin2 = el.admin2.clone();
+                loc.admin3 = if kind.containment_rank() < 3 { el.admin3.clone() } else { None };
+                loc.lat = el.lat;
+                loc.lon = el.lon;
+                loc.geo_precision = Some(el.geo_precision.unwrap_or(2).max(2));
+            } else if let Some((c, a)) = sent_ctx.first().cloned().or_else(|| ctx.dateline.clone()) {
+                loc.country = Some(c.clone());
+                loc.admin1 = Some(a.clone());
+                if let Some(ae) = g.admin1_centroid(&c, &a) {
+                    loc.lat = ae.lat;
+                    loc.lon = ae.lon;
+                }
+                loc.geo_precision = Some(3);
+            }
+        }
+        if r.near {
+            loc.geo_precision = Some(loc.geo_precision.unwrap_or(2).max(2));
+        }
+        loc.name_ar = match original {
+            Some(o) if span.1 <= doc.norm.original_len() => span.slice(o).to_string(),
+            _ => f[r.s..r.e].to_string(),
+        };
+        loc.span = Some(span);
+        kinds[k] = kind;
+        locs[k] = Some(loc);
+    }
+    let _ = &w.hits;
+    raws.iter()
+        .enumerate()
+        .map(|(k, r)| PlaceMention {
+            start: r.s,
+            end: r.e,
+            sentence: sent[k],
+            kind: kinds[k],
+            location: locs[k].take().unwrap_or_default(),
+            enclosing: enc[k],
+            known: !r.cands.is_empty(),
+        })
+        .collect()
+}
+
+fn raw_kind(g: &Geocoder, r: &Raw) -> PlaceKind {
+    if r.region {
+        return PlaceKind::Region;
+    }
+    if let Some(f) = r.feature {
+        return f;
+    }
+    r.cands.iter().map(|&c| g.entries[c as usize].kind).max_by_key(|k| k.containment_rank()).unwrap_or(PlaceKind::Village)
+}
+
+/// Folded byte end of the dateline, when the first line looks like one
+/// ("ديرالزور – نورث برس", "963+ – الحسكة", "الناصرية/ المدى").
+fn dateline_end(doc: &Document) -> Option<usize> {
+    let f = doc.folded();
+    let line_end = f.find('\n').unwrap_or(f.len());
+    let line = &f[..line_end];
+    let words = doc.tokens.iter().take_while(|t| t.end <= line_end).filter(|t| t.kind == TokenKind::Word).count();
+    if words == 0 || words > 8 || !line.contains(['-', '/', '|', ':']) {
+        return None;
+    }
+    Some(line_end)
+}
+
+pub(crate) fn dateline(g: &Geocoder, doc: &Document, original: Option<&str>) -> Option<PlaceMention> {
+    let end = dateline_end(doc)?;
+    find_places(g, doc, original).into_iter().take_while(|m| m.end <= end).find(|m| m.known)
+}
