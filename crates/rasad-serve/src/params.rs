@@ -1,0 +1,294 @@
+//! Query parameters of `/api/events` and `/api/stats`, parsed and checked before any
+//! store call, so that a bad value is a 400 that names the parameter rather than an
+//! empty result the analyst cannot tell from "no events".
+
+use crate::error::{Result, ServeError};
+use rasad_model::{EVENT_TYPES, SUB_EVENT_TYPES};
+
+/// Largest page a client may ask for (the dashboard's map asks for exactly this).
+pub const MAX_PER_PAGE: usize = 5000;
+pub const DEFAULT_PER_PAGE: usize = 100;
+/// Longest free-text value accepted (actor, text, place names): longer is surely not a name.
+const MAX_TEXT: usize = 200;
+/// Deepest page: `page * per_page` past this is refused, so no request makes the store skip
+/// an unbounded number of rows.
+const MAX_OFFSET: usize = 10_000_000;
+
+/// Output format of `/api/events`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Json,
+    GeoJson,
+    Csv,
+}
+
+/// A checked `/api/events` or `/api/stats` query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventQuery {
+    /// Inclusive date bounds `YYYY-MM-DD`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub event_type: Option<String>,
+    pub sub_event_type: Option<String>,
+    /// Substring of either actor's English or Arabic name (Arabic compared after folding).
+    pub actor: Option<String>,
+    pub country: Option<String>,
+    pub admin1: Option<String>,
+    /// `[min_lon, min_lat, max_lon, max_lat]`.
+    pub bbox: Option<[f64; 4]>,
+    pub status: Option<rasad_model::Status>,
+    pub min_confidence: Option<f32>,
+    /// Free text searched in notes, place names, actors and source text.
+    pub q: Option<String>,
+    /// 1-based page number.
+    pub page: usize,
+    pub per_page: usize,
+    pub format: Format,
+}
+
+/// Parameters each endpoint accepts: anything else is refused so typos do not silently
+/// return everything.
+pub const EVENT_PARAMS: &[&str] = &[
+    "from", "to", "event_type", "sub_event_type", "actor", "country", "admin1", "bbox", "status",
+    "min_confidence", "q", "page", "per_page", "format",
+];
+pub const STATS_PARAMS: &[&str] = &[
+    "from", "to", "event_type", "sub_event_type", "actor", "country", "admin1", "bbox", "status",
+    "min_confidence", "q",
+];
+
+impl EventQuery {
+    /// Parse a raw query string (`a=1&b=2`), accepting only `allowed` names.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<EventQuery> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+            .map_err(|e| ServeError::BadRequest(format!("malformed query string: {e}")))?;
+        let mut q = EventQuery { page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() };
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, v) in &pairs {
+            let Some(&name) = allowed.iter().find(|a| **a == k.as_str()) else {
+                return Err(ServeError::BadRequest(format!(
+                    "unknown parameter {k:?}; accepted: {}",
+                    allowed.join(", ")
+                )));
+            };
+            if seen.contains(&name) {
+                return Err(ServeError::BadRequest(format!("parameter {name:?} given twice")));
+            }
+            seen.push(name);
+            let v = v.trim();
+            if v.is_empty() {
+                continue; // an empty filter means "no filter", as HTML forms send it
+            }
+            match name {
+                "from" => q.from = Some(date(name, v)?),
+                "to" => q.to = Some(date(name, v)?),
+                "event_type" => {
+                    if !EVENT_TYPES.contains(&v) {
+                        return Err(bad_choice(name, v, EVENT_TYPES.iter().copied()));
+                    }
+                    q.event_type = Some(v.to_string());
+                }
+                "sub_event_type" => {
+                    if !SUB_EVENT_TYPES.iter().any(|(s, _)| *s == v) {
+                        return Err(bad_choice(name, v, SUB_EVENT_TYPES.iter().map(|(s, _)| *s)));
+                    }
+                    q.sub_event_type = Some(v.to_string());
+                }
+                "actor" => q.actor = Some(text(name, v)?),
+                "country" => q.country = Some(text(name, v)?),
+                "admin1" => q.admin1 = Some(text(name, v)?),
+                "q" => q.q = Some(text(name, v)?),
+                "bbox" => q.bbox = Some(bbox(v)?),
+                "status" => {
+                    q.status = Some(match v {
+                        "current" => rasad_model::Status::Current,
+                        "background" => rasad_model::Status::Background,
+                        _ => return Err(bad_choice(name, v, ["current", "background"].into_iter())),
+                    })
+                }
+                "min_confidence" => {
+                    let c: f32 = v.parse().map_err(|_| bad(name, v, "a number in 0..1"))?;
+                    if !(0.0..=1.0).contains(&c) {
+                        return Err(bad(name, v, "a number in 0..1"));
+                    }
+                    q.min_confidence = Some(c);
+                }
+                "page" => {
+                    q.page = v.parse().map_err(|_| bad(name, v, "a whole number ≥ 1"))?;
+                    if q.page == 0 {
+                        return Err(bad(name, v, "a whole number ≥ 1"));
+                    }
+                }
+                "per_page" => {
+                    q.per_page = v.parse().map_err(|_| bad(name, v, "a whole number"))?;
+                    if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
+                        return Err(bad(name, v, &format!("between 1 and {MAX_PER_PAGE}")));
+                    }
+                }
+                "format" => {
+                    q.format = match v {
+                        "json" => Format::Json,
+                        "geojson" => Format::GeoJson,
+                        "csv" => Format::Csv,
+                        _ => return Err(bad_choice(name, v, ["json", "geojson", "csv"].into_iter())),
+                    }
+                }
+                _ => unreachable!("every allowed name is handled"),
+            }
+        }
+        if let (Some(f), Some(t)) = (&q.from, &q.to) {
+            if f > t {
+                return Err(ServeError::BadRequest(format!("from ({f}) is after to ({t})")));
+            }
+        }
+        if (q.page - 1).saturating_mul(q.per_page) > MAX_OFFSET {
+            return Err(ServeError::BadRequest(format!(
+                "page {} is too deep (more than {MAX_OFFSET} rows in); narrow the filters",
+                q.page
+            )));
+        }
+        Ok(q)
+    }
+
+    /// Rows to skip for the requested page.
+    pub fn offset(&self) -> usize {
+        (self.page - 1) * self.per_page
+    }
+}
+
+fn bad(name: &str, v: &str, want: &str) -> ServeError {
+    ServeError::BadRequest(format!("{name}={v:?} is not valid: want {want}"))
+}
+
+fn bad_choice<'a>(name: &str, v: &str, choices: impl Iterator<Item = &'a str>) -> ServeError {
+    let list: Vec<&str> = choices.collect();
+    ServeError::BadRequest(format!("{name}={v:?} is not one of: {}", list.join(", ")))
+}
+
+fn text(name: &str, v: &str) -> Result<String> {
+    if v.chars().count() > MAX_TEXT {
+        return Err(bad(name, &v.chars().take(20).collect::<String>(), &format!("at most {MAX_TEXT} characters")));
+    }
+    Ok(v.to_string())
+}
+
+/// `YYYY-MM-DD` with a real month and a day that exists in it.
+fn date(name: &str, v: &str) -> Result<String> {
+    let b = v.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if ok {
+        let y: u32 = v[0..4].parse().unwrap_or(0);
+        let m: u32 = v[5..7].parse().unwrap_or(0);
+        let d: u32 = v[8..10].parse().unwrap_or(0);
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let days = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => 0,
+        };
+        if d >= 1 && d <= days {
+            return Ok(v.to_string());
+        }
+    }
+    Err(bad(name, v, "a date YYYY-MM-DD"))
+}
+
+fn bbox(v: &str) -> Result<[f64; 4]> {
+    let want = "min_lon,min_lat,max_lon,max_lat with -180≤lon≤180, -90≤lat≤90, min<max";
+    let parts: Vec<f64> = v
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| bad("bbox", v, want))?;
+    let [a, b, c, d] = parts[..] else { return Err(bad("bbox", v, want)) };
+    let lon_ok = |x: f64| (-180.0..=180.0).contains(&x);
+    let lat_ok = |x: f64| (-90.0..=90.0).contains(&x);
+    if !(lon_ok(a) && lon_ok(c) && lat_ok(b) && lat_ok(d) && a < c && b < d) {
+        return Err(bad("bbox", v, want));
+    }
+    Ok([a, b, c, d])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<EventQuery> {
+        EventQuery::parse(Some(s), EVENT_PARAMS)
+    }
+
+    #[test]
+    fn parses_every_filter() {
+        let q = p("from=2024-03-01&to=2024-03-31&event_type=Battles&sub_event_type=Armed+clash&actor=%D9%82%D8%B3%D8%AF\
+                   &country=Syria&admin1=Deir+ez-Zor&bbox=35,32,42.5,37.5&status=background&min_confidence=0.5\
+                   &q=oil&page=3&per_page=20&format=geojson")
+        .unwrap();
+        assert_eq!(q.from.as_deref(), Some("2024-03-01"));
+        assert_eq!(q.to.as_deref(), Some("2024-03-31"));
+        assert_eq!(q.event_type.as_deref(), Some("Battles"));
+        assert_eq!(q.sub_event_type.as_deref(), Some("Armed clash"));
+        assert_eq!(q.actor.as_deref(), Some("قسد"));
+        assert_eq!(q.admin1.as_deref(), Some("Deir ez-Zor"));
+        assert_eq!(q.bbox, Some([35.0, 32.0, 42.5, 37.5]));
+        assert_eq!(q.status, Some(rasad_model::Status::Background));
+        assert_eq!(q.min_confidence, Some(0.5));
+        assert_eq!((q.page, q.per_page, q.offset()), (3, 20, 40));
+        assert_eq!(q.format, Format::GeoJson);
+    }
+
+    #[test]
+    fn empty_values_mean_no_filter_and_defaults_apply() {
+        let q = p("event_type=&actor=&from=").unwrap();
+        assert_eq!(q, EventQuery { page: 1, per_page: DEFAULT_PER_PAGE, ..Default::default() });
+        assert_eq!(EventQuery::parse(None, EVENT_PARAMS).unwrap().per_page, DEFAULT_PER_PAGE);
+    }
+
+    #[test]
+    fn refuses_bad_values_with_the_parameter_named() {
+        for (s, needle) in [
+            ("from=2024-02-30", "from"),
+            ("to=yesterday", "to"),
+            ("from=2024-05-01&to=2024-04-01", "after"),
+            ("event_type=Wars", "event_type"),
+            ("sub_event_type=Nope", "sub_event_type"),
+            ("bbox=1,2,3", "bbox"),
+            ("bbox=40,30,35,36", "bbox"),
+            ("bbox=a,b,c,d", "bbox"),
+            ("status=old", "status"),
+            ("min_confidence=2", "min_confidence"),
+            ("min_confidence=NaN", "min_confidence"),
+            ("page=0", "page"),
+            ("page=-1", "page"),
+            ("per_page=5001", "per_page"),
+            ("per_page=0", "per_page"),
+            ("format=xml", "format"),
+            ("colour=red", "unknown parameter"),
+            ("page=1&page=2", "twice"),
+            ("page=99999999999&per_page=5000", "too deep"),
+        ] {
+            let e = p(s).expect_err(s).to_string();
+            assert!(e.contains(needle), "{s}: {e}");
+        }
+        let long = format!("actor={}", "ا".repeat(300));
+        assert!(p(&long).is_err());
+    }
+
+    #[test]
+    fn stats_refuses_paging_parameters() {
+        assert!(EventQuery::parse(Some("page=2"), STATS_PARAMS).is_err());
+        assert!(EventQuery::parse(Some("admin1=Homs"), STATS_PARAMS).is_ok());
+    }
+
+    #[test]
+    fn never_panics_on_odd_bytes() {
+        for s in ["%", "%FF%FE", "&&&", "=", "==&=", "a", "bbox=,,,", "page=%00", "\u{0}"] {
+            let _ = p(s);
+        }
+    }
+}
