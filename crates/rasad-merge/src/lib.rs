@@ -121,7 +121,10 @@ pub fn day_range(date: &str) -> Option<(i64, i64)> {
             if !(1..=12).contains(&m) {
                 return None;
             }
-            Some((days_from_civil(y, m, 1), days_from_civil(y, m, days_in_month(y, m))))
+            Some((
+                days_from_civil(y, m, 1),
+                days_from_civil(y, m, days_in_month(y, m)),
+            ))
         }
         [y, m, d] => {
             let (y, m, d) = (num(y)?, num(m)? as u32, num(d)? as u32);
@@ -137,20 +140,80 @@ pub fn day_range(date: &str) -> Option<(i64, i64)> {
 
 /// Words that name the *kind* of place, dropped before names are compared.
 const PLACE_WORDS: &[&str] = &[
-    "بلده", "مدينه", "قريه", "حي", "منطقه", "مخيم", "مجمع", "ساحه", "مبنى", "مركز", "بلدات", "قرى",
-    "احياء", "ناحيه", "قضاء", "ريف", "باديه", "محافظه", "ضواحي", "اطراف", "محيط", "قاعده", "مطار",
+    "بلده",
+    "مدينه",
+    "قريه",
+    "حي",
+    "منطقه",
+    "مخيم",
+    "مجمع",
+    "ساحه",
+    "مبنى",
+    "مركز",
+    "بلدات",
+    "قرى",
+    "احياء",
+    "ناحيه",
+    "قضاء",
+    "ريف",
+    "باديه",
+    "محافظه",
+    "ضواحي",
+    "اطراف",
+    "محيط",
+    "قاعده",
+    "مطار",
 ];
 /// Place-kind words that make a location coarse (a district, a countryside, a desert).
-const COARSE_WORDS: &[&str] = &["ناحيه", "قضاء", "ريف", "باديه", "محافظه", "ضواحي", "اطراف", "محيط"];
+const COARSE_WORDS: &[&str] = &[
+    "ناحيه",
+    "قضاء",
+    "ريف",
+    "باديه",
+    "محافظه",
+    "ضواحي",
+    "اطراف",
+    "محيط",
+];
 /// Direction adjectives that follow a coarse place ("ريف حماة الشمالي الغربي").
 const DIRECTION_WORDS: &[&str] = &[
-    "الشمالي", "الجنوبي", "الشرقي", "الغربي", "الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الاوسط",
+    "الشمالي",
+    "الجنوبي",
+    "الشرقي",
+    "الغربي",
+    "الشماليه",
+    "الجنوبيه",
+    "الشرقيه",
+    "الغربيه",
+    "الاوسط",
 ];
 /// Stems of sides that name nobody in particular: they agree with any actor.
 const VAGUE_STEMS: &[&str] = &[
-    "مجهول", "خارجه", "مسلحين", "مسلحون", "ارهاب", "جهات", "جهه", "مدني", "اشخاص", "شخص", "عناصر",
-    "محتج", "متظاهر", "اهالي", "سكان", "شاب", "مواطن", "مجموعات", "مجموعه", "افراد", "unidentified",
-    "unknown", "civilians", "protesters", "rioters",
+    "مجهول",
+    "خارجه",
+    "مسلحين",
+    "مسلحون",
+    "ارهاب",
+    "جهات",
+    "جهه",
+    "مدني",
+    "اشخاص",
+    "شخص",
+    "عناصر",
+    "محتج",
+    "متظاهر",
+    "اهالي",
+    "سكان",
+    "شاب",
+    "مواطن",
+    "مجموعات",
+    "مجموعه",
+    "افراد",
+    "unidentified",
+    "unknown",
+    "civilians",
+    "protesters",
+    "rioters",
 ];
 
 fn words(folded: &str) -> Vec<String> {
@@ -162,8 +225,13 @@ fn words(folded: &str) -> Vec<String> {
 }
 
 fn strip_al(w: &str) -> &str {
-    let w = w.strip_prefix('و').filter(|r| r.starts_with("ال")).unwrap_or(w);
-    w.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(w)
+    let w = w
+        .strip_prefix('و')
+        .filter(|r| r.starts_with("ال"))
+        .unwrap_or(w);
+    w.strip_prefix("ال")
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(w)
 }
 
 /// Comparable features of a place, computed once per mention.
@@ -201,7 +269,11 @@ fn place_feat(loc: &Location) -> Option<PlaceFeat> {
         words: ws,
         compact,
         coarse,
-        admin2: loc.admin2.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()),
+        admin2: loc
+            .admin2
+            .as_ref()
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty()),
         gazetteer_id: loc.gazetteer_id.clone().filter(|s| !s.is_empty()),
         coords,
     })
@@ -213,8 +285,14 @@ fn contains_words(big: &[String], small: &[String]) -> bool {
 }
 
 fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().min(1.0).asin()
 }
 
@@ -229,7 +307,12 @@ struct ActorFeat {
 }
 
 fn actor_feat(a: Option<&Actor>) -> ActorFeat {
-    let Some(a) = a else { return ActorFeat { vague: true, ..Default::default() } };
+    let Some(a) = a else {
+        return ActorFeat {
+            vague: true,
+            ..Default::default()
+        };
+    };
     let ws: Vec<String> = words(&rasad_text::fold(&a.name_ar));
     let en = a.name.trim().to_lowercase();
     let id = a.actor_id.clone().filter(|s| !s.is_empty());
@@ -242,7 +325,13 @@ fn actor_feat(a: Option<&Actor>) -> ActorFeat {
             || ws.iter().any(vague_word)
             || (ws.is_empty() && words(&en).iter().any(vague_word)));
     let compact = ws.iter().map(|w| strip_al(w)).collect();
-    ActorFeat { vague, id, en, words: ws, compact }
+    ActorFeat {
+        vague,
+        id,
+        en,
+        words: ws,
+        compact,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,7 +352,9 @@ fn side(x: &ActorFeat, y: &ActorFeat) -> Side {
         return Side::Match;
     }
     if !x.compact.is_empty()
-        && (x.compact == y.compact || contains_words(&x.words, &y.words) || contains_words(&y.words, &x.words))
+        && (x.compact == y.compact
+            || contains_words(&x.words, &y.words)
+            || contains_words(&y.words, &x.words))
     {
         return Side::Match;
     }
@@ -286,11 +377,16 @@ pub struct Features {
 impl Features {
     pub fn of(m: &Mention) -> Features {
         let e = &m.event;
-        let lower = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty());
+        let lower = |s: &Option<String>| {
+            s.as_ref()
+                .map(|s| s.trim().to_lowercase())
+                .filter(|s| !s.is_empty())
+        };
         Features {
             article: m.article_id.clone(),
             event_type: e.event_type.trim().to_string(),
-            country: lower(&e.country).or_else(|| e.location.as_ref().and_then(|l| lower(&l.country))),
+            country: lower(&e.country)
+                .or_else(|| e.location.as_ref().and_then(|l| lower(&l.country))),
             admin1: lower(&e.admin1).or_else(|| e.location.as_ref().and_then(|l| lower(&l.admin1))),
             days: e.date.as_deref().and_then(day_range),
             place: e.location.as_ref().and_then(place_feat),
@@ -343,7 +439,9 @@ pub fn score_features(a: &Features, b: &Features) -> Option<f32> {
     if let (Some(p), Some(q)) = (&a.place, &b.place) {
         let same_gaz = matches!((&p.gazetteer_id, &q.gazetteer_id), (Some(x), Some(y)) if x == y);
         let same_name = !p.compact.is_empty()
-            && (p.compact == q.compact || contains_words(&p.words, &q.words) || contains_words(&q.words, &p.words));
+            && (p.compact == q.compact
+                || contains_words(&p.words, &q.words)
+                || contains_words(&q.words, &p.words));
         let admin2_conflict = matches!((&p.admin2, &q.admin2), (Some(x), Some(y)) if x != y);
         let dist = match (p.coords, q.coords) {
             (Some(x), Some(y)) => Some(haversine_km(x, y)),
@@ -402,7 +500,10 @@ pub fn score_features(a: &Features, b: &Features) -> Option<f32> {
 pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
     let n = mentions.len();
     let feats: Vec<Features> = mentions.iter().map(Features::of).collect();
-    let keys: Vec<(String, u32)> = mentions.iter().map(|m| (m.article_id.clone(), m.index)).collect();
+    let keys: Vec<(String, u32)> = mentions
+        .iter()
+        .map(|m| (m.article_id.clone(), m.index))
+        .collect();
     // Rank of each mention in canonical order; ties in scores are broken by ranks.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| keys[i].cmp(&keys[j]).then(i.cmp(&j)));
@@ -440,7 +541,11 @@ pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
             }
         }
     }
-    edges.sort_by(|a, b| b.0.total_cmp(&a.0).then(rank[a.1].cmp(&rank[b.1])).then(rank[a.2].cmp(&rank[b.2])));
+    edges.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(rank[a.1].cmp(&rank[b.1]))
+            .then(rank[a.2].cmp(&rank[b.2]))
+    });
 
     let mut parent: Vec<usize> = (0..n).collect();
     let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
@@ -477,7 +582,11 @@ pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
         if !ok || total / count < MIN_LINK_MEAN {
             continue;
         }
-        let (root, child) = if rank[ci] < rank[cj] { (ci, cj) } else { (cj, ci) };
+        let (root, child) = if rank[ci] < rank[cj] {
+            (ci, cj)
+        } else {
+            (cj, ci)
+        };
         parent[child] = root;
         let moved = std::mem::take(&mut members[child]);
         members[root].extend(moved);
@@ -522,7 +631,11 @@ fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
 fn location_rank(l: &Location) -> (u8, u8, std::cmp::Reverse<usize>) {
     (
         l.geo_precision.unwrap_or(2),
-        if l.lat.is_some() && l.lon.is_some() { 0 } else { 1 },
+        if l.lat.is_some() && l.lon.is_some() {
+            0
+        } else {
+            1
+        },
         std::cmp::Reverse(l.name_ar.chars().count().min(40)),
     )
 }
@@ -532,7 +645,9 @@ fn location_rank(l: &Location) -> (u8, u8, std::cmp::Reverse<usize>) {
 pub fn merge(members: &[&Mention]) -> Event {
     let mut ms: Vec<&Mention> = members.to_vec();
     ms.sort_by(|a, b| (a.article_id.as_str(), a.index).cmp(&(b.article_id.as_str(), b.index)));
-    let Some(first) = ms.first() else { return Event::default() };
+    let Some(first) = ms.first() else {
+        return Event::default();
+    };
     // The representative: a current report with the most filled-in fields.
     let fullness = |e: &Event| {
         (e.status == Status::Current) as u8 * 8
@@ -551,22 +666,42 @@ pub fn merge(members: &[&Mention]) -> Event {
     let mut out = rep.event.clone();
     out.event_id = String::new();
 
-    let current: Vec<&Mention> = ms.iter().copied().filter(|m| m.event.status == Status::Current).collect();
+    let current: Vec<&Mention> = ms
+        .iter()
+        .copied()
+        .filter(|m| m.event.status == Status::Current)
+        .collect();
     let voters = if current.is_empty() { &ms } else { &current };
     if let Some(sub) = most_common(voters.iter().map(|m| m.event.sub_event_type.as_str())) {
         out.sub_event_type = sub;
     }
     // Date: the most common day-precise date of current reports, else of all, else coarser.
-    let dated = |set: &[&Mention], len: usize| most_common(set.iter().filter_map(|m| m.event.date.as_deref()).filter(|d| d.len() == len));
+    let dated = |set: &[&Mention], len: usize| {
+        most_common(
+            set.iter()
+                .filter_map(|m| m.event.date.as_deref())
+                .filter(|d| d.len() == len),
+        )
+    };
     out.date = dated(voters, 10)
         .or_else(|| dated(&ms, 10))
         .or_else(|| dated(&ms, 7))
         .or_else(|| dated(&ms, 4))
         .or(out.date);
-    out.time_precision = ms.iter().filter_map(|m| m.event.time_precision).min().or(out.time_precision);
-    if let Some(best) = ms.iter().filter_map(|m| m.event.location.as_ref()).min_by(|a, b| {
-        location_rank(a).cmp(&location_rank(b)).then(a.name_ar.cmp(&b.name_ar))
-    }) {
+    out.time_precision = ms
+        .iter()
+        .filter_map(|m| m.event.time_precision)
+        .min()
+        .or(out.time_precision);
+    if let Some(best) = ms
+        .iter()
+        .filter_map(|m| m.event.location.as_ref())
+        .min_by(|a, b| {
+            location_rank(a)
+                .cmp(&location_rank(b))
+                .then(a.name_ar.cmp(&b.name_ar))
+        })
+    {
         out.location = Some(best.clone());
     }
     if out.admin1.is_none() {
@@ -583,7 +718,13 @@ pub fn merge(members: &[&Mention]) -> Event {
         }
         let better = ms
             .iter()
-            .filter_map(|m| if slot == 0 { m.event.actor1.as_ref() } else { m.event.actor2.as_ref() })
+            .filter_map(|m| {
+                if slot == 0 {
+                    m.event.actor1.as_ref()
+                } else {
+                    m.event.actor2.as_ref()
+                }
+            })
             .find(|a| !actor_feat(Some(a)).vague && (out.event_type != "Battles"))
             .cloned();
         if let Some(b) = better {
@@ -596,9 +737,16 @@ pub fn merge(members: &[&Mention]) -> Event {
     }
     out.fatalities = ms.iter().filter_map(|m| m.event.fatalities).min();
     out.injuries = ms.iter().filter_map(|m| m.event.injuries).min();
-    out.status = if current.is_empty() { Status::Background } else { Status::Current };
+    out.status = if current.is_empty() {
+        Status::Background
+    } else {
+        Status::Current
+    };
     out.confidence = ms.iter().map(|m| m.event.confidence).fold(0.0, f32::max);
-    let mut weapons: Vec<String> = ms.iter().flat_map(|m| m.event.weapons.iter().cloned()).collect();
+    let mut weapons: Vec<String> = ms
+        .iter()
+        .flat_map(|m| m.event.weapons.iter().cloned())
+        .collect();
     weapons.sort();
     weapons.dedup();
     out.weapons = weapons;

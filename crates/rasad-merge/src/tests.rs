@@ -4,7 +4,9 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(rel);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(rel);
     if p.exists() {
         Some(p)
     } else {
@@ -25,11 +27,19 @@ fn first_str(v: &Value) -> Option<String> {
 fn gold_actor(v: &Value) -> Option<Actor> {
     let list: Vec<&str> = v.as_array()?.iter().filter_map(|x| x.as_str()).collect();
     let ar = list.iter().find(|s| !s.is_ascii()).copied().unwrap_or("");
-    let en = list.iter().find(|s| s.is_ascii() && !s.is_empty()).copied().unwrap_or("");
+    let en = list
+        .iter()
+        .find(|s| s.is_ascii() && !s.is_empty())
+        .copied()
+        .unwrap_or("");
     if ar.is_empty() && en.is_empty() {
         return None;
     }
-    Some(Actor { name: en.into(), name_ar: ar.into(), ..Default::default() })
+    Some(Actor {
+        name: en.into(),
+        name_ar: ar.into(),
+        ..Default::default()
+    })
 }
 
 /// Gold events of merge.jsonl as mentions, with their gold cluster ids.
@@ -47,15 +57,29 @@ pub(crate) fn gold_mentions() -> Option<Vec<(Mention, String)>> {
                 date: g["date"].as_str().map(str::to_string),
                 country: g["country"].as_str().map(str::to_string),
                 admin1: g["admin1"].as_str().map(str::to_string),
-                location: first_str(&g["location"]).map(|n| Location { name_ar: n, ..Default::default() }),
+                location: first_str(&g["location"]).map(|n| Location {
+                    name_ar: n,
+                    ..Default::default()
+                }),
                 actor1: gold_actor(&g["actor1"]),
                 actor2: gold_actor(&g["actor2"]),
                 fatalities: g["fatalities"].as_u64().map(|f| f as u32),
-                status: if g["status"] == "background" { Status::Background } else { Status::Current },
+                status: if g["status"] == "background" {
+                    Status::Background
+                } else {
+                    Status::Current
+                },
                 ..Default::default()
             };
             let cluster = g["cluster"].as_str().unwrap_or_default().to_string();
-            out.push((Mention { article_id: id.clone(), index: i as u32, event }, cluster));
+            out.push((
+                Mention {
+                    article_id: id.clone(),
+                    index: i as u32,
+                    event,
+                },
+                cluster,
+            ));
         }
     }
     Some(out)
@@ -82,11 +106,28 @@ fn gold_merge_set_meets_the_floor() {
     let gold: Vec<String> = gm.iter().map(|(_, c)| c.clone()).collect();
     let labels = cluster(&mentions);
     let (p, r) = bcubed(&gold, &labels);
-    let n_clusters = labels.iter().collect::<std::collections::HashSet<_>>().len();
-    println!("gold merge.jsonl: {} mentions, {} clusters, B-cubed P={p:.4} R={r:.4}", mentions.len(), n_clusters);
+    let n_clusters = labels
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    println!(
+        "gold merge.jsonl: {} mentions, {} clusters, B-cubed P={p:.4} R={r:.4}",
+        mentions.len(),
+        n_clusters
+    );
     for (i, m) in mentions.iter().enumerate() {
-        if gold[i] != gold[labels[i]] || labels.iter().enumerate().any(|(j, &l)| l == labels[i] && gold[j] != gold[i]) {
-            println!("  {} -> {} (gold {})", m.key(), mentions[labels[i]].key(), gold[i]);
+        if gold[i] != gold[labels[i]]
+            || labels
+                .iter()
+                .enumerate()
+                .any(|(j, &l)| l == labels[i] && gold[j] != gold[i])
+        {
+            println!(
+                "  {} -> {} (gold {})",
+                m.key(),
+                mentions[labels[i]].key(),
+                gold[i]
+            );
         }
     }
     assert!(p >= 0.95, "precision {p}");
@@ -99,7 +140,11 @@ fn clustering_ignores_input_order() {
     let mentions: Vec<Mention> = gm.iter().map(|(m, _)| m.clone()).collect();
     let canon = |ms: &[Mention]| -> Vec<(String, String)> {
         let labels = cluster(ms);
-        let mut v: Vec<(String, String)> = ms.iter().zip(&labels).map(|(m, &l)| (m.key(), ms[l].key())).collect();
+        let mut v: Vec<(String, String)> = ms
+            .iter()
+            .zip(&labels)
+            .map(|(m, &l)| (m.key(), ms[l].key()))
+            .collect();
         v.sort();
         v
     };
@@ -128,35 +173,91 @@ fn ev(date: &str, place: &str, a1: &str, a2: &str, deaths: Option<u32>) -> Event
         date: Some(date.into()),
         country: Some("Syria".into()),
         admin1: Some("Idlib".into()),
-        location: Some(Location { name_ar: place.into(), ..Default::default() }),
-        actor1: (!a1.is_empty()).then(|| Actor { name_ar: a1.into(), ..Default::default() }),
-        actor2: (!a2.is_empty()).then(|| Actor { name_ar: a2.into(), ..Default::default() }),
+        location: Some(Location {
+            name_ar: place.into(),
+            ..Default::default()
+        }),
+        actor1: (!a1.is_empty()).then(|| Actor {
+            name_ar: a1.into(),
+            ..Default::default()
+        }),
+        actor2: (!a2.is_empty()).then(|| Actor {
+            name_ar: a2.into(),
+            ..Default::default()
+        }),
         fatalities: deaths,
         ..Default::default()
     }
 }
 
 fn m(article: &str, e: Event) -> Mention {
-    Mention { article_id: article.into(), index: 0, event: e }
+    Mention {
+        article_id: article.into(),
+        index: 0,
+        event: e,
+    }
 }
 
 #[test]
 fn spelling_variants_of_one_report_merge() {
-    let a = m("a", ev("2023-10-12", "مدينة أريحا", "قوات النظام", "مدنيين", Some(2)));
-    let b = m("b", ev("2023-10-13", "أريحا", "قوات النظام السوري", "", Some(3)));
+    let a = m(
+        "a",
+        ev(
+            "2023-10-12",
+            "مدينة أريحا",
+            "قوات النظام",
+            "مدنيين",
+            Some(2),
+        ),
+    );
+    let b = m(
+        "b",
+        ev("2023-10-13", "أريحا", "قوات النظام السوري", "", Some(3)),
+    );
     assert!(score(&a, &b).unwrap() >= MERGE_THRESHOLD);
     let merged = merge(&[&a, &b]);
     assert_eq!(merged.fatalities, Some(2), "conservative toll");
-    assert_eq!(merged.date.as_deref(), Some("2023-10-12"), "tie broken towards the earlier day");
+    assert_eq!(
+        merged.date.as_deref(),
+        Some("2023-10-12"),
+        "tie broken towards the earlier day"
+    );
 }
 
 #[test]
 fn different_sides_dates_places_or_articles_never_merge() {
-    let a = m("a", ev("2023-10-12", "أريحا", "قوات النظام", "مدنيين", Some(2)));
-    assert_eq!(score(&a, &m("b", ev("2023-10-12", "أريحا", "القوات الروسية", "", None))), None);
-    assert_eq!(score(&a, &m("b", ev("2023-10-14", "أريحا", "قوات النظام", "", None))), None);
-    assert_eq!(score(&a, &m("b", ev("2023-10-12", "سرمين", "قوات النظام", "", None))), None);
-    assert_eq!(score(&a, &m("a", ev("2023-10-12", "أريحا", "قوات النظام", "", None))), None);
+    let a = m(
+        "a",
+        ev("2023-10-12", "أريحا", "قوات النظام", "مدنيين", Some(2)),
+    );
+    assert_eq!(
+        score(
+            &a,
+            &m("b", ev("2023-10-12", "أريحا", "القوات الروسية", "", None))
+        ),
+        None
+    );
+    assert_eq!(
+        score(
+            &a,
+            &m("b", ev("2023-10-14", "أريحا", "قوات النظام", "", None))
+        ),
+        None
+    );
+    assert_eq!(
+        score(
+            &a,
+            &m("b", ev("2023-10-12", "سرمين", "قوات النظام", "", None))
+        ),
+        None
+    );
+    assert_eq!(
+        score(
+            &a,
+            &m("a", ev("2023-10-12", "أريحا", "قوات النظام", "", None))
+        ),
+        None
+    );
     let mut other_type = ev("2023-10-12", "أريحا", "قوات النظام", "", None);
     other_type.event_type = "Battles".into();
     assert_eq!(score(&a, &m("b", other_type)), None);
@@ -164,8 +265,26 @@ fn different_sides_dates_places_or_articles_never_merge() {
 
 #[test]
 fn vague_sides_and_coarse_places_are_compatible() {
-    let a = m("a", ev("2023-10-12", "قرية الهيمو", "مسلحين مجهولين", "مدنيين", None));
-    let b = m("b", ev("2023-10-12", "ريف إدلب الجنوبي", "قوات النظام", "مدنيين", None));
+    let a = m(
+        "a",
+        ev(
+            "2023-10-12",
+            "قرية الهيمو",
+            "مسلحين مجهولين",
+            "مدنيين",
+            None,
+        ),
+    );
+    let b = m(
+        "b",
+        ev(
+            "2023-10-12",
+            "ريف إدلب الجنوبي",
+            "قوات النظام",
+            "مدنيين",
+            None,
+        ),
+    );
     assert!(score(&a, &b).is_some());
 }
 
@@ -177,8 +296,14 @@ fn complete_linkage_stops_day_chains() {
         .map(|(i, d)| m(&format!("x{i}"), ev(d, "أريحا", "قوات النظام", "", None)))
         .collect();
     let labels = cluster(&ms);
-    let distinct = labels.iter().collect::<std::collections::HashSet<_>>().len();
-    assert!(distinct >= 2, "four consecutive days must not become one event: {labels:?}");
+    let distinct = labels
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    assert!(
+        distinct >= 2,
+        "four consecutive days must not become one event: {labels:?}"
+    );
 }
 
 #[test]
@@ -188,7 +313,16 @@ fn dates_parse_by_precision_and_reject_junk() {
     assert_eq!(e - s, 28);
     assert_eq!(civil_from_days(s), "2024-02-01");
     assert_eq!(day_range("2023").map(|(s, e)| e - s), Some(364));
-    for junk in ["", "2023-13-01", "2023-02-30", "abc", "2023-1x", "-", "99999-01-01", "٢٠٢٣"] {
+    for junk in [
+        "",
+        "2023-13-01",
+        "2023-02-30",
+        "abc",
+        "2023-1x",
+        "-",
+        "99999-01-01",
+        "٢٠٢٣",
+    ] {
         assert_eq!(day_range(junk), None, "{junk}");
     }
     assert_eq!(day_range("2024-05-14T10:00:00Z"), day_range("2024-05-14"));
