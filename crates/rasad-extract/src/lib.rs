@@ -1,25 +1,78 @@
-//! Event extraction: the recognise → frame → resolve → merge stages of Rasad.
+//! Event extraction: Rasad's pipeline from one article's text to its event records.
 //!
-//! (Being built; the public API below is stable: other crates call it.)
+//! ```text
+//! text ─ normalise ─ tokenise ─ segment        (rasad-text)
+//!      ─ recognise: lexicon items, numbers      (recognise.rs, rasad-lexicon)
+//!      ─ recognise: place mentions              (rasad-geo)
+//!      ─ resolve time: date expressions         (time.rs)
+//!      ─ frame events: triggers → candidates    (frame.rs)
+//!      ─ resolve: place, date, toll, status     (this file, casualties.rs)
+//!      ─ merge within the article               (merge.rs)
+//!      ─ notes and confidence                   (notes.rs)
+//! ```
+//!
+//! Every field of an output [`Event`] carries the span of the text that justifies it
+//! (`Event::spans`, character offsets into the original text) and a confidence.
 
-use rasad_model::{Article, Event};
+pub mod casualties;
+pub mod frame;
+pub mod merge;
+pub mod notes;
+pub mod recognise;
+pub mod time;
+
+use frame::{Cand, Ctx, SideKind};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rasad_geo::{Geocoder, PlaceKind, PlaceMention};
+use rasad_lexicon::Lexicon;
+use rasad_model::{Actor, Article, Event, FieldConfidence, Span, Spans, Status};
+use rasad_text::Document;
+
+pub use recognise::Item;
 
 /// Why one article could not be processed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
     #[error("article has no text")]
     EmptyText,
-    #[error("lexicon: {0}")]
-    Lexicon(String),
+    #[error("article text is too long ({0} bytes; the limit is {MAX_TEXT} bytes)")]
+    TooLong(usize),
+    #[error("published date {0:?} is not a date (YYYY-MM-DD)")]
+    BadDate(String),
+    #[error(transparent)]
+    Lexicon(#[from] rasad_lexicon::LexiconError),
+    #[error(transparent)]
+    Geo(#[from] rasad_geo::GeoError),
 }
 
+/// Articles longer than this are refused rather than processed for minutes.
+pub const MAX_TEXT: usize = 4 << 20;
+
 /// Loaded lexicons and gazetteer; build once, share across threads (`Send + Sync`).
-pub struct Extractor {}
+pub struct Extractor {
+    lex: Lexicon,
+    geo: Geocoder,
+}
 
 impl Extractor {
-    /// Load the built-in lexicons and gazetteer.
+    /// Load the built-in lexicons and the gazetteer (curated data, plus the compiled
+    /// gazetteer file when the setup has imported one).
     pub fn new() -> Result<Extractor, ExtractError> {
-        Ok(Extractor {})
+        Ok(Extractor { lex: Lexicon::embedded()?, geo: Geocoder::builtin()? })
+    }
+
+    /// Build from explicit parts (tests, edited lexicons).
+    pub fn with_parts(lex: Lexicon, geo: Geocoder) -> Extractor {
+        Extractor { lex, geo }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lex
+    }
+
+    pub fn geocoder(&self) -> &Geocoder {
+        &self.geo
     }
 
     /// Extract the events of one article.
@@ -27,6 +80,357 @@ impl Extractor {
         if article.text.trim().is_empty() {
             return Err(ExtractError::EmptyText);
         }
-        Ok(Vec::new())
+        if article.text.len() > MAX_TEXT {
+            return Err(ExtractError::TooLong(article.text.len()));
+        }
+        let published = match article.published.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(p) => Some(parse_published(p).ok_or_else(|| ExtractError::BadDate(p.to_string()))?),
+        };
+        let doc = Document::new(&article.text);
+        let items = recognise::items(&doc, &self.lex);
+        let nums = recognise::numbers(&doc, &self.lex, &items);
+        let dates = time::find_dates(&doc, &self.lex, &items, published);
+        let places = self.geo.find_places_in(&doc, &article.text);
+        let dateline = self.geo.dateline_in(&doc, &article.text);
+        let ctx = Ctx { doc: &doc, lex: &self.lex, items, nums, dates, places };
+        let cands = frame::frame(&ctx);
+        let mut events = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
+        merge::within_article(&mut events);
+        for (n, e) in events.iter_mut().enumerate() {
+            e.event_id = format!("{}#{}", article.id, n + 1);
+            e.notes = notes::note(e);
+            e.confidence = notes::confidence(e);
+        }
+        Ok(events)
+    }
+}
+
+/// The date part of a publication timestamp ("2024-02-29", "2024-02-29T10:00:00Z").
+pub fn parse_published(p: &str) -> Option<Date> {
+    p.get(..10).unwrap_or(p).parse().ok()
+}
+
+/// How precise a kind of place is, 0 best.
+fn place_rank(k: PlaceKind) -> u8 {
+    match k {
+        PlaceKind::Site | PlaceKind::Neighbourhood | PlaceKind::Village => 0,
+        PlaceKind::Town | PlaceKind::City => 1,
+        PlaceKind::Admin3 => 2,
+        PlaceKind::Admin2 => 3,
+        PlaceKind::Region => 4,
+        PlaceKind::Admin1 => 5,
+        PlaceKind::Country => 6,
+    }
+}
+
+/// Place mentions usable as an event's location in sentence `s`: not inside an actor's
+/// name ("مجلس منبج العسكري"), innermost first among enclosing chains.
+fn sentence_places(ctx: &Ctx, s: usize) -> Vec<usize> {
+    let actor_spans: Vec<(usize, usize)> = ctx
+        .sentence_items(s)
+        .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
+        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
+        .collect();
+    (0..ctx.places.len())
+        .filter(|&p| ctx.places[p].sentence == s)
+        .filter(|&p| {
+            let pl = &ctx.places[p];
+            !actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start))
+        })
+        .collect()
+}
+
+/// Choose the location(s) of a candidate: the innermost place nearest the trigger,
+/// preferring places after it; two places joined by و ("في حقل كونيكو وحقل العمر") are
+/// two events unless a "بين" makes them the ends of one road.
+fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
+    let ps = sentence_places(ctx, cand.sentence);
+    if ps.is_empty() {
+        return Vec::new();
+    }
+    let inner: Vec<usize> = ps
+        .iter()
+        .copied()
+        .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
+        .filter(|&p| ctx.places[p].kind != PlaceKind::Country || ps.iter().all(|&q| ctx.places[q].kind == PlaceKind::Country))
+        .collect();
+    let anchor = cand.triggers.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0);
+    let anchor_end = cand.triggers.iter().map(|&i| ctx.items[i].end).max().unwrap_or(0);
+    let dist = |p: usize| {
+        let pl = &ctx.places[p];
+        let d = if pl.start >= anchor { pl.start.saturating_sub(anchor_end) } else { 2 * (anchor - pl.end.min(anchor)) + 40 };
+        (d as u64) + 60 * place_rank(pl.kind) as u64
+    };
+    let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
+    let folded = ctx.doc.folded();
+    let best_pl = &ctx.places[best];
+    // a second place of the same rank joined by و right after the best one
+    let second = inner.iter().copied().find(|&q| {
+        let pq = &ctx.places[q];
+        q != best
+            && pq.start > best_pl.end
+            && place_rank(pq.kind) <= 1
+            && place_rank(best_pl.kind) <= 1
+            && folded[best_pl.end..pq.start].trim() == "و"
+    });
+    match second {
+        Some(q) => {
+            let before = &folded[ctx.doc.sentences[cand.sentence].start..best_pl.start];
+            let last_words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+            if last_words.iter().any(|w| *w == "بين" || w.ends_with("تي") || w.ends_with("يتي")) {
+                vec![best]
+            } else {
+                vec![best, q]
+            }
+        }
+        None => vec![best],
+    }
+}
+
+/// The admin1 (and country) for a candidate without its own: its sentence's other
+/// places, the sentences before it in the paragraph, then the dateline.
+fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(String, String, Option<Span>)> {
+    let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
+    let para = ctx.doc.sentences[s].paragraph;
+    for t in (0..=s).rev() {
+        if ctx.doc.sentences[t].paragraph != para {
+            break;
+        }
+        let found = sentence_places(ctx, t).into_iter().filter_map(|p| with_admin1(&ctx.places[p])).next();
+        if found.is_some() {
+            return found;
+        }
+    }
+    dateline.and_then(with_admin1)
+}
+
+fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> Vec<Event> {
+    // the news date: the first dated current event of the lead, else publication
+    let news_date: Option<Date> = cands
+        .iter()
+        .filter(|c| !c.background && !c.triggers.is_empty())
+        .take(2)
+        .find_map(|c| {
+            ctx.dates.iter().filter(|d| d.sentence == c.sentence && d.relative_day).find_map(|d| d.date.and_then(|r| r.first_day()))
+        })
+        .or(published);
+    let mut out: Vec<Event> = Vec::new();
+    let mut claimants: Vec<(usize, bool)> = Vec::new();
+    let mut prev_date: Option<(time::Resolved, Option<Span>)> = None;
+    for cand in cands {
+        if cand.triggers.is_empty() {
+            if let Some(c) = cand.claimant {
+                claimants.push((c, cand.background));
+            }
+            continue;
+        }
+        let s = cand.sentence;
+        let flags = ctx.flags(s);
+        let main = cand.triggers[0];
+        let anchor = ctx.items[main].start;
+        // date: the expression nearest the trigger in the sentence
+        let own = ctx
+            .dates
+            .iter()
+            .filter(|d| d.sentence == s)
+            .min_by_key(|d| if d.start >= anchor { d.start - anchor } else { (anchor - d.end) + 1 });
+        let (date, date_span) = match own {
+            Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
+            Some(d) => (d.date, Some(ctx.doc.span(d.start, d.end))),
+            None if cand.background || cand.retaliation && prev_date.is_some() => (if cand.retaliation { prev_date.map(|p| p.0) } else { None }, None),
+            None => (news_date.map(time::Resolved::day), None),
+        };
+        if let Some(d) = date {
+            prev_date = Some((d, date_span));
+        }
+        let background = cand.background
+            || match (date, news_date) {
+                (Some(d), Some(n)) => d.last_day().is_some_and(|l| l < n.checked_sub(1.day()).unwrap_or(n)),
+                _ => false,
+            };
+        let toll = casualties::toll(ctx, s);
+        let (fatalities, fat_span) = casualties::fatalities(ctx, cand, &flags, &toll);
+        let weapons: Vec<String> = {
+            let mut w: Vec<String> = cand
+                .weapons
+                .iter()
+                .filter_map(|&i| match ctx.items[i].hit {
+                    rasad_lexicon::Hit::Weapon(x) => Some(ctx.lex.weapons[x as usize].weapon_en.clone()),
+                    _ => None,
+                })
+                .collect();
+            w.dedup();
+            w
+        };
+        let places = choose_places(ctx, cand);
+        let place_list: Vec<Option<usize>> = if places.is_empty() { vec![None] } else { places.into_iter().map(Some).collect() };
+        for p in place_list {
+            let mut location = p.map(|p| ctx.places[p].location.clone());
+            let (mut country, mut admin1, mut admin1_span) = (
+                location.as_ref().and_then(|l| l.country.clone()),
+                location.as_ref().and_then(|l| l.admin1.clone()),
+                location.as_ref().and_then(|l| l.span),
+            );
+            if admin1.is_none() {
+                if let Some((c, a, sp)) = context_admin1(ctx, s, dateline) {
+                    if country.is_none() || country.as_deref() == Some(c.as_str()) {
+                        country = Some(c);
+                        admin1 = Some(a.clone());
+                        admin1_span = sp;
+                        if let Some(l) = location.as_mut() {
+                            l.admin1.get_or_insert(a);
+                            l.country = country.clone();
+                        }
+                    }
+                }
+            }
+            let ctry = country.clone().unwrap_or_else(|| "Syria".to_string());
+            let actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
+            let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
+            let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
+            if actor2.is_none() && matches!(event_type, "Violence against civilians" | "Explosions/Remote violence") {
+                if let Some(v) = cand.victims.filter(|&v| ctx.person_class(v) == Some("civilian")) {
+                    actor2 = Some(actor_out(ctx, text, v, &ctry));
+                }
+            }
+            if actor2.is_none() && event_type == "Violence against civilians" {
+                actor2 = Some(Actor { name: format!("Civilians ({ctry})"), name_ar: "مدنيون".into(), actor_id: Some("civilians".into()), inter: 7, span: None });
+            }
+            let trigger_span = ctx.doc.span(ctx.items[main].word_start, ctx.items[main].word_end);
+            let spans = Spans {
+                sentence: Some(ctx.doc.span(ctx.doc.sentences[s].start, ctx.doc.sentences[s].end)),
+                trigger: Some(trigger_span),
+                actor1: actor1.as_ref().and_then(|a| a.span),
+                actor2: actor2.as_ref().and_then(|a| a.span),
+                location: location.as_ref().and_then(|l| l.span),
+                admin1: admin1_span,
+                date: date_span,
+                fatalities: fat_span,
+                injuries: toll.injured_span.map(|(a, b)| ctx.doc.span(a, b)),
+                weapons: cand.weapons.iter().map(|&i| ctx.doc.span(ctx.items[i].word_start, ctx.items[i].word_end)).collect(),
+                status: None,
+            };
+            let precise = location.as_ref().is_some_and(|l| l.geo_precision == Some(1));
+            let field_confidence = FieldConfidence {
+                sub_event_type: if cand.weak_only { 0.6 } else { 0.8 },
+                date: if date_span.is_some() { 0.9 } else if date.is_some() { 0.6 } else { 0.3 },
+                location: if precise { 0.85 } else if location.is_some() { 0.6 } else { 0.2 },
+                actor1: if actor1.is_some() { 0.75 } else { 0.3 },
+                actor2: if actor2.is_some() { 0.7 } else { 0.4 },
+                fatalities: if fat_span.is_some() { 0.85 } else { 0.6 },
+                status: if background { 0.75 } else { 0.85 },
+            };
+            out.push(Event {
+                event_id: String::new(),
+                event_type: event_type.to_string(),
+                sub_event_type: cand.sub_event_type.to_string(),
+                date: date.map(|d| d.to_iso()),
+                time_precision: date.map(|d| d.precision),
+                country: country.clone().or_else(|| admin1.as_ref().map(|_| ctry.clone())),
+                admin1,
+                location,
+                actor1,
+                actor2,
+                fatalities,
+                injuries: toll.injured,
+                weapons: weapons.clone(),
+                status: if background { Status::Background } else { Status::Current },
+                notes: String::new(),
+                confidence: 0.0,
+                field_confidence,
+                spans,
+            });
+        }
+    }
+    // claims of responsibility name the agent of attacks whose agent is not named
+    for (c, _) in claimants {
+        for e in out.iter_mut().filter(|e| e.actor1.is_none() && matches!(e.event_type.as_str(), "Explosions/Remote violence" | "Battles")) {
+            let ctry = e.country.clone().unwrap_or_else(|| "Syria".into());
+            e.actor1 = Some(actor_out(ctx, text, c, &ctry));
+            e.spans.actor1 = e.actor1.as_ref().and_then(|a| a.span);
+        }
+    }
+    out
+}
+
+/// An output side from a recognised item.
+fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
+    let it = ctx.items[item];
+    let span = ctx.doc.span(it.start, it.word_end);
+    let surface = span.slice(text).trim().to_string();
+    match ctx.side_kind(item) {
+        Some(SideKind::Actor(a)) | Some(SideKind::Adjective(a)) => {
+            let a = &ctx.lex.actors[a as usize];
+            let name = if a.country == "*" { format!("{} ({country})", a.name_en) } else { a.name_en.clone() };
+            let name_ar = if matches!(ctx.side_kind(item), Some(SideKind::Adjective(_))) { a.aliases_ar[0].clone() } else { surface };
+            Actor { name, name_ar, actor_id: Some(a.id.clone()), inter: a.inter, span: Some(span) }
+        }
+        _ => {
+            let class = ctx.person_class(item).unwrap_or("unknown");
+            let (name, inter) = match class {
+                "protester" => (format!("Protesters ({country})"), 6),
+                "fighter" => ("Unidentified Armed Group".to_string(), 2),
+                _ => (format!("Civilians ({country})"), 7),
+            };
+            let id = match class {
+                "protester" => "protesters",
+                "fighter" => "unidentified_armed_group",
+                _ => "civilians",
+            };
+            Actor { name, name_ar: surface, actor_id: Some(id.into()), inter, span: Some(span) }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub fn lexicon() -> &'static Lexicon {
+        static L: OnceLock<Lexicon> = OnceLock::new();
+        L.get_or_init(|| Lexicon::embedded().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    pub fn extractor() -> &'static Extractor {
+        static E: OnceLock<Extractor> = OnceLock::new();
+        E.get_or_init(|| Extractor::new().unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    fn article(text: &str, published: &str) -> Article {
+        Article { id: "t".into(), published: Some(published.into()), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn empty_and_bad_inputs_are_errors_not_panics() {
+        let x = extractor();
+        assert!(matches!(x.extract(&article("  \n ", "2024-01-01")), Err(ExtractError::EmptyText)));
+        assert!(matches!(x.extract(&article("قصف", "yesterday")), Err(ExtractError::BadDate(_))));
+        assert!(x.extract(&article("\u{0}\u{FFFD}ـــ،،؛؛«»", "2024-01-01")).is_ok());
+    }
+
+    #[test]
+    fn a_shelling_with_both_sides_and_a_place() {
+        let x = extractor();
+        let ev = x
+            .extract(&article("قصفت قوات النظام السوري، أمس الثلاثاء، بقذائف المدفعية مواقع لهيئة تحرير الشام في بلدة البارة بريف إدلب الجنوبي، ما أدى إلى مقتل ثلاثة عناصر.", "2024-03-06"))
+            .unwrap();
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        let e = &ev[0];
+        assert_eq!(e.sub_event_type, "Shelling/artillery/missile attack");
+        assert_eq!(e.date.as_deref(), Some("2024-03-05"));
+        assert_eq!(e.admin1.as_deref(), Some("Idlib"));
+        assert_eq!(e.fatalities, Some(3));
+        assert!(e.actor1.as_ref().unwrap().name_ar.contains("قوات النظام"));
+        assert!(e.actor2.as_ref().unwrap().name_ar.contains("هيئة تحرير الشام"));
+        assert!(e.location.as_ref().unwrap().name_ar.contains("البارة"));
+    }
+
+    #[test]
+    fn habitual_statements_are_not_events() {
+        let x = extractor();
+        let ev = x.extract(&article("وتتعرض القواعد الأميركية في العراق وسوريا لهجمات متكررة بالصواريخ والمسيرات.", "2024-03-06")).unwrap();
+        assert!(ev.is_empty(), "{ev:#?}");
     }
 }

@@ -149,6 +149,11 @@ pub fn normalise(original: &str) -> Normalised {
     let mut n = 0u32;
     for c in original.chars() {
         if let Some(f) = fold_char(c) {
+            // squeeze runs of spaces so multi-word patterns match whatever the spacing
+            if f == ' ' && (folded.is_empty() || folded.ends_with(' ') || folded.ends_with('\n')) {
+                n += 1;
+                continue;
+            }
             let before = folded.len();
             folded.push(f);
             for _ in before..folded.len() {

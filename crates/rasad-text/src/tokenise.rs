@@ -39,9 +39,15 @@ pub const PREFIXES: &[&str] = &[
     "ولل", "فلل", "وبال", "فبال", "وكال", "وال", "فال", "بال", "كال", "لل", "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك",
 ];
 
-/// True when `p` (folded) is a clitic sequence that may stand before a word.
+/// True when `p` (folded) is a clitic sequence that may stand before a word: conjunctions,
+/// prepositions, and the article with them (a lexicon entry written without the article,
+/// such as a trigger noun "قصف", also matches "القصف" and "والقصف").
 pub fn is_clitic_prefix(p: &str) -> bool {
-    p.is_empty() || matches!(p, "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك" | "لل" | "ولل" | "فلل" | "س" | "وس")
+    p.is_empty()
+        || matches!(
+            p,
+            "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك" | "لل" | "ولل" | "فلل" | "ال" | "وال" | "فال" | "بال" | "كال" | "وبال" | "فبال" | "وكال"
+        )
 }
 
 /// The readings of a folded word: itself, then with clitics stripped, then without the
@@ -152,6 +158,7 @@ mod tests {
         assert!(is_clitic_prefix("لل"));
         assert!(is_clitic_prefix(""));
         assert!(!is_clitic_prefix("ت"));
-        assert!(!is_clitic_prefix("ال"));
+        assert!(is_clitic_prefix("وال"));
+        assert!(!is_clitic_prefix("ات"));
     }
 }

@@ -1,0 +1,684 @@
+//! Stage *frame events*: triggers of a sentence → event candidates with their sides.
+//!
+//! A sentence's triggers are first filtered by its cues: everything after a denial
+//! (نفى), a hypothetical or threat (احتمال، تهديد، قد يسهم), a call (دعا إلى) or a claim of
+//! responsibility (تبنى) is no event of its own; in a habitual or aggregate sentence
+//! (تتعرض … لهجمات متكررة، منذ مطلع العام) nothing is, unless the sentence also names a
+//! day (أمس، الأربعاء), which marks a report of a particular event.
+//!
+//! Triggers are *strong* (they name the event: قصف، اشتباكات، اعتقل، تظاهرة) or *weak*
+//! (they need company: استهدف، هجوم، قتل، أصيب). Strong triggers of one event family form
+//! one candidate; weak ones join the nearest strong one; a sentence with only weak
+//! triggers yields one candidate when a weapon, a place or a named agent supports it.
+//!
+//! Sides come from the lexicon actors, nationality adjectives (طائرة مسيرة **تركية**)
+//! and person nouns (مدنيين، عنصران), each marked by the words before it: an agent
+//! marker (على يد، من قبل، نفذته، برصاص), a target marker (مواقع لـ، حاجز، ضد), "بين"
+//! for the two parties of a clash, or an associate marker (التابعة لـ، بدعم من) that takes
+//! the side out of the roles. The trigger's frame then reads the roles: an active verb's
+//! subject follows it (VSO) or precedes it (SVO); a passive or nominal trigger takes its
+//! target from the first side named and its agent only from a marker or an adjective.
+
+use crate::recognise::{Item, Num};
+use crate::time::DateExpr;
+use rasad_geo::{PlaceKind, PlaceMention};
+use rasad_lexicon::{Frame, Hit, Lexicon};
+use rasad_text::Document;
+
+/// Everything recognised in one article, shared by the later stages.
+pub struct Ctx<'a> {
+    pub doc: &'a Document,
+    pub lex: &'a Lexicon,
+    pub items: Vec<Item>,
+    pub nums: Vec<Num>,
+    pub dates: Vec<DateExpr>,
+    pub places: Vec<PlaceMention>,
+}
+
+/// Which side of an event a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    None,
+    Agent,
+    Target,
+    Between,
+    Associate,
+    /// "عنصران **من** قوات النظام": the group the victims belong to.
+    VictimGroup,
+}
+
+/// A side named in a sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct Side {
+    pub item: usize,
+    pub marker: Marker,
+}
+
+/// What a side is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideKind {
+    Actor(u32),
+    Adjective(u32),
+    Person(u32),
+}
+
+/// An event candidate of one sentence.
+#[derive(Debug, Clone)]
+pub struct Cand {
+    pub sentence: usize,
+    /// Indices into `Ctx::items` of the triggers, main first.
+    pub triggers: Vec<usize>,
+    pub sub_event_type: &'static str,
+    pub actor1: Option<usize>,
+    pub actor2: Option<usize>,
+    /// Victims named by a person noun (for actor2 = civilians, and the toll).
+    pub victims: Option<usize>,
+    pub weapons: Vec<usize>,
+    pub background: bool,
+    /// A retaliation ("ردت على مصادر القصف"): sides come from the event before it.
+    pub retaliation: bool,
+    /// Claimant named in the sentence (تبنى X الهجوم).
+    pub claimant: Option<usize>,
+    pub weak_only: bool,
+}
+
+/// Sentence-level cue flags.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub background: bool,
+    pub suppressed: bool,
+    /// Triggers at or after this folded byte are not events (denial, hypothesis, call, claim).
+    pub cut_at: Option<usize>,
+    pub claim_at: Option<usize>,
+    pub intervention: bool,
+    pub no_casualties: bool,
+    pub unknown_casualties: bool,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn cue(&self, i: usize) -> Option<&'a str> {
+        match self.items[i].hit {
+            Hit::Cue(c) => Some(self.lex.cues[c as usize].cue.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn trigger_class(&self, i: usize) -> &'a str {
+        match self.items[i].hit {
+            Hit::Trigger(t) => self.lex.triggers[t as usize].class.as_str(),
+            _ => "",
+        }
+    }
+
+    pub fn side_kind(&self, i: usize) -> Option<SideKind> {
+        match self.items[i].hit {
+            Hit::Actor(a) => Some(SideKind::Actor(a)),
+            Hit::ActorAdjective(a) => Some(SideKind::Adjective(a)),
+            Hit::Person(p) => {
+                let class = self.lex.persons[p as usize].class.as_str();
+                (!matches!(class, "casualty" | "injured")).then_some(SideKind::Person(p))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn person_class(&self, i: usize) -> Option<&'a str> {
+        match self.items[i].hit {
+            Hit::Person(p) => Some(self.lex.persons[p as usize].class.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn actor(&self, i: usize) -> Option<&'a rasad_lexicon::Actor> {
+        match self.items[i].hit {
+            Hit::Actor(a) | Hit::ActorAdjective(a) => Some(&self.lex.actors[a as usize]),
+            _ => None,
+        }
+    }
+
+    pub fn weapon_class(&self, i: usize) -> Option<&'a str> {
+        match self.items[i].hit {
+            Hit::Weapon(w) => Some(self.lex.weapons[w as usize].class.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Items of sentence `s`, as a range of indices into `items`.
+    pub fn sentence_items(&self, s: usize) -> std::ops::Range<usize> {
+        let sent = &self.doc.sentences[s];
+        let a = self.items.partition_point(|i| i.word_start < sent.start);
+        let b = self.items.partition_point(|i| i.word_start < sent.end);
+        a..b
+    }
+
+    /// Number of tokens between two folded byte offsets.
+    pub fn tokens_between(&self, a: usize, b: usize) -> usize {
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        self.doc.token_at(b).saturating_sub(self.doc.token_at(a))
+    }
+
+    pub fn flags(&self, s: usize) -> Flags {
+        let mut f = Flags::default();
+        let range = self.sentence_items(s);
+        let mut generic = false;
+        let mut past_aux_after_kana: Option<usize> = None;
+        let mut kana = None;
+        let has_day = self.dates.iter().any(|d| d.sentence == s && d.relative_day);
+        for i in range.clone() {
+            let Some(cue) = self.cue(i) else { continue };
+            let it = &self.items[i];
+            let word = &self.doc.folded()[it.word_start..it.word_end];
+            match cue {
+                "background" => {
+                    if matches!(word, "وكان" | "وكانت" | "كان" | "كانت") {
+                        kana.get_or_insert(it.start);
+                    } else {
+                        f.background = true;
+                    }
+                }
+                "past_aux" => {
+                    if kana.is_some_and(|k| k < it.start) {
+                        past_aux_after_kana = Some(it.start);
+                    }
+                }
+                "generic" | "aggregate" => generic = true,
+                "hypothetical" | "negation" | "future" => {
+                    f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
+                }
+                "claim" => {
+                    f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
+                    f.claim_at = Some(it.start);
+                }
+                "intervention" => f.intervention = true,
+                "no_casualties" => f.no_casualties = true,
+                "unknown_casualties" => f.unknown_casualties = true,
+                _ => {}
+            }
+        }
+        if past_aux_after_kana.is_some() {
+            f.background = true;
+        }
+        f.suppressed = generic && !has_day;
+        f
+    }
+
+    /// Sides of sentence `s` with their markers.
+    fn sides(&self, s: usize) -> Vec<Side> {
+        let range = self.sentence_items(s);
+        let folded = self.doc.folded();
+        let mut out: Vec<Side> = Vec::new();
+        for i in range.clone() {
+            if self.side_kind(i).is_none() {
+                continue;
+            }
+            let it = self.items[i];
+            // a nationality adjective names a side only on an attack or weapon noun
+            // ("طائرة مسيرة تركية", "غارات إسرائيلية"), not on "المرصد السوري" or "دولار أمريكي"
+            if matches!(self.side_kind(i), Some(SideKind::Adjective(_))) {
+                let on_weapon = range.clone().rev().filter(|&j| self.items[j].word_end <= it.word_start).take(3).any(|j| {
+                    matches!(self.items[j].hit, Hit::Trigger(_) | Hit::Weapon(_)) && self.tokens_between(self.items[j].word_end, it.word_start) <= 2
+                });
+                if !on_weapon {
+                    continue;
+                }
+            }
+            // the nearest cue ending just before this side, within two tokens
+            let mut marker = Marker::None;
+            for j in range.clone().rev() {
+                let c = &self.items[j];
+                if c.word_end > it.word_start {
+                    continue;
+                }
+                if self.tokens_between(c.word_end, it.word_start) > 2 {
+                    break;
+                }
+                if let Some(cue) = self.cue(j) {
+                    marker = match cue {
+                        "agent" => Marker::Agent,
+                        "target" => Marker::Target,
+                        "between" => Marker::Between,
+                        "associate" => Marker::Associate,
+                        _ => continue,
+                    };
+                    break;
+                }
+            }
+            if marker == Marker::None {
+                // "عنصران من قوات النظام", "عسكري في قوات النظام", "عناصر تابعين لـ"
+                let before = &folded[..it.word_start];
+                let prev_word = before.trim_end().rsplit(' ').next().unwrap_or("");
+                if matches!(prev_word, "من" | "في") {
+                    let prev_start = before.trim_end().len() - prev_word.len();
+                    if let Some(j) = range.clone().rev().find(|&j| self.items[j].word_end <= prev_start) {
+                        if self.person_class(j).is_some() && self.tokens_between(self.items[j].word_end, prev_start) <= 1 {
+                            marker = Marker::VictimGroup;
+                        }
+                    }
+                }
+                // a side that directly follows another side with ل is its affiliation:
+                // "عنصر من فصائل الجيش الوطني الموالية لتركيا" is handled by the cue;
+                // "حاجز لقوات" by the target cue.
+            }
+            out.push(Side { item: i, marker });
+        }
+        out
+    }
+}
+
+/// The event family of a trigger class, `None` for weak classes.
+fn family(class: &str) -> Option<&'static str> {
+    Some(match class {
+        "@explosion" => "Explosions/Remote violence",
+        "@kill" => "Violence against civilians",
+        "@protest" => "Protests",
+        "@riot" => "Riots",
+        "@territory" => "Battles",
+        "@intercept" | "@agreement" => "Strategic developments",
+        "@attack" | "@casualty" | "@injury" | "@retaliation" => return None,
+        s => rasad_model::event_type_of(s)?,
+    })
+}
+
+/// Weapon classes in order of precedence for the sub-type.
+const WEAPON_ORDER: &[(&str, &str)] = &[
+    ("suicide", "Suicide bomb"),
+    ("chemical", "Chemical weapon"),
+    ("air", "Air/drone strike"),
+    ("ied", "Remote explosive/landmine/IED"),
+    ("grenade", "Grenade"),
+    ("shelling", "Shelling/artillery/missile attack"),
+];
+
+fn is_armed(inter: u8) -> bool {
+    matches!(inter, 1..=4 | 8)
+}
+
+/// Frame every sentence of the article.
+pub fn frame(ctx: &Ctx) -> Vec<Cand> {
+    let mut out = Vec::new();
+    for s in 0..ctx.doc.sentences.len() {
+        frame_sentence(ctx, s, &mut out);
+    }
+    out
+}
+
+fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
+    let flags = ctx.flags(s);
+    let range = ctx.sentence_items(s);
+    let folded = ctx.doc.folded();
+    let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some()).collect();
+    let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
+    let sides = ctx.sides(s);
+    let claimant = flags.claim_at.and_then(|at| {
+        // the claimant: the nearest named actor to the claim verb
+        sides
+            .iter()
+            .filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))))
+            .min_by_key(|sd| (ctx.items[sd.item].start as i64 - at as i64).unsigned_abs())
+            .map(|sd| sd.item)
+    });
+    if flags.suppressed {
+        if let Some(c) = claimant {
+            out.push(claim_only(s, c, flags.background));
+        }
+        return;
+    }
+    let mut strong: Vec<usize> = Vec::new();
+    let mut weak: Vec<usize> = Vec::new();
+    for i in range.clone() {
+        let Hit::Trigger(t) = ctx.items[i].hit else { continue };
+        if flags.cut_at.is_some_and(|c| ctx.items[i].start >= c) {
+            continue;
+        }
+        let tr = &ctx.lex.triggers[t as usize];
+        match tr.class.as_str() {
+            "@intercept" if !weapons.iter().any(|&w| matches!(ctx.weapon_class(w), Some("air" | "shelling"))) => continue,
+            "@agreement" => {
+                let reached = tr.pattern.starts_with("توصل") || tr.pattern.starts_with("التوصل");
+                let dated = ctx.dates.iter().any(|d| d.sentence == s && !d.relative_day && d.date.is_some());
+                if !(reached || flags.background && dated) {
+                    continue;
+                }
+            }
+            "@territory" if !has_place => continue,
+            _ => {}
+        }
+        if family(&tr.class).is_some() {
+            strong.push(i);
+        } else {
+            weak.push(i);
+        }
+    }
+    // group strong triggers by family; protests and riots are one family (the riot wins)
+    let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
+    for &i in &strong {
+        let mut fam = family(ctx.trigger_class(i)).unwrap_or("");
+        if fam == "Riots" || fam == "Protests" {
+            if let Some(g) = groups.iter_mut().find(|g| g.0 == "Riots" || g.0 == "Protests") {
+                if fam == "Riots" {
+                    g.0 = "Riots";
+                }
+                g.1.push(i);
+                continue;
+            }
+        }
+        // arrests and looting during a protest are part of it
+        if matches!(ctx.trigger_class(i), "Arrests" | "Looting/property destruction") {
+            if let Some(g) = groups.iter_mut().find(|g| g.0 == "Riots" || g.0 == "Protests") {
+                g.1.push(i);
+                continue;
+            }
+        }
+        if fam == "Violence against civilians" && groups.iter().any(|g| g.0 == "Battles") {
+            fam = "Battles";
+        }
+        match groups.iter_mut().find(|g| g.0 == fam) {
+            Some(g) => g.1.push(i),
+            None => groups.push((fam, vec![i])),
+        }
+    }
+    if groups.iter().any(|g| g.0 == "Riots" || g.0 == "Protests") {
+        // protest sentences: a later arrest group folds in
+        let (p, rest): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.0 == "Riots" || g.0 == "Protests");
+        groups = p;
+        for g in rest {
+            if g.1.iter().all(|&i| matches!(ctx.trigger_class(i), "Arrests" | "Looting/property destruction")) {
+                groups[0].1.extend(g.1);
+            } else {
+                groups.push(g);
+            }
+        }
+    }
+    // weak triggers join the nearest group; a retaliation after a group is its own event
+    let mut retaliations = Vec::new();
+    for &w in &weak {
+        if ctx.trigger_class(w) == "@retaliation" {
+            let before = groups.iter().any(|g| g.1.iter().any(|&i| ctx.items[i].start < ctx.items[w].start))
+                || weak.iter().any(|&o| o != w && ctx.items[o].start < ctx.items[w].start && ctx.trigger_class(o) != "@retaliation");
+            let after = strong.iter().chain(weak.iter()).any(|&o| ctx.items[o].start > ctx.items[w].start && ctx.trigger_class(o) != "@retaliation" && !matches!(ctx.trigger_class(o), "@casualty" | "@injury"));
+            if before && !after {
+                retaliations.push(w);
+                continue;
+            }
+        }
+        let pos = ctx.items[w].start as i64;
+        if let Some(g) = groups.iter_mut().min_by_key(|g| g.1.iter().map(|&i| (ctx.items[i].start as i64 - pos).abs()).min().unwrap_or(i64::MAX)) {
+            g.1.push(w);
+        }
+    }
+    let weak_only = groups.is_empty();
+    if weak_only {
+        let ws: Vec<usize> = weak.iter().copied().filter(|w| !retaliations.contains(w)).collect();
+        if !ws.is_empty() {
+            groups.push(("", ws));
+        }
+    }
+    let first_new = out.len();
+    for (fam, trig) in groups {
+        if let Some(c) = build(ctx, s, fam, trig, &sides, &weapons, &flags, weak_only) {
+            out.push(c);
+        }
+    }
+    for r in retaliations {
+        // the answer of the attacked side: same kind of event, sides swapped
+        let prev = out[first_new..].last().cloned().or_else(|| out.last().cloned());
+        let Some(prev) = prev else { continue };
+        let pos = ctx.items[r].start;
+        // the answering side: nearest named actor before the retaliation phrase
+        let answer = sides
+            .iter()
+            .filter(|sd| ctx.items[sd.item].start < pos && matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))))
+            .filter(|sd| Some(sd.item) != prev.actor1)
+            .max_by_key(|sd| ctx.items[sd.item].start)
+            .map(|sd| sd.item);
+        out.push(Cand {
+            sentence: s,
+            triggers: vec![r],
+            sub_event_type: prev.sub_event_type,
+            actor1: answer.or(prev.actor2),
+            actor2: prev.actor1,
+            victims: None,
+            weapons: Vec::new(),
+            background: flags.background,
+            retaliation: true,
+            claimant: None,
+            weak_only: false,
+        });
+    }
+    if let Some(c) = claimant {
+        if !out[first_new..].iter().any(|c| c.claimant.is_some()) {
+            match out[first_new..].iter_mut().find(|c| c.actor1.is_none()) {
+                Some(cand) => cand.claimant = Some(c),
+                None => out.push(claim_only(s, c, flags.background)),
+            }
+        }
+    }
+    let _ = folded;
+}
+
+/// A claim of responsibility with no event in its sentence: it names the agent of an
+/// event reported elsewhere in the article. Marked by an empty trigger list.
+fn claim_only(s: usize, claimant: usize, background: bool) -> Cand {
+    Cand {
+        sentence: s,
+        triggers: Vec::new(),
+        sub_event_type: "",
+        actor1: None,
+        actor2: None,
+        victims: None,
+        weapons: Vec::new(),
+        background,
+        retaliation: false,
+        claimant: Some(claimant),
+        weak_only: true,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[Side], weapons: &[usize], flags: &Flags, weak_only: bool) -> Option<Cand> {
+    trig.sort_by_key(|&i| ctx.items[i].start);
+    // main trigger: the first strong one, else the first @attack, else the first
+    let main = trig
+        .iter()
+        .copied()
+        .find(|&i| family(ctx.trigger_class(i)).is_some())
+        .or_else(|| trig.iter().copied().find(|&i| ctx.trigger_class(i) == "@attack"))
+        .unwrap_or(trig[0]);
+    let classes: Vec<&str> = trig.iter().map(|&i| ctx.trigger_class(i)).collect();
+    let weapon_classes: Vec<&str> = weapons.iter().filter_map(|&w| ctx.weapon_class(w)).collect();
+    let erv_weapon = WEAPON_ORDER.iter().find(|(c, _)| weapon_classes.contains(c)).map(|(_, st)| *st);
+    let firearm = weapon_classes.contains(&"firearm");
+    let agent_side = sides.iter().any(|sd| sd.marker == Marker::Agent);
+
+    if weak_only {
+        let only_casualty = classes.iter().all(|c| matches!(*c, "@casualty" | "@injury"));
+        let has_attack = classes.contains(&"@attack");
+        let supported = erv_weapon.is_some() || firearm || agent_side || has_attack && ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country));
+        if !supported || only_casualty && !(erv_weapon.is_some() || firearm || agent_side) {
+            return None;
+        }
+    }
+    let pos = ctx.items[main].start;
+    let frame_of = |i: usize| match ctx.items[i].hit {
+        Hit::Trigger(t) => ctx.lex.triggers[t as usize].frame,
+        _ => Frame::Noun,
+    };
+    // a passive trigger before the main one sets the frame ("تعرضت القاعدة لقصف")
+    let frame = trig
+        .iter()
+        .copied()
+        .filter(|&i| ctx.items[i].start <= pos && frame_of(i) == Frame::Passive)
+        .map(|_| Frame::Passive)
+        .next()
+        .unwrap_or_else(|| frame_of(main));
+    let main_class = ctx.trigger_class(main);
+    // a folded "قتل" followed by a named armed actor is the active verb (قَتَل مسلحون …)
+    let frame = if main_class == "@casualty" && frame == Frame::Passive {
+        let next = sides.iter().find(|sd| ctx.items[sd.item].start > pos && ctx.tokens_between(ctx.items[main].word_end, ctx.items[sd.item].word_start) <= 1);
+        match next.and_then(|sd| ctx.actor(sd.item)) {
+            Some(a) if is_armed(a.inter) || a.inter == 0 => Frame::Active,
+            _ => frame,
+        }
+    } else {
+        frame
+    };
+
+    // --- sides ---
+    let usable: Vec<&Side> = sides.iter().filter(|sd| sd.marker != Marker::Associate).collect();
+    let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)));
+    let adjective = usable
+        .iter()
+        .filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Adjective(_))))
+        .min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs())
+        .map(|sd| sd.item);
+    let agent = usable.iter().filter(|sd| sd.marker == Marker::Agent && is_actor(sd)).min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs()).map(|sd| sd.item);
+    let between: Vec<usize> = usable.iter().filter(|sd| sd.marker == Marker::Between).map(|sd| sd.item).collect();
+    let victims = usable
+        .iter()
+        .filter(|sd| matches!(ctx.person_class(sd.item), Some("civilian" | "protester" | "suspect" | "unknown")))
+        .min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs())
+        .map(|sd| sd.item);
+    let unmarked_after: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::None) && is_actor(sd) && ctx.items[sd.item].start > pos).map(|sd| sd.item).collect();
+    let unmarked_before: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::None) && is_actor(sd) && ctx.items[sd.item].start < pos).map(|sd| sd.item).collect();
+    let targets: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::Target | Marker::VictimGroup) && is_actor(sd)).map(|sd| sd.item).collect();
+
+    let mut a1: Option<usize> = None;
+    let mut a2: Option<usize> = None;
+    if between.len() >= 1 {
+        // "بين X و Y": X is the one marked, Y the next actor after it
+        let x = between[0];
+        let y = usable.iter().filter(|sd| is_actor(sd) && ctx.items[sd.item].start > ctx.items[x].start).map(|sd| sd.item).next();
+        a1 = Some(x);
+        a2 = y;
+    }
+    if a1.is_none() {
+        a1 = agent.or(adjective);
+    }
+    if a1.is_none() && frame == Frame::Active {
+        a1 = unmarked_after
+            .iter()
+            .copied()
+            .find(|&i| ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 6)
+            .or_else(|| unmarked_before.last().copied())
+            .or_else(|| unmarked_after.first().copied());
+    }
+    if a1.is_none() && frame == Frame::Noun {
+        // genitive: "قصف قوات النظام", "هجوم لتنظيم داعش"
+        a1 = unmarked_after.iter().copied().find(|&i| ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 1);
+    }
+    if a2.is_none() {
+        a2 = targets
+            .iter()
+            .copied()
+            .filter(|&t| Some(t) != a1)
+            .min_by_key(|&t| (ctx.items[t].start as i64 - pos as i64).abs())
+            .or_else(|| match frame {
+                Frame::Passive => unmarked_after.iter().chain(unmarked_before.iter().rev()).copied().find(|&i| Some(i) != a1),
+                _ => unmarked_after.iter().copied().find(|&i| Some(i) != a1 && a1.map_or(true, |a| ctx.items[i].start > ctx.items[a].start)),
+            });
+    }
+    if a1 == a2 {
+        a2 = None;
+    }
+
+    // --- sub-type ---
+    let a1_actor = a1.and_then(|i| ctx.actor(i));
+    let a2_actor = a2.and_then(|i| ctx.actor(i));
+    let victim_class = victims.and_then(|v| ctx.person_class(v));
+    let civilians_hit = victim_class == Some("civilian") || a2_actor.is_some_and(|a| a.inter == 7);
+    let fighters_hit = a2_actor.is_some_and(|a| is_armed(a.inter))
+        || sides.iter().any(|sd| sd.marker == Marker::VictimGroup)
+        || usable.iter().any(|sd| ctx.person_class(sd.item) == Some("fighter"));
+    let protesters = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("protester") || ctx.actor(sd.item).is_some_and(|a| a.inter == 6 || a.inter == 5));
+    let explicit: Option<&'static str> = trig.iter().filter_map(|&i| rasad_model::SUB_EVENT_TYPES.iter().find(|(s, _)| *s == ctx.trigger_class(i)).map(|(s, _)| *s)).next();
+    let has = |c: &str| classes.contains(&c);
+    let sub: &'static str = match fam {
+        "Explosions/Remote violence" => {
+            let base = explicit.unwrap_or("Remote explosive/landmine/IED");
+            match erv_weapon {
+                Some(w @ ("Suicide bomb" | "Chemical weapon" | "Air/drone strike")) => w,
+                Some(w) if has("@explosion") && explicit.is_none() => w,
+                Some("Remote explosive/landmine/IED") if has("@explosion") => "Remote explosive/landmine/IED",
+                _ => base,
+            }
+        }
+        "Protests" => {
+            if flags.intervention || has("Arrests") {
+                "Protest with intervention"
+            } else {
+                "Peaceful protest"
+            }
+        }
+        "Riots" => {
+            if a1_actor.is_some_and(|a| is_armed(a.inter)) && !protesters && !has("@protest") {
+                "Looting/property destruction"
+            } else if has("@protest") || protesters {
+                "Violent demonstration"
+            } else {
+                "Mob violence"
+            }
+        }
+        "Battles" => {
+            if has("@territory") && explicit.is_none() {
+                if a1_actor.is_some_and(|a| a.inter == 1) { "Government regains territory" } else { "Non-state actor overtakes territory" }
+            } else {
+                explicit.filter(|e| *e != "Attack").unwrap_or("Armed clash")
+            }
+        }
+        "Violence against civilians" => {
+            if has("@kill") && explicit.is_none() && fighters_hit && !civilians_hit {
+                "Armed clash"
+            } else {
+                explicit.unwrap_or("Attack")
+            }
+        }
+        "Strategic developments" => {
+            if has("@intercept") {
+                "Disrupted weapons use"
+            } else if has("@agreement") {
+                "Agreement"
+            } else {
+                explicit.unwrap_or("Other")
+            }
+        }
+        _ => {
+            // weak only: weapons decide, else the victims
+            if let Some(w) = erv_weapon {
+                w
+            } else if protesters && has("@attack") {
+                "Violent demonstration"
+            } else if civilians_hit && !fighters_hit {
+                "Attack"
+            } else if has("@attack") || firearm || agent_side {
+                if civilians_hit { "Attack" } else { "Armed clash" }
+            } else {
+                return None;
+            }
+        }
+    };
+    let (a1, a2) = if rasad_model::event_type_of(sub) == Some("Protests") || rasad_model::event_type_of(sub) == Some("Riots") && sub == "Violent demonstration" {
+        // protesters act; the force that intervenes (or is targeted) is actor2
+        let force = [a1, a2, unmarked_after.first().copied(), unmarked_before.last().copied(), targets.first().copied()]
+            .into_iter()
+            .flatten()
+            .find(|&i| ctx.actor(i).is_some_and(|a| is_armed(a.inter)));
+        let pro = usable.iter().find(|sd| ctx.person_class(sd.item) == Some("protester") || ctx.actor(sd.item).is_some_and(|a| a.inter == 6 || a.inter == 5)).map(|sd| sd.item);
+        let keep_force = sub != "Peaceful protest" || flags.intervention;
+        (pro, if keep_force { force } else { None })
+    } else {
+        (a1, a2)
+    };
+    Some(Cand {
+        sentence: s,
+        triggers: std::iter::once(main).chain(trig.iter().copied().filter(|&i| i != main)).collect(),
+        sub_event_type: sub,
+        actor1: a1,
+        actor2: a2,
+        victims,
+        weapons: weapons.to_vec(),
+        background: flags.background,
+        retaliation: false,
+        claimant: None,
+        weak_only,
+    })
+}

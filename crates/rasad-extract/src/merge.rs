@@ -1,0 +1,142 @@
+//! Stage *merge* within one article: one event per day × location × type × sides.
+//!
+//! An article often reports its news twice (the lead, then the details: "تعرضت قاعدة
+//! … لقصف" then "كما تم استهداف القاعدة بطائرة مسيرة"). Two mentions are one event when
+//! the type agrees, the dates agree (or one is open), the places agree (same name, one
+//! inside the other, or one open) and each side agrees (same actor, or one open). A
+//! protest and a riot at the same place and day are one riot. The first mention is
+//! kept and completed from the later one; tolls keep the lower figure.
+
+use rasad_model::{Actor, Event, Location};
+use rasad_text::fold;
+
+fn words(s: &str) -> Vec<String> {
+    fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(w).to_string())
+        .collect()
+}
+
+fn contains(outer: &[String], inner: &[String]) -> bool {
+    !inner.is_empty() && outer.windows(inner.len()).any(|w| w == inner)
+}
+
+fn same_place(a: &Option<Location>, b: &Option<Location>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            if a.gazetteer_id.is_some() && a.gazetteer_id == b.gazetteer_id {
+                return true;
+            }
+            let (wa, wb) = (words(&a.name_ar), words(&b.name_ar));
+            contains(&wa, &wb) || contains(&wb, &wa)
+        }
+        _ => true,
+    }
+}
+
+fn same_actor(a: &Option<Actor>, b: &Option<Actor>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.actor_id.is_some() && a.actor_id == b.actor_id || fold(&a.name_ar) == fold(&b.name_ar),
+        _ => true,
+    }
+}
+
+fn compatible(a: &Event, b: &Event) -> bool {
+    let types = a.event_type == b.event_type
+        || matches!((a.event_type.as_str(), b.event_type.as_str()), ("Protests", "Riots") | ("Riots", "Protests"));
+    let dates = match (&a.date, &b.date) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.status == b.status,
+    };
+    types && dates && a.status == b.status && same_place(&a.location, &b.location) && same_actor(&a.actor1, &b.actor1) && same_actor(&a.actor2, &b.actor2)
+}
+
+fn absorb(keep: &mut Event, other: Event) {
+    if keep.event_type == "Protests" && other.event_type == "Riots" {
+        keep.event_type = other.event_type.clone();
+        keep.sub_event_type = other.sub_event_type.clone();
+    }
+    if keep.location.is_none() {
+        keep.location = other.location;
+        keep.spans.location = other.spans.location;
+    }
+    if keep.admin1.is_none() {
+        keep.admin1 = other.admin1;
+        keep.country = other.country.or(keep.country.take());
+    }
+    if keep.date.is_none() {
+        keep.date = other.date;
+        keep.time_precision = other.time_precision;
+        keep.spans.date = other.spans.date;
+    }
+    if keep.actor1.is_none() {
+        keep.actor1 = other.actor1;
+        keep.spans.actor1 = other.spans.actor1;
+    }
+    if keep.actor2.is_none() {
+        keep.actor2 = other.actor2;
+        keep.spans.actor2 = other.spans.actor2;
+    }
+    keep.fatalities = match (keep.fatalities, other.fatalities) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    keep.injuries = keep.injuries.or(other.injuries);
+    for w in other.weapons {
+        if !keep.weapons.contains(&w) {
+            keep.weapons.push(w);
+        }
+    }
+}
+
+/// Merge duplicate mentions in place, keeping text order.
+pub fn within_article(events: &mut Vec<Event>) {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
+        match out.iter_mut().find(|k| compatible(k, &e)) {
+            Some(k) => absorb(k, e),
+            None => out.push(e),
+        }
+    }
+    *events = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(t: &str, date: Option<&str>, place: Option<&str>, a1: Option<&str>) -> Event {
+        Event {
+            event_type: t.into(),
+            date: date.map(Into::into),
+            location: place.map(|p| Location { name_ar: p.into(), ..Default::default() }),
+            actor1: a1.map(|a| Actor { name_ar: a.into(), ..Default::default() }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn same_event_twice_is_one() {
+        let mut v = vec![
+            ev("Explosions/Remote violence", Some("2024-02-28"), Some("حقل العمر النفطي"), None),
+            ev("Explosions/Remote violence", Some("2024-02-28"), None, None),
+            ev("Explosions/Remote violence", Some("2024-02-28"), Some("حقل العمر"), Some("المقاومة الإسلامية في العراق")),
+        ];
+        within_article(&mut v);
+        assert_eq!(v.len(), 1);
+        assert!(v[0].actor1.is_some());
+    }
+
+    #[test]
+    fn different_places_days_or_sides_stay_apart() {
+        let mut v = vec![
+            ev("Battles", Some("2024-02-28"), Some("ذيبان"), Some("قسد")),
+            ev("Battles", Some("2024-02-28"), Some("الشحيل"), Some("قسد")),
+            ev("Battles", Some("2024-02-27"), Some("ذيبان"), Some("قسد")),
+            ev("Battles", Some("2024-02-28"), Some("ذيبان"), Some("داعش")),
+        ];
+        within_article(&mut v);
+        assert_eq!(v.len(), 4);
+    }
+}

@@ -1,0 +1,129 @@
+//! Stage *recognise*: lexicon matches (actors, triggers, weapons, time words, numbers,
+//! person nouns, cues) as [`Item`]s, and numbers written in digits or words as [`Num`]s.
+//!
+//! Overlaps are settled per category, longest match first ("قصف مدفعي" over "قصف",
+//! "كانون الثاني" over "الثاني"); across categories both are kept (a trigger and a
+//! weapon may share words), except that a named actor hides a person noun inside it
+//! ("مسلحون مجهولون" is an actor, not "مسلحون" people).
+
+use rasad_lexicon::{Hit, Lexicon};
+use rasad_text::{Document, TokenKind};
+
+/// One recognised lexicon entry in the folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    pub word_start: usize,
+    pub start: usize,
+    pub end: usize,
+    pub word_end: usize,
+    pub hit: Hit,
+}
+
+fn category(h: Hit) -> u8 {
+    match h {
+        Hit::Actor(_) | Hit::ActorAdjective(_) => 0,
+        Hit::Trigger(_) => 1,
+        Hit::Weapon(_) => 2,
+        Hit::Time(_) => 3,
+        Hit::Number(_) => 4,
+        Hit::Person(_) => 5,
+        Hit::Cue(_) => 6,
+    }
+}
+
+/// All items of a document, in text order.
+pub fn items(doc: &Document, lex: &Lexicon) -> Vec<Item> {
+    let matches = lex.matcher.find(doc.folded());
+    let mut kept: Vec<Item> = Vec::with_capacity(matches.len());
+    // per category: the end of the last kept match
+    let mut last_end = [0usize; 7];
+    for m in matches {
+        let c = category(m.hit) as usize;
+        if m.word_start < last_end[c] {
+            continue;
+        }
+        last_end[c] = m.word_end;
+        kept.push(Item { word_start: m.word_start, start: m.start, end: m.end, word_end: m.word_end, hit: m.hit });
+    }
+    // a person noun inside a named actor is part of the actor
+    let actors: Vec<(usize, usize)> =
+        kept.iter().filter(|i| matches!(i.hit, Hit::Actor(_))).map(|i| (i.word_start, i.word_end)).collect();
+    kept.retain(|i| !matches!(i.hit, Hit::Person(_)) || !actors.iter().any(|&(s, e)| i.word_start < e && s < i.word_end));
+    kept
+}
+
+/// A number in the text: `value` is `None` for vague amounts (عشرات، مئات).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Num {
+    pub start: usize,
+    pub end: usize,
+    pub value: Option<u32>,
+}
+
+/// Numbers in digits ("18", "١٨", "1,200") and in words ("ثلاثة عشر", "خمسة وعشرون",
+/// "ثلاثة آلاف"); a word number's parts must be adjacent or joined by و.
+pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
+    let folded = doc.folded();
+    let mut out: Vec<Num> = Vec::new();
+    for t in &doc.tokens {
+        if t.kind == TokenKind::Number {
+            let digits: String = t.text(folded).chars().filter(|c| c.is_ascii_digit()).collect();
+            if t.text(folded).contains(':') || t.text(folded).contains('/') {
+                continue;
+            }
+            out.push(Num { start: t.start, end: t.end, value: digits.parse().ok() });
+        }
+    }
+    let mut words: Vec<Num> = Vec::new();
+    for it in items {
+        let Hit::Number(i) = it.hit else { continue };
+        let n = &lex.numbers[i as usize];
+        let value = if n.kind == "vague" { None } else { Some(n.value) };
+        let prefix = &folded[it.word_start..it.start];
+        if let Some(prev) = words.last_mut() {
+            let gap = folded.get(prev.end..it.word_start).unwrap_or("x");
+            let joined = gap.trim().is_empty() && (prefix == "و" || prefix.is_empty());
+            if joined && prev.value.is_some() && value.is_some() {
+                let (p, v) = (prev.value.unwrap(), value.unwrap());
+                prev.value = Some(if n.kind == "thousand" && p < 1000 && n.value == 1000 { p * 1000 } else { p + v });
+                prev.end = it.end;
+                continue;
+            }
+        }
+        words.push(Num { start: it.word_start, end: it.end, value });
+    }
+    // "3 آلاف", "50 ألف"
+    for w in &words {
+        if let Some(d) = out.iter_mut().find(|d| d.value.is_some() && d.end <= w.start && folded[d.end..w.start].trim().is_empty() && w.value == Some(1000)) {
+            d.value = d.value.map(|v| v * 1000);
+            d.end = w.end;
+        }
+    }
+    let digit_ends: Vec<usize> = out.iter().map(|d| d.end).collect();
+    out.extend(words.into_iter().filter(|w| !digit_ends.contains(&w.end)));
+    out.sort_by_key(|n| n.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nums(text: &str) -> Vec<Option<u32>> {
+        let lex = crate::tests::lexicon();
+        let doc = Document::new(text);
+        let items = items(&doc, lex);
+        numbers(&doc, lex, &items).iter().map(|n| n.value).collect()
+    }
+
+    #[test]
+    fn digits_arabic_indic_and_words() {
+        assert_eq!(nums("قتل ١٨ شخصاً"), [Some(18)]);
+        assert_eq!(nums("مقتل ثلاثة عشر مدنيا"), [Some(13)]);
+        assert_eq!(nums("خمسة وعشرون عنصرا"), [Some(25)]);
+        assert_eq!(nums("اثنا عشر عنصراً"), [Some(12)]);
+        assert_eq!(nums("ثلاثة آلاف دولار"), [Some(3000)]);
+        assert_eq!(nums("عشرات المدنيين"), [None]);
+        assert_eq!(nums("خمسة صواريخ وأربعة قذائف"), [Some(5), Some(4)]);
+    }
+}

@@ -1,0 +1,383 @@
+//! Stage *resolve time*: date expressions → calendar dates, against the publication date.
+//!
+//! A date expression is a run of time words and numbers with only glue between them
+//! ("فجر أمس الأربعاء 27 تشرين الثاني/ نوفمبر", "في العاشر من الشهر الجاري",
+//! "يوم الجمعة 23 جمادى الآخرة 1445 هـ الموافق للخامس من كانون الثاني 2024").
+//! The parts are collected first and resolved together, in this order of trust:
+//! an explicit Gregorian day and month (year given, or inferred as the latest one not
+//! after publication, or the previous one after "الماضي"); an explicit Hijri date;
+//! a day of "this/last month"; a relative day (اليوم، أمس، أمس الأول); a weekday (the
+//! latest such day not after publication, strictly before it after "الماضي"); a week or
+//! month named relatively (coded to the month, as ACLED does); a month alone; a year.
+//! Without a publication date only explicit dates resolve.
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+use rasad_lexicon::{Hit, Lexicon, TimeKind};
+use rasad_text::{Document, TokenKind};
+
+/// A resolved date with its ACLED precision (1 day, 2 week, 3 month or coarser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resolved {
+    pub year: i16,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+    pub precision: u8,
+}
+
+impl Resolved {
+    pub fn day(d: Date) -> Resolved {
+        Resolved { year: d.year(), month: Some(d.month()), day: Some(d.day()), precision: 1 }
+    }
+    pub fn month(d: Date, precision: u8) -> Resolved {
+        Resolved { year: d.year(), month: Some(d.month()), day: None, precision }
+    }
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub fn to_iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
+            _ => format!("{:04}", self.year),
+        }
+    }
+    /// The first day the date may stand for, for ordering and comparisons.
+    pub fn first_day(&self) -> Option<Date> {
+        Date::new(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1)).ok()
+    }
+    /// The last day the date may stand for.
+    pub fn last_day(&self) -> Option<Date> {
+        let first = self.first_day()?;
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => Some(first),
+            (Some(_), None) => Some(first.last_of_month()),
+            _ => Date::new(self.year, 12, 31).ok(),
+        }
+    }
+}
+
+/// One date expression in the text.
+#[derive(Debug, Clone)]
+pub struct DateExpr {
+    /// Folded byte range.
+    pub start: usize,
+    pub end: usize,
+    pub sentence: usize,
+    pub date: Option<Resolved>,
+    /// True for a relative day or weekday (أمس، الأربعاء): the news itself is usually dated so.
+    pub relative_day: bool,
+    /// True when it says "the same day" (في اليوم نفسه): take the date of the event before.
+    pub same_day: bool,
+}
+
+#[derive(Default, Debug)]
+struct Parts {
+    relday: Option<i32>,
+    weekdays: Vec<i32>,
+    /// A day number or ordinal not yet tied to a month.
+    day: Option<i32>,
+    /// The day written before the Gregorian month, and before the Hijri month.
+    greg_day: Option<i32>,
+    hijri_day: Option<i32>,
+    month: Option<i32>,
+    hijri_month: Option<i32>,
+    year: Option<i32>,
+    hijri: bool,
+    relative: Option<i32>,
+    unit: Option<i32>,
+    phase: Option<i32>,
+    ago: Option<i32>,
+    count: Option<i32>,
+    same_day: bool,
+}
+
+impl Parts {
+    fn is_date(&self) -> bool {
+        self.relday.is_some()
+            || !self.weekdays.is_empty()
+            || self.month.is_some()
+            || self.hijri_month.is_some()
+            || (self.unit.is_some() && (self.relative.is_some() || self.ago.is_some()))
+            || (self.day.is_some() && self.relative.is_some())
+            || (self.hijri_month.is_some() && self.hijri_day.is_some())
+            || self.same_day
+    }
+}
+
+/// Glue words that may stand inside a date expression.
+fn is_glue(w: &str) -> bool {
+    matches!(w, "من" | "في" | "يوم" | "الموافق" | "للموافق" | "الموافق ل" | "ل" | "-" | "/" | "," | "ه" | "ليل" | "بعد" | "ايام" | "يوم" | "عام" | "سنه" | "شهر")
+}
+
+/// Find and resolve every date expression of the document.
+pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], published: Option<Date>) -> Vec<DateExpr> {
+    let folded = doc.folded();
+    // token index → time hit value
+    let mut time_at: Vec<Option<(TimeKind, i32, usize)>> = vec![None; doc.tokens.len()];
+    for it in items {
+        if let Hit::Time(i) = it.hit {
+            let t = &lex.time[i as usize];
+            let first = doc.token_at(it.word_start);
+            let last = doc.token_at(it.end.saturating_sub(1));
+            if first < time_at.len() {
+                time_at[first] = Some((t.kind, t.value, last));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.tokens.len() {
+        let start_tok = i;
+        let mut parts = Parts::default();
+        let mut last_real = None;
+        let mut j = i;
+        while j < doc.tokens.len() {
+            let tok = &doc.tokens[j];
+            let w = tok.text(folded);
+            if let Some((kind, value, last)) = time_at[j] {
+                match kind {
+                    TimeKind::Month => {
+                        if parts.month.is_none() {
+                            parts.month = Some(value);
+                            parts.greg_day = parts.day.take();
+                        }
+                    }
+                    TimeKind::HijriMonth => {
+                        parts.hijri_month = Some(value);
+                        parts.hijri_day = parts.day.take();
+                    }
+                    TimeKind::Weekday => parts.weekdays.push(value),
+                    TimeKind::RelDay => {
+                        // "اليوم نفسه/ذاته" is the same day as the event before
+                        let next = doc.tokens.get(last + 1).map(|t| t.text(folded));
+                        if value == 0 && matches!(next, Some("نفسه" | "ذاته")) {
+                            parts.same_day = true;
+                        } else if parts.relday.is_none() {
+                            parts.relday = Some(value)
+                        }
+                    }
+                    TimeKind::Ordinal => parts.day = Some(value),
+                    TimeKind::Relative => parts.relative = Some(value),
+                    TimeKind::Unit => {
+                        parts.unit = Some(value);
+                        if value == 2 {
+                            parts.count = Some(2);
+                        }
+                    }
+                    TimeKind::DayPart => {}
+                    TimeKind::Phase => parts.phase = Some(value),
+                    TimeKind::HijriEra => parts.hijri = true,
+                }
+                last_real = Some(last);
+                j = last + 1;
+                continue;
+            }
+            if tok.kind == TokenKind::Number {
+                let n: Option<i32> = w.parse().ok();
+                match n {
+                    Some(n @ 1..=31) if parts.month.is_none() || parts.hijri_month.is_some() && parts.year.is_some() => parts.day = Some(n),
+                    Some(n @ 1300..=1500) if parts.hijri_month.is_some() => {
+                        parts.year.get_or_insert(n);
+                        parts.hijri = true;
+                    }
+                    Some(n @ 1900..=2100) => parts.year = Some(n),
+                    Some(n @ 1..=31) => parts.count = Some(n),
+                    _ => break,
+                }
+                last_real = Some(j);
+                j += 1;
+                continue;
+            }
+            if last_real.is_some() && (is_glue(w) || w.starts_with("لل") && w == "للموافق") {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let Some(last) = last_real else {
+            i += 1;
+            continue;
+        };
+        if parts.is_date() {
+            // "منذ يومين", "قبل ثلاثة أيام"
+            if start_tok > 0 && matches!(doc.tokens[start_tok - 1].text(folded), "منذ" | "قبل") {
+                parts.ago = parts.count.or(Some(1));
+            }
+            let (s, e) = (doc.tokens[start_tok].start, doc.tokens[last].end);
+            let relative_day = parts.relday.is_some() || (!parts.weekdays.is_empty() && parts.month.is_none());
+            out.push(DateExpr {
+                start: s,
+                end: e,
+                sentence: doc.sentence_of(start_tok),
+                date: resolve(&parts, published),
+                relative_day,
+                same_day: parts.same_day,
+            });
+        }
+        i = last + 1;
+    }
+    out
+}
+
+fn resolve(p: &Parts, published: Option<Date>) -> Option<Resolved> {
+    // explicit Gregorian month
+    if let Some(m) = p.month {
+        let year = match p.year {
+            Some(y) if !p.hijri => y,
+            _ => {
+                let pubd = published?;
+                let (py, pm) = (pubd.year() as i32, pubd.month() as i32);
+                match p.relative {
+                    Some(-1) => {
+                        if m < pm { py } else { py - 1 }
+                    }
+                    Some(0) => py,
+                    _ => {
+                        let d = p.greg_day.unwrap_or(1);
+                        if (m, d) <= (pm, pubd.day() as i32 + 1) { py } else { py - 1 }
+                    }
+                }
+            }
+        };
+        let date = Date::new(year as i16, m as i8, 1).ok()?;
+        return match p.greg_day {
+            Some(d) => Date::new(year as i16, m as i8, d as i8).ok().map(Resolved::day),
+            None => Some(Resolved::month(date, 3)),
+        };
+    }
+    if let (Some(hm), Some(d), Some(y)) = (p.hijri_month, p.hijri_day, p.year) {
+        return hijri_to_gregorian(y, hm, d).map(Resolved::day);
+    }
+    let pubd = published?;
+    // "العاشر من الشهر الجاري", "مطلع الشهر الماضي", "الأسبوع الماضي", "العام الماضي"
+    if let (Some(unit), Some(rel)) = (p.unit, p.relative) {
+        return match unit {
+            30 => {
+                let first = pubd.first_of_month();
+                let month = if rel == -1 { first.checked_sub(1.month()).ok()? } else if rel == 1 { first.checked_add(1.month()).ok()? } else { first };
+                match p.day {
+                    Some(d) => Date::new(month.year(), month.month(), d as i8).ok().map(Resolved::day),
+                    None => Some(Resolved::month(month, 3)),
+                }
+            }
+            7 => {
+                let d = pubd.checked_add((7 * rel as i64).days()).ok()?;
+                Some(Resolved::month(d, 2))
+            }
+            365 => Some(Resolved { year: pubd.year() + rel as i16, month: None, day: None, precision: 3 }),
+            _ => None,
+        };
+    }
+    if let Some(n) = p.ago {
+        if p.unit.is_some() {
+            let unit_days = match p.unit {
+                Some(2) => 1,
+                Some(u) => u as i64,
+                None => 1,
+            };
+            return pubd.checked_sub((n as i64 * unit_days).days()).ok().map(Resolved::day);
+        }
+    }
+    if let Some(r) = p.relday {
+        return pubd.checked_add((r as i64).days()).ok().map(Resolved::day);
+    }
+    if let Some(&wd) = p.weekdays.last() {
+        // jiff: Monday = 1 … Sunday = 7; ours: Sunday = 0 … Saturday = 6
+        let pub_wd = pubd.weekday().to_sunday_zero_offset() as i32;
+        let mut back = (pub_wd - wd).rem_euclid(7);
+        if back == 0 && p.relative == Some(-1) {
+            back = 7;
+        }
+        return pubd.checked_sub((back as i64).days()).ok().map(Resolved::day);
+    }
+    if let (Some(d), Some(0)) = (p.day, p.relative) {
+        return Date::new(pubd.year(), pubd.month(), d as i8).ok().map(Resolved::day);
+    }
+    None
+}
+
+/// The tabular (arithmetical) Islamic calendar, which agrees with Umm al-Qura to a day or
+/// two; the Gregorian date printed beside a Hijri one ("الموافق …") wins when present.
+pub fn hijri_to_gregorian(year: i32, month: i32, day: i32) -> Option<Date> {
+    if !(1..=12).contains(&month) || !(1..=30).contains(&day) || year < 1 {
+        return None;
+    }
+    let (y, m, d) = (year as i64, month as i64, day as i64);
+    let jd = d + ((29.5 * (m - 1) as f64).ceil() as i64) + (y - 1) * 354 + (3 + 11 * y) / 30 + 1948440 - 1;
+    // Julian day → Gregorian (Fliegel–Van Flandern)
+    let l = jd + 68569;
+    let n = 4 * l / 146097;
+    let l = l - (146097 * n + 3) / 4;
+    let i = 4000 * (l + 1) / 1461001;
+    let l = l - 1461 * i / 4 + 31;
+    let j = 80 * l / 2447;
+    let day = l - 2447 * j / 80;
+    let l = j / 11;
+    let month = j + 2 - 12 * l;
+    let year = 100 * (n - 49) + i + l;
+    Date::new(year as i16, month as i8, day as i8).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn dates(text: &str, published: &str) -> Vec<String> {
+        let lex = crate::tests::lexicon();
+        let doc = Document::new(text);
+        let items = crate::recognise::items(&doc, lex);
+        let p: Date = published.parse().unwrap();
+        find_dates(&doc, lex, &items, Some(p)).iter().map(|d| d.date.map(|r| r.to_iso()).unwrap_or_else(|| "null".into())).collect()
+    }
+
+    #[test]
+    fn relative_days_and_weekdays() {
+        assert_eq!(dates("قصف أمس الأربعاء", "2024-02-29"), ["2024-02-28"]);
+        assert_eq!(dates("فجر اليوم الأربعاء", "2022-09-14"), ["2022-09-14"]);
+        assert_eq!(dates("مساء الثلاثاء", "2025-06-11"), ["2025-06-10"]);
+        assert_eq!(dates("الخميس الماضي", "2023-03-05"), ["2023-03-02"]);
+        assert_eq!(dates("السبت الماضي", "2023-09-12"), ["2023-09-09"]);
+        assert_eq!(dates("أمس الأول", "2024-02-08"), ["2024-02-06"]);
+        assert_eq!(dates("منذ يومين", "2024-02-08"), ["2024-02-06"]);
+    }
+
+    #[test]
+    fn explicit_and_levantine_dates() {
+        assert_eq!(dates("في العاشر من الشهر الجاري", "2024-02-29"), ["2024-02-10"]);
+        assert_eq!(dates("في 5 كانون الثاني/ يناير الجاري", "2022-01-20"), ["2022-01-05"]);
+        assert_eq!(dates("في الثلاثين من تشرين الثاني/ نوفمبر الماضي", "2024-12-06"), ["2024-11-30"]);
+        assert_eq!(dates("في ٢٧ آب/ أغسطس 2023", "2024-08-08"), ["2023-08-27"]);
+        assert_eq!(dates("في 29 تموز/ يوليو الماضي", "2021-09-02"), ["2021-07-29"]);
+        assert_eq!(dates("في السادس من آذار الماضي", "2025-06-11"), ["2025-03-06"]);
+        assert_eq!(dates("مطلع أيلول/ سبتمبر 2023", "2024-08-08"), ["2023-09"]);
+        assert_eq!(dates("في كانون الثاني/ يناير الماضي", "2024-02-29"), ["2024-01"]);
+    }
+
+    #[test]
+    fn weeks_and_months_code_to_the_month() {
+        assert_eq!(dates("الأسبوع الماضي", "2024-06-19"), ["2024-06"]);
+        assert_eq!(dates("أواخر الشهر الماضي", "2024-02-08"), ["2024-01"]);
+    }
+
+    #[test]
+    fn hijri_dates() {
+        // 23 Jumada al-Akhirah 1445 is 5 January 2024 (Umm al-Qura)
+        let d = hijri_to_gregorian(1445, 6, 23).unwrap();
+        assert!((d - date(2024, 1, 5)).get_days().abs() <= 1, "{d}");
+        assert_eq!(dates("يوم الجمعة 23 جمادى الآخرة 1445 هـ", "2024-01-06"), ["2024-01-05"]);
+        // the Gregorian date printed beside it wins
+        assert_eq!(
+            dates("يوم الجمعة 23 جمادى الآخرة 1445 هـ الموافق للخامس من كانون الثاني 2024", "2024-01-06"),
+            ["2024-01-05"]
+        );
+    }
+
+    #[test]
+    fn no_publication_date_leaves_relative_days_open() {
+        let lex = crate::tests::lexicon();
+        let doc = Document::new("مساء أمس، وفي 25 آب/ أغسطس 2022");
+        let items = crate::recognise::items(&doc, lex);
+        let d: Vec<_> = find_dates(&doc, lex, &items, None).iter().map(|d| d.date.map(|r| r.to_iso())).collect();
+        assert_eq!(d, [None, Some("2022-08-25".to_string())]);
+    }
+}
