@@ -1,0 +1,345 @@
+use super::*;
+use rasad_model::{Actor, Location, Status};
+
+fn article(id: &str, url: Option<&str>, text: &str) -> Article {
+    Article {
+        id: id.into(),
+        outlet: Some("سانا".into()),
+        url: url.map(str::to_string),
+        published: Some("2023-10-12".into()),
+        title: None,
+        text: text.into(),
+    }
+}
+
+fn shelling(date: &str, place: &str, deaths: Option<u32>) -> Event {
+    Event {
+        event_type: "Explosions/Remote violence".into(),
+        sub_event_type: "Shelling/artillery/missile attack".into(),
+        date: Some(date.into()),
+        country: Some("Syria".into()),
+        admin1: Some("Idlib".into()),
+        location: Some(Location {
+            name_ar: place.into(),
+            lat: Some(35.81),
+            lon: Some(36.61),
+            ..Default::default()
+        }),
+        actor1: Some(Actor {
+            name: "Military Forces of Syria".into(),
+            name_ar: "قوات النظام".into(),
+            ..Default::default()
+        }),
+        actor2: Some(Actor {
+            name: "Civilians".into(),
+            name_ar: "مدنيين".into(),
+            ..Default::default()
+        }),
+        fatalities: deaths,
+        confidence: 0.8,
+        ..Default::default()
+    }
+}
+
+fn db() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path().join("rasad.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn reingest_changes_nothing() {
+    let (dir, mut store) = db();
+    let items = || {
+        vec![
+            (
+                article("a1", Some("http://x/1"), "قصفت قوات النظام مدينة أريحا"),
+                Ok(vec![shelling("2023-10-12", "أريحا", Some(3))]),
+            ),
+            (
+                article("a2", None, "قتل مدنيان بقصف على أريحا"),
+                Ok(vec![shelling("2023-10-12", "مدينة أريحا", Some(2))]),
+            ),
+        ]
+    };
+    let first = store.ingest_extracted(items(), Some("test")).unwrap();
+    assert_eq!((first.added, first.mentions), (2, 2));
+    let before = store.counts().unwrap();
+    assert_eq!(
+        before.events, 1,
+        "two reports of one shelling are one event"
+    );
+    let again = store.ingest_extracted(items(), Some("test")).unwrap();
+    assert_eq!((again.added, again.duplicates), (0, 2));
+    // Same text with other diacritics/hamza under another id and URL is the same article.
+    let variant = vec![(
+        article("zz", Some("http://y/9"), "قَصفت قوات النظام مدينة اريحا"),
+        Ok(vec![]),
+    )];
+    assert_eq!(store.ingest_extracted(variant, None).unwrap().duplicates, 1);
+    // Same URL with other text is the same article too.
+    let same_url = vec![(
+        article("other", Some("http://x/1"), "نص آخر تماما"),
+        Ok(vec![]),
+    )];
+    assert_eq!(
+        store.ingest_extracted(same_url, None).unwrap().duplicates,
+        1
+    );
+    assert_eq!(store.counts().unwrap(), before);
+    drop(store);
+    // Reopening migrates nothing and keeps everything.
+    let store = Store::open(dir.path().join("rasad.db")).unwrap();
+    assert_eq!(store.counts().unwrap(), before);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn merged_event_keeps_every_source_and_the_conservative_toll() {
+    let (_dir, mut store) = db();
+    store
+        .ingest_extracted(
+            vec![
+                (
+                    article("a1", Some("http://x/1"), "نص أول"),
+                    Ok(vec![shelling("2023-10-12", "أريحا", Some(3))]),
+                ),
+                (
+                    article("a2", Some("http://x/2"), "نص ثان"),
+                    Ok(vec![shelling("2023-10-13", "أريحا", Some(2))]),
+                ),
+            ],
+            None,
+        )
+        .unwrap();
+    let events = store
+        .events(&EventFilter::default(), Page::default())
+        .unwrap();
+    assert_eq!(events.len(), 1);
+    let detail = store.event(&events[0].id).unwrap().unwrap();
+    assert_eq!(detail.sources.len(), 2);
+    assert_eq!(detail.event.event.fatalities, Some(2));
+    assert_eq!(detail.event.n_sources, 2);
+    let ids: Vec<&str> = detail
+        .sources
+        .iter()
+        .map(|s| s.article_id.as_str())
+        .collect();
+    assert_eq!(ids, ["a1", "a2"]);
+    let art = store.article("a2").unwrap().unwrap();
+    assert_eq!(art.events[0].0, events[0].id);
+    assert_eq!(art.events[0].1.event_id, "a2#0");
+    assert!(store.event("nope").unwrap().is_none());
+    assert!(store.article("nope").unwrap().is_none());
+}
+
+#[test]
+fn filters_select_and_reject() {
+    let (_dir, mut store) = db();
+    let mut protest = shelling("2021-07-03", "البصرة", None);
+    protest.event_type = "Protests".into();
+    protest.sub_event_type = "Peaceful protest".into();
+    protest.country = Some("Iraq".into());
+    protest.admin1 = Some("Basra".into());
+    protest.status = Status::Background;
+    protest.location.as_mut().unwrap().lat = Some(30.5);
+    protest.location.as_mut().unwrap().lon = Some(47.8);
+    protest.actor1 = Some(Actor {
+        name: "Protesters (Iraq)".into(),
+        name_ar: "محتجون".into(),
+        ..Default::default()
+    });
+    store
+        .ingest_extracted(
+            vec![
+                (
+                    article("a1", None, "قصف مدفعي على أريحا في إدلب"),
+                    Ok(vec![shelling("2023-10-12", "أريحا", Some(3))]),
+                ),
+                (
+                    article("a2", None, "تظاهر محتجون في البصرة"),
+                    Ok(vec![protest]),
+                ),
+            ],
+            None,
+        )
+        .unwrap();
+    let n = |f: EventFilter| store.count_events(&f).unwrap();
+    assert_eq!(n(EventFilter::default()), 2);
+    assert_eq!(
+        n(EventFilter {
+            date_from: Some("2023-01-01".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            date_to: Some("2021-07".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            event_type: Some("protests".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            admin1: Some("idlib".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            country: Some("Iraq".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("قوات النظام".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("100%_".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            bbox: Some([36.0, 35.0, 37.0, 36.0]),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            status: Some("background".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            min_confidence: Some(0.9),
+            ..Default::default()
+        }),
+        0
+    );
+    // FTS over folded text: hamza and case variants match.
+    assert_eq!(
+        n(EventFilter {
+            text: Some("اريحا ادلب".into()),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("\"OR*".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("…".into()),
+            ..Default::default()
+        }),
+        0
+    );
+    assert!(store
+        .count_events(&EventFilter {
+            date_from: Some("yesterday".into()),
+            ..Default::default()
+        })
+        .is_err());
+    assert!(store
+        .count_events(&EventFilter {
+            status: Some("x".into()),
+            ..Default::default()
+        })
+        .is_err());
+    let page = store
+        .events(
+            &EventFilter::default(),
+            Page {
+                offset: 1,
+                limit: 1,
+            },
+        )
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].event.event_type, "Protests", "newest first");
+    let stats = store.stats(&EventFilter::default()).unwrap();
+    assert_eq!(stats.events, 2);
+    assert_eq!(stats.fatalities, 3);
+    assert_eq!(stats.by_day.len(), 2);
+    assert_eq!(stats.by_type.len(), 2);
+}
+
+#[test]
+fn errors_are_recorded_once_and_failed_articles_retried() {
+    let (_dir, mut store) = db();
+    let bad = || vec![(article("a1", None, "نص"), Err("boom".to_string()))];
+    assert_eq!(
+        store
+            .ingest_extracted(bad(), Some("f.jsonl"))
+            .unwrap()
+            .failed,
+        1
+    );
+    assert_eq!(
+        store
+            .ingest_extracted(bad(), Some("f.jsonl"))
+            .unwrap()
+            .failed,
+        1
+    );
+    let errs = store.errors(0).unwrap();
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].article_id.as_deref(), Some("a1"));
+    let ok = store
+        .ingest_extracted(vec![(article("a1", None, "نص"), Ok(vec![]))], None)
+        .unwrap();
+    assert_eq!(
+        ok.added, 1,
+        "a failed article is not stored, so a later run retries it"
+    );
+}
+
+#[test]
+fn readonly_open_reads_and_refuses_writes() {
+    let (dir, mut store) = db();
+    store
+        .ingest_extracted(
+            vec![(
+                article("a1", None, "نص"),
+                Ok(vec![shelling("2023-10-12", "أريحا", None)]),
+            )],
+            None,
+        )
+        .unwrap();
+    let ro = Store::open_readonly(dir.path().join("rasad.db")).unwrap();
+    assert_eq!(ro.count_events(&EventFilter::default()).unwrap(), 1);
+    assert!(ro.record_error(None, None, "x").is_err());
+    assert!(Store::open_readonly(dir.path().join("missing.db")).is_err());
+}
+
+#[test]
+fn garbage_file_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("junk.db");
+    std::fs::write(&p, b"this is not a database at all, just bytes \x00\xff").unwrap();
+    assert!(Store::open(&p).is_err());
+}
