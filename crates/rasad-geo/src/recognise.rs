@@ -99,6 +99,13 @@ const MULTI_FEATURES: &[(&str, PlaceKind)] = &[
     ("مناطق", PlaceKind::Region),
 ];
 
+/// Feature words too ambiguous to announce an unknown name ("إحياء" revival, "مركز"
+/// centre): they only frame a gazetteer name.
+const KNOWN_ONLY: &[&str] = &["مركز", "جبهه", "احياء", "مناطق", "محافظات", "مدن", "محافظه", "جبل", "سهل", "ميناء", "مرفا"];
+
+/// Dual feature words (and the village/town plurals) that may frame unknown names.
+const DUALS: &[&str] = &["قريتي", "بلدتي", "مدينتي", "حيي", "ناحيتي", "مخيمي", "حقلي", "قاعدتي", "معبري", "مطاري", "قري", "بلدات"];
+
 /// Words that make the following place a "near" reading (precision at least 2).
 const NEAR: &[&str] = &["محيط", "اطراف", "ضواحي", "مشارف", "تخوم"];
 
@@ -138,6 +145,7 @@ const NOT_NAMES: &[&str] = &[
     "رييسي", "مهمه", "متقدمه", "امريكيه", "اميركيه", "روسيه", "تركيه", "ايرانيه", "غير", "تابعه", "تابع",
     "طايره", "طايرات", "مسيره", "مسيرات", "صاروخ", "صواريخ", "قذيفه", "قذايف", "عبوه", "هجوم", "قصف", "غارات",
     "غاره", "اشتباكات", "مواجهات", "معارك", "عناصر", "قوات", "مقاتلين", "مسلحين", "مدنيين", "اهالي", "سكان",
+    "سيطره", "نفوذ", "عمليات", "خفض", "التصعيد", "امنيه", "اشتباك", "التماس", "الاشتباك", "النزاع", "المعارك",
     "التحالف", "القوات", "الجيش", "الاحتلال", "الحرس", "الفصايل", "الميليشيات", "المليشيات", "النظام", "قسد",
     "الحشد", "المقاومه", "التنظيم", "داعش", "الشرطه", "الامن", "المعارضه", "الحكومه", "الدوله", "حزب",
     "حدوديه", "نايه", "بعيده", "قريبه", "محاذيه", "مجاوره", "اخيره", "سابقه", "حاليه",
@@ -190,8 +198,6 @@ struct Raw {
     /// The phrase is a region *around/of* the named place (ريف X, شمال X, بادية X).
     region: bool,
     near: bool,
-    /// A known entry that needs a preposition or feature word (common word).
-    weak_only: bool,
     /// Clitic prefix of the first token (to read "و" lists and "ب" enclosers).
     prefix: String,
 }
@@ -265,6 +271,8 @@ struct Walker<'a> {
     hits: Vec<Hit>,
     /// token index → index into hits of the hit starting in that token.
     hit_at: Vec<Option<usize>>,
+    /// Folded end of the dateline line, when the first line is one.
+    dateline_end: Option<usize>,
 }
 
 impl<'a> Walker<'a> {
@@ -277,15 +285,17 @@ impl<'a> Walker<'a> {
         self.hit_at.get(i).copied().flatten().map(|h| &self.hits[h])
     }
 
-    fn cands(&self, h: &Hit) -> Vec<u32> {
+    /// Candidates valid for the hit's clitic prefix.
+    fn cand_list(&self, h: &Hit) -> Vec<Cand> {
         let prefix = &self.f[self.doc.tokens[h.ta].start..h.s];
         let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل") || (matches!(prefix, "ل" | "ول" | "فل") && self.f[h.s..].starts_with('ل'));
         let ok_plain = is_clitic(prefix);
-        self.g.keys[h.key as usize]
-            .iter()
-            .filter(|c: &&Cand| if c.stripped { ok_stripped } else { ok_plain })
-            .map(|c| c.entry)
-            .collect()
+        self.g.keys[h.key as usize].iter().filter(|c| if c.stripped { ok_stripped } else { ok_plain }).copied().collect()
+    }
+
+    /// Entry indexes of [`Walker::cand_list`] (after a feature word: weak names are fine).
+    fn cands(&self, h: &Hit) -> Vec<u32> {
+        self.cand_list(h).into_iter().map(|c| c.entry).collect()
     }
 
     /// Unknown name words from token `i`: returns the end token (exclusive), or `i`.
@@ -423,7 +433,7 @@ impl<'a> Walker<'a> {
             if self.word(j).is_some_and(|x| contains(DIRECTIONS, x)) {
                 j += 1;
             }
-            if self.word(j).is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه")) {
+            if self.hit(j).is_none() && self.word(j).is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه")) {
                 j += 1;
             }
             if let Some(h) = self.hit(j).filter(|h| h.prefix_len == 0).cloned() {
@@ -442,7 +452,6 @@ impl<'a> Walker<'a> {
                         cands,
                         region: true,
                         near: false,
-                        weak_only: false,
                         prefix: dp.to_string(),
                     });
                     return h.tb;
@@ -478,8 +487,7 @@ impl<'a> Walker<'a> {
                                 cands,
                                 region: true,
                                 near: false,
-                                weak_only: false,
-                                prefix: p.to_string(),
+                                        prefix: p.to_string(),
                             });
                             return h.tb;
                         }
@@ -490,14 +498,17 @@ impl<'a> Walker<'a> {
         // A gazetteer name starting here (with clitics).
         if let Some(h) = self.hit(i).cloned() {
             let prefix = self.f[toks[i].start..h.s].to_string();
-            let cands = self.cands(&h);
-            let all_weak = cands.iter().all(|&c| self.g.entries[c as usize].weak);
-            let site = cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
-            let tb = if site { self.site_tail(h.tb) } else { h.tb };
-            // a multi-word name that is itself "feature + name" (curated sites) is fine;
-            // when the hit is only the feature word of a longer unknown phrase, fall through.
-            let weak_ok = !all_weak || prefix.contains('ب') || i > 0 && self.word(i - 1).is_some_and(|p| contains(LOC_PREPS, p));
-            if weak_ok && !cands.is_empty() {
+            let all = self.cand_list(&h);
+            // a name that is also a common word counts after a locative preposition, as the
+            // name of a feature phrase ("مدينة الباب" is itself a key), or in the dateline
+            let starts_with_feature = feature_of(self.word(h.ta).map(|x| &x[h.prefix_len..]).unwrap_or(""), FEATURES).is_some() && h.tb > h.ta + 1;
+            let prev_prep = i > 0 && self.word(i - 1).is_some_and(|p| contains(LOC_PREPS, p) || contains(LOC_PREPS, strip_clitic(p).1));
+            let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
+            let weak_ok = starts_with_feature || prev_prep || in_dateline;
+            let cands: Vec<u32> = all.iter().filter(|c| weak_ok || !c.weak).map(|c| c.entry).collect();
+            if !cands.is_empty() {
+                let site = cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
+                let tb = if site { self.site_tail(h.tb) } else { h.tb };
                 out.push(Raw {
                     ta: i,
                     tb,
@@ -507,12 +518,11 @@ impl<'a> Walker<'a> {
                     cands,
                     region: false,
                     near: false,
-                    weak_only: all_weak,
                     prefix,
                 });
                 return h.tb.max(tb);
             }
-            if !weak_ok {
+            if !all.is_empty() && feature_of(self.word(i).unwrap_or(""), FEATURES).is_none() && feature_of(self.word(i).unwrap_or(""), MULTI_FEATURES).is_none() {
                 return h.tb;
             }
         }
@@ -540,6 +550,7 @@ impl<'a> Walker<'a> {
                     let h = h.clone();
                     (h.tb, self.cands(&h), Some(h.e))
                 }
+                None if contains(KNOWN_ONLY, fw) || (is_multi && !contains(DUALS, fw)) => break,
                 None => {
                     let e = self.name_words(j, fw == "محور" || fw == "قاعده");
                     (e, Vec::new(), None)
@@ -565,7 +576,6 @@ impl<'a> Walker<'a> {
                 cands,
                 region,
                 near: false,
-                weak_only: false,
                 prefix: if first { prefix.clone() } else { "و".into() },
             });
             next = tb;
@@ -747,7 +757,7 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
             hit_at[h.ta] = Some(k);
         }
     }
-    let w = Walker { g, doc, f, hits: hs, hit_at };
+    let w = Walker { g, doc, f, hits: hs, hit_at, dateline_end: dateline_end(doc) };
     let mut raws = w.walk();
     for r in &mut raws {
         fix_list_member(doc, r);
