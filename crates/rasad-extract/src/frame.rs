@@ -80,6 +80,12 @@ pub struct Cand {
     /// Claimant named in the sentence (تبنى X الهجوم).
     pub claimant: Option<usize>,
     pub weak_only: bool,
+    /// The main trigger is a definite noun ("الضربات", "الاشتباكات"): it usually refers
+    /// back to an event already reported.
+    pub anaphoric: bool,
+    /// The sentence reports what a source said ("وقال مصدر … إن"): it usually details
+    /// the event before it.
+    pub elaboration: bool,
 }
 
 /// Sentence-level cue flags.
@@ -93,6 +99,10 @@ pub struct Flags {
     pub intervention: bool,
     pub no_casualties: bool,
     pub unknown_casualties: bool,
+    pub elaboration: bool,
+    /// Folded byte offsets of attempt cues (حاولت).
+    pub attempts: Vec<usize>,
+    pub property: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -163,7 +173,8 @@ impl<'a> Ctx<'a> {
         let mut generic = false;
         let mut past_aux_after_kana: Option<usize> = None;
         let mut kana = None;
-        let has_day = self.dates.iter().any(|d| d.sentence == s && d.relative_day);
+        let has_day = self.dates.iter().any(|d| d.sentence == s && d.relday);
+        let mut aggregate = false;
         for i in range.clone() {
             let Some(cue) = self.cue(i) else { continue };
             let it = &self.items[i];
@@ -181,8 +192,9 @@ impl<'a> Ctx<'a> {
                         past_aux_after_kana = Some(it.start);
                     }
                 }
-                "generic" | "aggregate" => generic = true,
-                "hypothetical" | "negation" | "future" => {
+                "generic" => generic = true,
+                "aggregate" => aggregate = true,
+                "hypothetical" | "negation" | "future" | "opinion" => {
                     f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
                 }
                 "claim" => {
@@ -190,6 +202,15 @@ impl<'a> Ctx<'a> {
                     f.claim_at = Some(it.start);
                 }
                 "intervention" => f.intervention = true,
+                "attempt" => f.attempts.push(it.word_end),
+                "property" => f.property = true,
+                "report" => {
+                    // a reporting verb opening the sentence: "وقال مصدر …", "وأفاد مراسل …"
+                    let first = self.doc.sentences[s].start;
+                    if self.tokens_between(first, it.word_start) <= 1 {
+                        f.elaboration = true;
+                    }
+                }
                 "no_casualties" => f.no_casualties = true,
                 "unknown_casualties" => f.unknown_casualties = true,
                 _ => {}
@@ -198,7 +219,7 @@ impl<'a> Ctx<'a> {
         if past_aux_after_kana.is_some() {
             f.background = true;
         }
-        f.suppressed = generic && !has_day;
+        f.suppressed = aggregate || generic && !has_day;
         f
     }
 
@@ -242,6 +263,12 @@ impl<'a> Ctx<'a> {
                     };
                     break;
                 }
+            }
+            let prev_word = folded[..it.word_start].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+            // "إلى جهة مجهولة" is where they went; "في تركيا" is a place, not the Turkish army
+            let single_word = !folded[it.start..it.end].contains(' ');
+            if prev_word == "الي" || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
+                continue;
             }
             if marker == Marker::None {
                 // "عنصران من قوات النظام", "عسكري في قوات النظام", "عناصر تابعين لـ"
@@ -310,12 +337,15 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
     let sides = ctx.sides(s);
     let claimant = flags.claim_at.and_then(|at| {
-        // the claimant: the nearest named actor to the claim verb
-        sides
-            .iter()
-            .filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))))
-            .min_by_key(|sd| (ctx.items[sd.item].start as i64 - at as i64).unsigned_abs())
-            .map(|sd| sd.item)
+        // the claimant is the subject of the claim verb: before it after "قد"
+        // ("وكانت X قد تبنت"), else the first actor after it ("وتبنت X الهجوم")
+        let actors = sides.iter().filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)))).map(|sd| sd.item);
+        let before_qad = folded[..at].trim_end().ends_with("قد");
+        if before_qad {
+            actors.filter(|&i| ctx.items[i].start < at).last()
+        } else {
+            actors.clone().find(|&i| ctx.items[i].start > at).or_else(|| actors.filter(|&i| ctx.items[i].start < at).last())
+        }
     });
     if flags.suppressed {
         if let Some(c) = claimant {
@@ -325,9 +355,26 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
+    let actor_spans: Vec<(usize, usize)> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Actor(_))).map(|i| (ctx.items[i].word_start, ctx.items[i].word_end)).collect();
+    let quotes = short_quotes(folded, ctx.doc.sentences[s].start, ctx.doc.sentences[s].end);
+    let time_starts: Vec<usize> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Time(_))).map(|i| ctx.items[i].word_start).collect();
     for i in range.clone() {
         let Hit::Trigger(t) = ctx.items[i].hit else { continue };
-        if flags.cut_at.is_some_and(|c| ctx.items[i].start >= c) {
+        let it = ctx.items[i];
+        if flags.cut_at.is_some_and(|c| it.start >= c) {
+            continue;
+        }
+        // inside a name ("قوات مكافحة الشغب") or a short quoted name ("ردع العدوان")
+        if actor_spans.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) || quotes.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) {
+            continue;
+        }
+        let prev_word = folded[..it.word_start].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+        // "سمع دوي انفجارات": the sound of the event already reported
+        if prev_word == "دوي" {
+            continue;
+        }
+        // "فجر اليوم" is dawn, not "فجّر" (blew up)
+        if folded[it.start..it.end] == *"فجر" && (time_starts.iter().any(|&t| t > it.word_end && ctx.tokens_between(it.word_end, t) <= 1) || matches!(prev_word, "قبيل" | "منذ" | "حتي" | "بعد")) {
             continue;
         }
         let tr = &ctx.lex.triggers[t as usize];
@@ -340,8 +387,21 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
                     continue;
                 }
             }
-            "@territory" if !has_place => continue,
+            "@territory" => {
+                // control taken *of a place*: "سيطرتها على بلدة X", not "السيطرة على الحريق"
+                let ala = folded[it.word_start..ctx.doc.sentences[s].end].find(" علي ").map(|k| it.word_start + k + " علي ".len());
+                let place_after = ala.is_some_and(|a| {
+                    ctx.tokens_between(it.word_end, a) <= 8 && ctx.places.iter().any(|p| p.sentence == s && p.start >= a && ctx.tokens_between(a, p.start) <= 1)
+                });
+                if !has_place || !place_after {
+                    continue;
+                }
+            }
             _ => {}
+        }
+        // "حاولتا استهداف": the attack that was tried and foiled
+        if family(&tr.class).is_none() && flags.attempts.iter().any(|&a| a <= it.word_start && ctx.tokens_between(a, it.word_start) <= 3) {
+            continue;
         }
         if family(&tr.class).is_some() {
             strong.push(i);
@@ -391,6 +451,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     // weak triggers join the nearest group; a retaliation after a group is its own event
     let mut retaliations = Vec::new();
+    let mut loose: Vec<usize> = Vec::new();
     for &w in &weak {
         if ctx.trigger_class(w) == "@retaliation" {
             let before = groups.iter().any(|g| g.1.iter().any(|&i| ctx.items[i].start < ctx.items[w].start))
@@ -401,21 +462,24 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
                 continue;
             }
         }
-        let pos = ctx.items[w].start as i64;
-        if let Some(g) = groups.iter_mut().min_by_key(|g| g.1.iter().map(|&i| (ctx.items[i].start as i64 - pos).abs()).min().unwrap_or(i64::MAX)) {
-            g.1.push(w);
+        let pos = ctx.items[w].start;
+        let near = |g: &(&'static str, Vec<usize>)| g.1.iter().map(|&i| ctx.tokens_between(ctx.items[i].start, pos)).min().unwrap_or(usize::MAX);
+        match groups.iter_mut().filter(|g| near(g) <= 20).min_by_key(|g| near(g)) {
+            Some(g) => g.1.push(w),
+            None => loose.push(w),
         }
     }
     let weak_only = groups.is_empty();
-    if weak_only {
-        let ws: Vec<usize> = weak.iter().copied().filter(|w| !retaliations.contains(w)).collect();
+    if !loose.is_empty() {
+        let ws: Vec<usize> = loose.iter().copied().filter(|w| !retaliations.contains(w)).collect();
         if !ws.is_empty() {
             groups.push(("", ws));
         }
     }
     let first_new = out.len();
     for (fam, trig) in groups {
-        if let Some(c) = build(ctx, s, fam, trig, &sides, &weapons, &flags, weak_only) {
+        let only_weak = fam.is_empty();
+        if let Some(c) = build(ctx, s, fam, trig, &sides, &weapons, &flags, only_weak || weak_only) {
             out.push(c);
         }
     }
@@ -443,6 +507,8 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             retaliation: true,
             claimant: None,
             weak_only: false,
+            anaphoric: false,
+            elaboration: false,
         });
     }
     if let Some(c) = claimant {
@@ -471,6 +537,8 @@ fn claim_only(s: usize, claimant: usize, background: bool) -> Cand {
         retaliation: false,
         claimant: Some(claimant),
         weak_only: true,
+        anaphoric: false,
+        elaboration: false,
     }
 }
 
@@ -532,7 +600,11 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         .min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs())
         .map(|sd| sd.item);
     let agent = usable.iter().filter(|sd| sd.marker == Marker::Agent && is_actor(sd)).min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs()).map(|sd| sd.item);
-    let between: Vec<usize> = usable.iter().filter(|sd| sd.marker == Marker::Between).map(|sd| sd.item).collect();
+    let between: Vec<usize> = usable
+        .iter()
+        .filter(|sd| sd.marker == Marker::Between && (is_actor(sd) || matches!(ctx.person_class(sd.item), Some("fighter" | "protester"))))
+        .map(|sd| sd.item)
+        .collect();
     let victims = usable
         .iter()
         .filter(|sd| matches!(ctx.person_class(sd.item), Some("civilian" | "protester" | "suspect" | "unknown")))
@@ -547,7 +619,11 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     if between.len() >= 1 {
         // "بين X و Y": X is the one marked, Y the next actor after it
         let x = between[0];
-        let y = usable.iter().filter(|sd| is_actor(sd) && ctx.items[sd.item].start > ctx.items[x].start).map(|sd| sd.item).next();
+        let y = usable
+            .iter()
+            .filter(|sd| (is_actor(sd) || matches!(ctx.person_class(sd.item), Some("fighter" | "protester"))) && ctx.items[sd.item].start > ctx.items[x].start)
+            .map(|sd| sd.item)
+            .next();
         a1 = Some(x);
         a2 = y;
     }
@@ -563,8 +639,13 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             .or_else(|| unmarked_after.first().copied());
     }
     if a1.is_none() && frame == Frame::Noun {
-        // genitive: "قصف قوات النظام", "هجوم لتنظيم داعش"
-        a1 = unmarked_after.iter().copied().find(|&i| ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 1);
+        // genitive: "قصف قوات النظام", "هجوم لتنظيم داعش"; or the subject of a light
+        // verb before the noun: "صعّدت فصائل … قصفها", "شنت قسد حملة"
+        a1 = unmarked_after
+            .iter()
+            .copied()
+            .find(|&i| ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 1)
+            .or_else(|| unmarked_before.last().copied().filter(|&i| ctx.tokens_between(ctx.items[i].word_end, pos) <= 4));
     }
     if a2.is_none() {
         a2 = targets
@@ -595,6 +676,11 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     let sub: &'static str = match fam {
         "Explosions/Remote violence" => {
             let base = explicit.unwrap_or("Remote explosive/landmine/IED");
+            let blast_verb = trig.iter().any(|&i| ctx.trigger_class(i) == "@explosion" && matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == Frame::Active));
+            if blast_verb && flags.property && erv_weapon.is_none() {
+                // "فجّر الجيش عدداً من المنازل": demolition
+                return Some(finish(ctx, s, main, trig, "Looting/property destruction", a1, a2, victims, weapons, flags, weak_only, frame));
+            }
             match erv_weapon {
                 Some(w @ ("Suicide bomb" | "Chemical weapon" | "Air/drone strike")) => w,
                 Some(w) if has("@explosion") && explicit.is_none() => w,
@@ -603,21 +689,30 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             }
         }
         "Protests" => {
-            if flags.intervention || has("Arrests") {
+            let hurt = classes.iter().any(|c| matches!(*c, "@casualty" | "@injury")) || ctx.sentence_items(s).any(|i| matches!(ctx.trigger_class(i), "@casualty"));
+            if flags.intervention && hurt && firearm {
+                "Excessive force against protesters"
+            } else if flags.intervention || has("Arrests") {
                 "Protest with intervention"
             } else {
                 "Peaceful protest"
             }
         }
         "Riots" => {
-            if a1_actor.is_some_and(|a| is_armed(a.inter)) && !protesters && !has("@protest") {
-                "Looting/property destruction"
-            } else if has("@protest") || protesters {
+            let storming = trig.iter().any(|&i| ctx.doc.folded()[ctx.items[i].start..ctx.items[i].end].starts_with("اقتح"));
+            let armed_agent = a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter");
+            let civilians_act = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80);
+            if has("@protest") || protesters {
                 "Violent demonstration"
+            } else if armed_agent && storming {
+                "Armed clash"
+            } else if armed_agent || !civilians_act && usable.iter().any(|sd| ctx.person_class(sd.item) == Some("fighter")) {
+                "Looting/property destruction"
             } else {
                 "Mob violence"
             }
         }
+        "Battles" if protesters && !has("@territory") => "Violent demonstration",
         "Battles" => {
             if has("@territory") && explicit.is_none() {
                 if a1_actor.is_some_and(|a| a.inter == 1) { "Government regains territory" } else { "Non-state actor overtakes territory" }
@@ -645,6 +740,11 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             // weak only: weapons decide, else the victims
             if let Some(w) = erv_weapon {
                 w
+            } else if victim_class == Some("protester") && (firearm || agent_side) {
+                "Excessive force against protesters"
+            } else if a1_actor.is_some_and(|a| a.inter == 8) && has("@attack") && !firearm {
+                // foreign forces striking without a named weapon: in this region, from the air
+                "Air/drone strike"
             } else if protesters && has("@attack") {
                 "Violent demonstration"
             } else if civilians_hit && !fighters_hit {
@@ -656,7 +756,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             }
         }
     };
-    let (a1, a2) = if rasad_model::event_type_of(sub) == Some("Protests") || rasad_model::event_type_of(sub) == Some("Riots") && sub == "Violent demonstration" {
+    let (a1, a2) = if rasad_model::event_type_of(sub) == Some("Protests") || sub == "Violent demonstration" {
         // protesters act; the force that intervenes (or is targeted) is actor2
         let force = [a1, a2, unmarked_after.first().copied(), unmarked_before.last().copied(), targets.first().copied()]
             .into_iter()
@@ -668,7 +768,12 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     } else {
         (a1, a2)
     };
-    Some(Cand {
+    Some(finish(ctx, s, main, trig, sub, a1, a2, victims, weapons, flags, weak_only, frame))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str, a1: Option<usize>, a2: Option<usize>, victims: Option<usize>, weapons: &[usize], flags: &Flags, weak_only: bool, frame: Frame) -> Cand {
+    Cand {
         sentence: s,
         triggers: std::iter::once(main).chain(trig.iter().copied().filter(|&i| i != main)).collect(),
         sub_event_type: sub,
@@ -680,5 +785,27 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         retaliation: false,
         claimant: None,
         weak_only,
-    })
+        anaphoric: {
+            let it = ctx.items[main];
+            frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && !ctx.dates.iter().any(|d| d.sentence == s && d.date.is_some() && !d.same_day) && it.word_end >= it.end
+        },
+        elaboration: flags.elaboration,
+    }
+}
+
+fn folded_prefix<'a>(ctx: &'a Ctx, i: usize) -> &'a str {
+    let it = ctx.items[i];
+    &ctx.doc.folded()[it.word_start..it.start]
+}
+
+/// Spans of short quotations (at most five words) in a sentence: names of operations,
+/// slogans and labels ("ردع العدوان", "المجزرة"), whose words are no events.
+fn short_quotes(folded: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let marks: Vec<usize> = folded[start..end].match_indices('"').map(|(k, _)| start + k).collect();
+    marks
+        .chunks(2)
+        .filter(|c| c.len() == 2)
+        .filter(|c| folded[c[0] + 1..c[1]].split_whitespace().count() <= 5)
+        .map(|c| (c[0], c[1]))
+        .collect()
 }

@@ -95,8 +95,8 @@ impl Extractor {
         let dateline = self.geo.dateline_in(&doc, &article.text);
         let ctx = Ctx { doc: &doc, lex: &self.lex, items, nums, dates, places };
         let cands = frame::frame(&ctx);
-        let mut events = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
-        merge::within_article(&mut events);
+        let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
+        merge::within_article(&mut events, &hints);
         for (n, e) in events.iter_mut().enumerate() {
             e.event_id = format!("{}#{}", article.id, n + 1);
             e.notes = notes::note(e);
@@ -132,11 +132,19 @@ fn sentence_places(ctx: &Ctx, s: usize) -> Vec<usize> {
         .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
         .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
         .collect();
+    // words the lexicons know as something else (months, adjectives, cues, numbers)
+    let other_words: Vec<(usize, usize)> = ctx
+        .sentence_items(s)
+        .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_)))
+        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
+        .collect();
     (0..ctx.places.len())
         .filter(|&p| ctx.places[p].sentence == s)
         .filter(|&p| {
             let pl = &ctx.places[p];
-            !actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start))
+            let inside_actor = actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start));
+            let is_other_word = other_words.iter().any(|&(a, b)| a <= pl.start && pl.end <= b);
+            !inside_actor && !is_other_word && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
         })
         .collect()
 }
@@ -157,13 +165,17 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         .collect();
     let anchor = cand.triggers.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0);
     let anchor_end = cand.triggers.iter().map(|&i| ctx.items[i].end).max().unwrap_or(0);
+    let folded = ctx.doc.folded();
     let dist = |p: usize| {
         let pl = &ctx.places[p];
-        let d = if pl.start >= anchor { pl.start.saturating_sub(anchor_end) } else { 2 * (anchor - pl.end.min(anchor)) + 40 };
-        (d as u64) + 60 * place_rank(pl.kind) as u64
+        let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
+        // where someone comes from or goes to is not where the event happened:
+        // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
+        let before: Vec<&str> = folded[..pl.start].split_whitespace().rev().take(2).collect();
+        let origin = before.first().is_some_and(|w| matches!(*w, "من" | "الي" | "باتجاه" | "نحو")) || before.iter().any(|w| matches!(*w, "ابناء" | "اهالي" | "سكان" | "ابن"));
+        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
-    let folded = ctx.doc.folded();
     let best_pl = &ctx.places[best];
     // a second place of the same rank joined by و right after the best one
     let second = inner.iter().copied().find(|&q| {
@@ -205,7 +217,8 @@ fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Optio
     dateline.and_then(with_admin1)
 }
 
-fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> Vec<Event> {
+fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> (Vec<Event>, Vec<merge::Hint>) {
+    let mut hints = Vec::new();
     // the news date: the first dated current event of the lead, else publication
     let news_date: Option<Date> = cands
         .iter()
@@ -234,7 +247,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             .dates
             .iter()
             .filter(|d| d.sentence == s)
-            .min_by_key(|d| if d.start >= anchor { d.start - anchor } else { (anchor - d.end) + 1 });
+            .min_by_key(|d| if d.start >= anchor { ctx.tokens_between(anchor, d.start) * 2 } else { ctx.tokens_between(d.end, anchor) * 3 + 1 });
         let (date, date_span) = match own {
             Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
             Some(d) => (d.date, Some(ctx.doc.span(d.start, d.end))),
@@ -321,6 +334,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 fatalities: if fat_span.is_some() { 0.85 } else { 0.6 },
                 status: if background { 0.75 } else { 0.85 },
             };
+            hints.push(merge::Hint { anaphoric: cand.anaphoric, elaboration: cand.elaboration, weak_only: cand.weak_only });
             out.push(Event {
                 event_id: String::new(),
                 event_type: event_type.to_string(),
@@ -351,14 +365,18 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             e.spans.actor1 = e.actor1.as_ref().and_then(|a| a.span);
         }
     }
-    out
+    (out, hints)
 }
 
 /// An output side from a recognised item.
 fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
     let it = ctx.items[item];
     let span = ctx.doc.span(it.start, it.word_end);
-    let surface = span.slice(text).trim().to_string();
+    let mut surface = span.slice(text).trim().to_string();
+    // "للتحالف" is ل + التحالف: give the name its article back
+    if ctx.doc.folded()[it.word_start..it.start].ends_with("لل") {
+        surface.insert_str(0, "ال");
+    }
     match ctx.side_kind(item) {
         Some(SideKind::Actor(a)) | Some(SideKind::Adjective(a)) => {
             let a = &ctx.lex.actors[a as usize];

@@ -90,14 +90,50 @@ fn absorb(keep: &mut Event, other: Event) {
     }
 }
 
-/// Merge duplicate mentions in place, keeping text order.
-pub fn within_article(events: &mut Vec<Event>) {
+/// How a mention was framed, for merging.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hint {
+    /// A definite noun trigger ("الضربات"): refers back to an event of its type.
+    pub anaphoric: bool,
+    /// Said by a source in a sentence of its own ("وقال مصدر … إن"): details the event before.
+    pub elaboration: bool,
+    /// Framed from weak triggers only (استهدف، هجوم): a detail more often than an event.
+    pub weak_only: bool,
+}
+
+fn dates_agree(a: &Event, b: &Event) -> bool {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// Merge duplicate mentions in place, keeping text order. `hints[i]` describes `events[i]`.
+pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    for e in events.drain(..) {
-        match out.iter_mut().find(|k| compatible(k, &e)) {
-            Some(k) => absorb(k, e),
-            None => out.push(e),
+    for (n, e) in events.drain(..).enumerate() {
+        let h = hints.get(n).copied().unwrap_or_default();
+        if let Some(k) = out.iter_mut().find(|k| compatible(k, &e)) {
+            absorb(k, e);
+            continue;
         }
+        let disrupted = e.sub_event_type == "Disrupted weapons use";
+        // a back-reference or a source's account joins the latest event it can be
+        if (h.anaphoric || h.elaboration) && !disrupted {
+            let target = out.iter_mut().rev().find(|k| {
+                (k.event_type == e.event_type || h.weak_only) && dates_agree(k, &e) && k.status == e.status && k.sub_event_type != "Disrupted weapons use"
+            });
+            if let Some(k) = target {
+                let mut e = e;
+                // the detail does not move the event: keep its place unless it has none
+                if k.location.is_some() {
+                    e.location = None;
+                }
+                absorb(k, e);
+                continue;
+            }
+        }
+        out.push(e);
     }
     *events = out;
 }
@@ -123,7 +159,7 @@ mod tests {
             ev("Explosions/Remote violence", Some("2024-02-28"), None, None),
             ev("Explosions/Remote violence", Some("2024-02-28"), Some("حقل العمر"), Some("المقاومة الإسلامية في العراق")),
         ];
-        within_article(&mut v);
+        within_article(&mut v, &[]);
         assert_eq!(v.len(), 1);
         assert!(v[0].actor1.is_some());
     }
@@ -136,7 +172,7 @@ mod tests {
             ev("Battles", Some("2024-02-27"), Some("ذيبان"), Some("قسد")),
             ev("Battles", Some("2024-02-28"), Some("ذيبان"), Some("داعش")),
         ];
-        within_article(&mut v);
+        within_article(&mut v, &[]);
         assert_eq!(v.len(), 4);
     }
 }

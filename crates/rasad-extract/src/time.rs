@@ -65,6 +65,8 @@ pub struct DateExpr {
     pub date: Option<Resolved>,
     /// True for a relative day or weekday (أمس، الأربعاء): the news itself is usually dated so.
     pub relative_day: bool,
+    /// True for a day counted from publication (اليوم، أمس، أمس الأول).
+    pub relday: bool,
     /// True when it says "the same day" (في اليوم نفسه): take the date of the event before.
     pub same_day: bool,
 }
@@ -81,6 +83,9 @@ struct Parts {
     month: Option<i32>,
     hijri_month: Option<i32>,
     year: Option<i32>,
+    hijri_year: Option<i32>,
+    /// A word before the expression that makes a lone month a date ("في آب", "مطلع آب").
+    anchored: bool,
     hijri: bool,
     relative: Option<i32>,
     unit: Option<i32>,
@@ -176,7 +181,7 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
                 match n {
                     Some(n @ 1..=31) if parts.month.is_none() || parts.hijri_month.is_some() && parts.year.is_some() => parts.day = Some(n),
                     Some(n @ 1300..=1500) if parts.hijri_month.is_some() => {
-                        parts.year.get_or_insert(n);
+                        parts.hijri_year.get_or_insert(n);
                         parts.hijri = true;
                     }
                     Some(n @ 1900..=2100) => parts.year = Some(n),
@@ -199,12 +204,16 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
         };
         if parts.is_date() {
             // "منذ يومين", "قبل ثلاثة أيام"
-            if start_tok > 0 && matches!(doc.tokens[start_tok - 1].text(folded), "منذ" | "قبل") {
+            let before = if start_tok > 0 { doc.tokens[start_tok - 1].text(folded) } else { "" };
+            if matches!(before, "منذ" | "قبل") {
                 parts.ago = parts.count.or(Some(1));
             }
+            parts.anchored = matches!(before, "في" | "خلال" | "شهر" | "منذ" | "وفي" | "ففي" | "حتي" | "الي") || matches!(doc.tokens[start_tok].text(folded), "في" | "وفي" | "ففي");
             let (s, e) = (doc.tokens[start_tok].start, doc.tokens[last].end);
             let relative_day = parts.relday.is_some() || (!parts.weekdays.is_empty() && parts.month.is_none());
+            let relday = parts.relday.is_some();
             out.push(DateExpr {
+                relday,
                 start: s,
                 end: e,
                 sentence: doc.sentence_of(start_tok),
@@ -221,8 +230,13 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
 fn resolve(p: &Parts, published: Option<Date>) -> Option<Resolved> {
     // explicit Gregorian month
     if let Some(m) = p.month {
+        // a month alone is a date only after "في/خلال/شهر/منذ" or with a day, year or
+        // "الماضي/الجاري" ("بيك آب" is a pickup truck, not August)
+        if p.greg_day.is_none() && p.year.is_none() && p.relative.is_none() && p.phase.is_none() && !p.anchored {
+            return None;
+        }
         let year = match p.year {
-            Some(y) if !p.hijri => y,
+            Some(y) => y,
             _ => {
                 let pubd = published?;
                 let (py, pm) = (pubd.year() as i32, pubd.month() as i32);
@@ -244,7 +258,7 @@ fn resolve(p: &Parts, published: Option<Date>) -> Option<Resolved> {
             None => Some(Resolved::month(date, 3)),
         };
     }
-    if let (Some(hm), Some(d), Some(y)) = (p.hijri_month, p.hijri_day, p.year) {
+    if let (Some(hm), Some(d), Some(y)) = (p.hijri_month, p.hijri_day, p.hijri_year) {
         return hijri_to_gregorian(y, hm, d).map(Resolved::day);
     }
     let pubd = published?;
@@ -354,6 +368,12 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_month_name_is_not_a_date() {
+        assert!(dates("عجلة من نوع بيك آب كانت تقل العناصر", "2024-04-16").iter().all(|d| d == "null"));
+        assert_eq!(dates("في آب الماضي", "2024-04-16"), ["2023-08"]);
+    }
+
+    #[test]
     fn weeks_and_months_code_to_the_month() {
         assert_eq!(dates("الأسبوع الماضي", "2024-06-19"), ["2024-06"]);
         assert_eq!(dates("أواخر الشهر الماضي", "2024-02-08"), ["2024-01"]);
@@ -375,9 +395,9 @@ mod tests {
     #[test]
     fn no_publication_date_leaves_relative_days_open() {
         let lex = crate::tests::lexicon();
-        let doc = Document::new("مساء أمس، وفي 25 آب/ أغسطس 2022");
+        let doc = Document::new("مساء أمس، وفي 25 آب/ أغسطس 2022، يوم الجمعة 23 جمادى الآخرة 1445 هـ الموافق للخامس من كانون الثاني 2024");
         let items = crate::recognise::items(&doc, lex);
         let d: Vec<_> = find_dates(&doc, lex, &items, None).iter().map(|d| d.date.map(|r| r.to_iso())).collect();
-        assert_eq!(d, [None, Some("2022-08-25".to_string())]);
+        assert_eq!(d, [None, Some("2022-08-25".to_string()), Some("2024-01-05".to_string())]);
     }
 }

@@ -183,8 +183,8 @@ pub struct Cue {
 pub const CUE_KINDS: &[&str] = &[
     "background",   // وكان … قد، في وقت سابق: an earlier event recalled
     "past_aux",     // قد after كان: completes a background cue
-    "generic",      // متكرر، شبه يومي: habitual, not an event
-    "aggregate",    // منذ مطلع العام، حصيلة: a count over many events
+    "generic",      // متكرر، شبه يومي، تتعرض: habitual, not an event — unless the sentence names a day (أمس)
+    "aggregate",    // منذ مطلع العام، مناطق متفرقة، ارتفع عدد: a count over many events, never one event
     "hypothetical", // قد يسهم، احتمال، تهديد: did not happen
     "negation",     // نفى: a denial
     "claim",        // تبنى: a claim of responsibility
@@ -200,6 +200,11 @@ pub const CUE_KINDS: &[&str] = &[
     "approx",       // نحو، قرابة: an approximation
     "associate",    // التابعة لـ، الموالية لـ، بدعم من: the next side is an ally, not a party
     "alternative",  // في حين، فيما، تحدثت … عن: a second figure for the same toll
+    "opinion",      // رأى، يرى، مرجحا: an analyst's view; what follows is not reported fact
+    "attempt",      // حاولت: the attack right after it did not take place (it was foiled)
+    "descriptor",   // سلمية: an adjective that is also a place name, kept from being read as one
+    "echo",         // دوي انفجارات، في إشارة إلى: the event is the one already reported
+    "property",     // منازل، مباني: buildings as the object of a blast (demolition, not an attack on people)
 ];
 
 /// Cells of one data line, with its line number.
