@@ -171,6 +171,7 @@ pub struct Admin1Row {
     pub country: String,
     pub cc: String,
     pub admin1: String,
+    pub aliases_en: Vec<String>,
     pub pcode: Option<String>,
     pub geonames: Option<String>,
 }
@@ -303,7 +304,7 @@ pub fn parse_admin1_tsv(file: &str, text: &str) -> Result<(Vec<Entry>, Vec<Admin
             weak: false,
             source: "rasad".into(),
         });
-        rows.push(Admin1Row { country: country.into(), cc: cc.into(), admin1: admin1.into(), pcode: opt(f[8]), geonames: opt(f[9]) });
+        rows.push(Admin1Row { country: country.into(), cc: cc.into(), admin1: admin1.into(), aliases_en: list(f[5]), pcode: opt(f[8]), geonames: opt(f[9]) });
     }
     Ok((entries, rows))
 }

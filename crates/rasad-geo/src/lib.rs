@@ -66,6 +66,18 @@ pub struct Geocoder {
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
 }
 
+/// Folded words that are never a place name on their own, whatever a source says
+/// (GeoNames has an "Al Madinah" in Basra): the key is dropped from the automaton;
+/// longer names holding them ("مدينة الصدر") are unaffected.
+const NEVER_NAMES: &[&str] = &[
+    "المدينه", "مدينه", "المنطقه", "منطقه", "القريه", "قريه", "البلده", "بلده", "البلد", "الحي", "المركز", "مركز",
+    "العاصمه", "المحافظه", "الدوله", "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "المطار", "المعبر", "السد",
+    "الحقل", "الطريق", "الجسر", "السوق", "القطاع", "المخيم", "الساحه", "القاعده", "الناحيه", "القضاء", "الريف",
+    "الجبل", "الوادي", "الجزيره", "الباديه", "الساحل", "المحطه", "السجن", "المعسكر", "المستشفي", "الميناء", "النهر",
+    "الحدود", "الحدودي", "الضفه", "القديمه", "الجديده", "الجديد", "الكبير", "الكبري", "الصغري", "الشرقيه", "الغربيه",
+    "العرب", "الاسلام", "الشام", "العراق الجديد", "الدول", "الولايات", "المتحده",
+];
+
 /// Folded names that are also common words: a bare mention of an entry with such a name
 /// needs a feature word or a locative preposition before it. Applied to every source,
 /// because imported GeoNames names carry no such flag.
@@ -149,6 +161,9 @@ impl Geocoder {
                 }
             }
             for (k, stripped) in keys {
+                if NEVER_NAMES.contains(&k.as_str()) {
+                    continue;
+                }
                 let weak = e.weak || COMMON_WORDS.contains(&k.as_str());
                 let c = Cand { entry: i as u32, stripped, weak };
                 let list = map.entry(k.clone()).or_insert_with(|| {
@@ -239,6 +254,11 @@ impl Geocoder {
     /// the document was built from.
     pub fn find_places_in(&self, doc: &rasad_text::Document, original: &str) -> Vec<PlaceMention> {
         recognise::find_places(self, doc, Some(original))
+    }
+
+    /// [`Geocoder::find_places_in`] on a text of its own (builds the document).
+    pub fn find_places_in_text(&self, text: &str) -> Vec<PlaceMention> {
+        self.find_places_in(&rasad_text::Document::new(text), text)
     }
 
     /// The article-level place context from the dateline (the first line, e.g.

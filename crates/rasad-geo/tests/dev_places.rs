@@ -120,6 +120,24 @@ fn dev_gold_places_are_found_with_their_admin1() {
     for m in &misses {
         println!("  miss: {m}");
     }
+    // the same with the compiled gazetteer, when this machine has one (figures only)
+    if rasad_geo::compiled_path().is_some_and(|p| p.is_file()) {
+        let g = Geocoder::builtin().expect("compiled gazetteer loads");
+        let (mut m2, mut i2) = (Vec::new(), Vec::new());
+        if let Some(d) = measure(&g, "dev.jsonl", &mut m2, &mut i2) {
+            println!(
+                "with the compiled gazetteer ({} entries): dev found {}/{} ({:.1}%), exact {}",
+                g.entries().len(),
+                d.found,
+                d.events,
+                100.0 * d.found as f64 / d.events.max(1) as f64,
+                d.exact
+            );
+            for m in i2.iter().chain(m2.iter()) {
+                println!("  compiled: {m}");
+            }
+        }
+    }
     assert!(events >= 100, "the dev set shrank: {events}");
     assert!(rate >= 0.90, "place recall with admin1 fell to {:.3}", rate);
 }
