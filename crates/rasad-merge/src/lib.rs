@@ -41,6 +41,9 @@ use std::collections::HashMap;
 
 /// Minimum evidence score for two mentions to seed a merge.
 pub const MERGE_THRESHOLD: f32 = 2.0;
+/// Threshold when either mention is background: a recalled event is by definition one
+/// reported before, so agreement on type, day and admin1 plus any one more clue suffices.
+pub const BACKGROUND_THRESHOLD: f32 = 1.0;
 /// Distance under which two differently named sites may still be one event.
 pub const NEAR_KM: f64 = 10.0;
 /// Minimum mean score over all cross pairs when two clusters join.
@@ -216,6 +219,57 @@ const VAGUE_STEMS: &[&str] = &[
     "rioters",
 ];
 
+/// A place name with the letters that outlets interchange when writing Kurdish, Syriac
+/// or foreign names merged: ص/س/ث, ط/ت, ض/د, ظ/ذ/ز, ح/ه, ق/ك, ع/ا ("خانصور"/"خانسور",
+/// "حيمو"/"هيمو").
+fn skeleton(compact: &str) -> String {
+    compact
+        .chars()
+        .map(|c| match c {
+            'ص' | 'ث' => 'س',
+            'ط' => 'ت',
+            'ض' => 'د',
+            'ظ' | 'ذ' => 'ز',
+            'ح' => 'ه',
+            'ق' => 'ك',
+            'ع' => 'ا',
+            c => c,
+        })
+        .collect()
+}
+
+/// Lexicon ids of sides that name nobody in particular.
+const GENERIC_IDS: &[&str] = &[
+    "civilians",
+    "protesters",
+    "rioters",
+    "unidentified_armed_group",
+    "unknown",
+];
+
+/// Levenshtein distance of two short strings, by characters: whether it is at most `max`
+fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + (ca != cb) as usize)
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        if cur.iter().min().copied().unwrap_or(0) > max {
+            return false;
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= max
+}
+
 fn words(folded: &str) -> Vec<String> {
     folded
         .split(|c: char| !(c.is_alphanumeric()))
@@ -243,6 +297,10 @@ struct PlaceFeat {
     admin2: Option<String>,
     gazetteer_id: Option<String>,
     coords: Option<(f64, f64)>,
+    /// Geocoded to the place itself (geo_precision 1), not to a region's centroid.
+    exact: bool,
+    /// `compact` with letters that transliterations confuse merged (see [`skeleton`]).
+    skeleton: String,
 }
 
 fn place_feat(loc: &Location) -> Option<PlaceFeat> {
@@ -261,6 +319,7 @@ fn place_feat(loc: &Location) -> Option<PlaceFeat> {
         return None;
     }
     let compact = ws.iter().map(|w| strip_al(w)).collect::<String>();
+    let skeleton = skeleton(&compact);
     let coords = match (loc.lat, loc.lon) {
         (Some(a), Some(b)) if a.is_finite() && b.is_finite() => Some((a, b)),
         _ => None,
@@ -276,6 +335,8 @@ fn place_feat(loc: &Location) -> Option<PlaceFeat> {
             .filter(|s| !s.is_empty()),
         gazetteer_id: loc.gazetteer_id.clone().filter(|s| !s.is_empty()),
         coords,
+        exact: loc.geo_precision == Some(1),
+        skeleton,
     })
 }
 
@@ -320,10 +381,15 @@ fn actor_feat(a: Option<&Actor>) -> ActorFeat {
         let w = strip_al(w);
         VAGUE_STEMS.iter().any(|s| w.starts_with(s))
     };
-    let vague = id.is_none()
-        && ((ws.is_empty() && en.is_empty())
-            || ws.iter().any(vague_word)
-            || (ws.is_empty() && words(&en).iter().any(vague_word)));
+    // Lexicon ids of generic sides, and the inter codes of crowds and civilians
+    // (5 rioters, 6 protesters, 7 civilians): such sides name nobody in particular.
+    let generic =
+        id.as_deref().is_some_and(|i| GENERIC_IDS.contains(&i)) || matches!(a.inter, 5..=7);
+    let vague = generic
+        || (id.is_none()
+            && ((ws.is_empty() && en.is_empty())
+                || ws.iter().any(vague_word)
+                || (ws.is_empty() && words(&en).iter().any(vague_word))));
     let compact = ws.iter().map(|w| strip_al(w)).collect();
     ActorFeat {
         vague,
@@ -369,6 +435,7 @@ pub struct Features {
     country: Option<String>,
     admin1: Option<String>,
     days: Option<(i64, i64)>,
+    background: bool,
     place: Option<PlaceFeat>,
     actor1: ActorFeat,
     actor2: ActorFeat,
@@ -389,6 +456,7 @@ impl Features {
                 .or_else(|| e.location.as_ref().and_then(|l| lower(&l.country))),
             admin1: lower(&e.admin1).or_else(|| e.location.as_ref().and_then(|l| lower(&l.admin1))),
             days: e.date.as_deref().and_then(day_range),
+            background: e.status == Status::Background,
             place: e.location.as_ref().and_then(place_feat),
             actor1: actor_feat(e.actor1.as_ref()),
             actor2: actor_feat(e.actor2.as_ref()),
@@ -441,20 +509,27 @@ pub fn score_features(a: &Features, b: &Features) -> Option<f32> {
         let same_name = !p.compact.is_empty()
             && (p.compact == q.compact
                 || contains_words(&p.words, &q.words)
-                || contains_words(&q.words, &p.words));
+                || contains_words(&q.words, &p.words)
+                // Spelling variants of one name ("خانصور"/"خانسور") are one edit apart.
+                || (p.skeleton.chars().count() >= 4 && within_edits(&p.skeleton, &q.skeleton, 1)));
         let admin2_conflict = matches!((&p.admin2, &q.admin2), (Some(x), Some(y)) if x != y);
         let dist = match (p.coords, q.coords) {
             (Some(x), Some(y)) => Some(haversine_km(x, y)),
             _ => None,
         };
-        if same_gaz || (same_name && !(admin2_conflict && dist.is_some_and(|d| d > NEAR_KM))) {
+        // Two places geocoded to one point (a square and the town it is in).
+        let same_point = p.exact && q.exact && dist.is_some_and(|d| d < 1.0);
+        if same_gaz
+            || same_point
+            || (same_name && !(admin2_conflict && dist.is_some_and(|d| d > NEAR_KM)))
+        {
             s += if p.coarse && q.coarse { 1.0 } else { 2.0 };
         } else if p.coarse || q.coarse {
             if admin2_conflict {
                 return None;
             }
             s += 0.5;
-        } else if dist.is_some_and(|d| d <= NEAR_KM) {
+        } else if p.exact && q.exact && dist.is_some_and(|d| d <= NEAR_KM) {
             s += 0.5;
             needs_victims = true;
         } else {
@@ -534,7 +609,12 @@ pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
                 if let Some(s) = score_features(&feats[i], &feats[j]) {
                     let (lo, hi) = if rank[i] < rank[j] { (i, j) } else { (j, i) };
                     compat.insert((lo, hi), s);
-                    if s >= MERGE_THRESHOLD {
+                    let bg = feats[i].background || feats[j].background;
+                    if s >= if bg {
+                        BACKGROUND_THRESHOLD
+                    } else {
+                        MERGE_THRESHOLD
+                    } {
                         edges.push((s, lo, hi));
                     }
                 }

@@ -95,6 +95,17 @@ impl Store {
         Ok(found.is_some())
     }
 
+    /// Whether an article is stored under this id or URL (the feed watcher asks before
+    /// fetching a page it may already have).
+    pub fn has_article_key(&self, key: &str) -> Result<bool> {
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT rowid FROM articles WHERE id = ?1 OR url = ?1 LIMIT 1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?;
+        Ok(found.is_some())
+    }
+
     /// Extract, merge and store a batch of articles in one transaction. Articles already
     /// stored are skipped before extraction; failures are recorded in `errors`.
     pub fn ingest_articles(
