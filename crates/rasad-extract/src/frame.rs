@@ -139,6 +139,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The kind of people a side names: a person noun's class, or for the generic
+    /// actors "civilian" (inter 7) and "protester" (inter 5 and 6).
+    pub fn people_class(&self, i: usize) -> Option<&'a str> {
+        self.person_class(i).or_else(|| match self.items[i].hit {
+            Hit::Actor(a) => match self.lex.actors[a as usize].inter {
+                7 => Some("civilian"),
+                5 | 6 => Some("protester"),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
     pub fn actor(&self, i: usize) -> Option<&'a rasad_lexicon::Actor> {
         match self.items[i].hit {
             Hit::Actor(a) | Hit::ActorAdjective(a) => Some(&self.lex.actors[a as usize]),
@@ -178,10 +191,13 @@ impl<'a> Ctx<'a> {
         for i in range.clone() {
             let Some(cue) = self.cue(i) else { continue };
             let it = &self.items[i];
-            let word = &self.doc.folded()[it.word_start..it.word_end];
+            let pattern = match it.hit {
+                Hit::Cue(c) => self.lex.cues[c as usize].pattern.as_str(),
+                _ => "",
+            };
             match cue {
                 "background" => {
-                    if matches!(word, "وكان" | "وكانت" | "كان" | "كانت") {
+                    if matches!(pattern, "وكان" | "وكانت" | "كان" | "كانت") {
                         kana.get_or_insert(it.start);
                     } else {
                         f.background = true;
@@ -432,9 +448,17 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         if fam == "Violence against civilians" && groups.iter().any(|g| g.0 == "Battles") {
             fam = "Battles";
         }
-        match groups.iter_mut().find(|g| g.0 == fam) {
-            Some(g) => g.1.push(i),
-            None => groups.push((fam, vec![i])),
+        // a second clause ("في حين طاول قصف …", "كما …") starts a new event of its own
+        let new_clause = |g: &(&'static str, Vec<usize>)| {
+            let last = g.1.iter().map(|&j| ctx.items[j].word_end).max().unwrap_or(0);
+            range.clone().any(|j| {
+                let c = ctx.items[j];
+                c.word_start >= last && c.word_end <= ctx.items[i].word_start && matches!(ctx.cue(j), Some("alternative" | "clause"))
+            })
+        };
+        match groups.iter_mut().rev().find(|g| g.0 == fam) {
+            Some(g) if !new_clause(g) => g.1.push(i),
+            _ => groups.push((fam, vec![i])),
         }
     }
     if groups.iter().any(|g| g.0 == "Riots" || g.0 == "Protests") {
@@ -464,7 +488,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         }
         let pos = ctx.items[w].start;
         let near = |g: &(&'static str, Vec<usize>)| g.1.iter().map(|&i| ctx.tokens_between(ctx.items[i].start, pos)).min().unwrap_or(usize::MAX);
-        match groups.iter_mut().filter(|g| near(g) <= 20).min_by_key(|g| near(g)) {
+        match groups.iter_mut().filter(|g| near(g) <= 25).min_by_key(|g| near(g)) {
             Some(g) => g.1.push(w),
             None => loose.push(w),
         }
@@ -607,7 +631,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         .collect();
     let victims = usable
         .iter()
-        .filter(|sd| matches!(ctx.person_class(sd.item), Some("civilian" | "protester" | "suspect" | "unknown")))
+        .filter(|sd| matches!(ctx.people_class(sd.item), Some("civilian" | "protester" | "suspect" | "unknown")))
         .min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs())
         .map(|sd| sd.item);
     let unmarked_after: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::None) && is_actor(sd) && ctx.items[sd.item].start > pos).map(|sd| sd.item).collect();
@@ -665,7 +689,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     // --- sub-type ---
     let a1_actor = a1.and_then(|i| ctx.actor(i));
     let a2_actor = a2.and_then(|i| ctx.actor(i));
-    let victim_class = victims.and_then(|v| ctx.person_class(v));
+    let victim_class = victims.and_then(|v| ctx.people_class(v));
     let civilians_hit = victim_class == Some("civilian") || a2_actor.is_some_and(|a| a.inter == 7);
     let fighters_hit = a2_actor.is_some_and(|a| is_armed(a.inter))
         || sides.iter().any(|sd| sd.marker == Marker::VictimGroup)
@@ -714,12 +738,13 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         }
         "Battles" if protesters && !has("@territory") => "Violent demonstration",
         "Battles" => {
-            if has("@territory") && explicit.is_none() {
+            if has("@territory") {
                 if a1_actor.is_some_and(|a| a.inter == 1) { "Government regains territory" } else { "Non-state actor overtakes territory" }
             } else {
                 explicit.filter(|e| *e != "Attack").unwrap_or("Armed clash")
             }
         }
+        "Violence against civilians" if erv_weapon.is_some() && !firearm => erv_weapon.unwrap_or("Attack"),
         "Violence against civilians" => {
             if has("@kill") && explicit.is_none() && fighters_hit && !civilians_hit {
                 "Armed clash"
@@ -787,7 +812,7 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
         weak_only,
         anaphoric: {
             let it = ctx.items[main];
-            frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && !ctx.dates.iter().any(|d| d.sentence == s && d.date.is_some() && !d.same_day) && it.word_end >= it.end
+            frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && it.word_end >= it.end
         },
         elaboration: flags.elaboration,
     }

@@ -163,8 +163,9 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
         .filter(|&p| ctx.places[p].kind != PlaceKind::Country || ps.iter().all(|&q| ctx.places[q].kind == PlaceKind::Country))
         .collect();
-    let anchor = cand.triggers.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0);
-    let anchor_end = cand.triggers.iter().map(|&i| ctx.items[i].end).max().unwrap_or(0);
+    let first = cand.triggers.iter().copied().min_by_key(|&i| ctx.items[i].start);
+    let anchor = first.map_or(0, |i| ctx.items[i].start);
+    let anchor_end = first.map_or(0, |i| ctx.items[i].end);
     let folded = ctx.doc.folded();
     let dist = |p: usize| {
         let pl = &ctx.places[p];
@@ -220,12 +221,17 @@ fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Optio
 fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> (Vec<Event>, Vec<merge::Hint>) {
     let mut hints = Vec::new();
     // the news date: the first dated current event of the lead, else publication
-    let news_date: Option<Date> = cands
+    // the news date: the first day named relative to publication in the lead (first three
+    // sentences), else in the sentence of the first current event, else publication
+    let news_date: Option<Date> = ctx
+        .dates
         .iter()
-        .filter(|c| !c.background && !c.triggers.is_empty())
-        .take(2)
-        .find_map(|c| {
-            ctx.dates.iter().filter(|d| d.sentence == c.sentence && d.relative_day).find_map(|d| d.date.and_then(|r| r.first_day()))
+        .filter(|d| d.sentence < 3 && d.relative_day)
+        .find_map(|d| d.date.and_then(|r| r.first_day()))
+        .or_else(|| {
+            cands.iter().filter(|c| !c.background && !c.triggers.is_empty()).take(2).find_map(|c| {
+                ctx.dates.iter().filter(|d| d.sentence == c.sentence && d.relative_day).find_map(|d| d.date.and_then(|r| r.first_day()))
+            })
         })
         .or(published);
     let mut out: Vec<Event> = Vec::new();
@@ -303,7 +309,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
             if actor2.is_none() && matches!(event_type, "Violence against civilians" | "Explosions/Remote violence") {
-                if let Some(v) = cand.victims.filter(|&v| ctx.person_class(v) == Some("civilian")) {
+                if let Some(v) = cand.victims.filter(|&v| ctx.people_class(v) == Some("civilian")) {
                     actor2 = Some(actor_out(ctx, text, v, &ctry));
                 }
             }

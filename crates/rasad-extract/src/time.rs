@@ -110,7 +110,7 @@ impl Parts {
 
 /// Glue words that may stand inside a date expression.
 fn is_glue(w: &str) -> bool {
-    matches!(w, "من" | "في" | "يوم" | "الموافق" | "للموافق" | "الموافق ل" | "ل" | "-" | "/" | "," | "ه" | "ليل" | "بعد" | "ايام" | "يوم" | "عام" | "سنه" | "شهر")
+    matches!(w, "من" | "في" | "يوم" | "الموافق" | "للموافق" | "ل" | "-" | "/" | "," | "ه" | "ليل" | "بعد" | "ايام" | "عام" | "سنه" | "شهر")
 }
 
 /// Find and resolve every date expression of the document.
@@ -192,7 +192,9 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
                 j += 1;
                 continue;
             }
-            if last_real.is_some() && (is_glue(w) || w.starts_with("لل") && w == "للموافق") {
+            // a comma ends the expression once it holds a month ("في 25 آب 2022، يوم …")
+            let comma_ends = w == "," && (parts.month.is_some() || parts.hijri_month.is_some());
+            if last_real.is_some() && is_glue(w) && !comma_ends {
                 j += 1;
                 continue;
             }
@@ -202,12 +204,12 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
             i += 1;
             continue;
         };
+        // "منذ يومين", "قبل ثلاثة أيام"
+        let before = if start_tok > 0 { doc.tokens[start_tok - 1].text(folded) } else { "" };
+        if matches!(before, "منذ" | "قبل") && parts.unit.is_some() {
+            parts.ago = parts.count.or(Some(1));
+        }
         if parts.is_date() {
-            // "منذ يومين", "قبل ثلاثة أيام"
-            let before = if start_tok > 0 { doc.tokens[start_tok - 1].text(folded) } else { "" };
-            if matches!(before, "منذ" | "قبل") {
-                parts.ago = parts.count.or(Some(1));
-            }
             parts.anchored = matches!(before, "في" | "خلال" | "شهر" | "منذ" | "وفي" | "ففي" | "حتي" | "الي") || matches!(doc.tokens[start_tok].text(folded), "في" | "وفي" | "ففي");
             let (s, e) = (doc.tokens[start_tok].start, doc.tokens[last].end);
             let relative_day = parts.relday.is_some() || (!parts.weekdays.is_empty() && parts.month.is_none());

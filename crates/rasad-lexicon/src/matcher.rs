@@ -44,9 +44,9 @@ pub struct Match {
 }
 
 struct Entry {
-    hits: Vec<(Hit, Suffixes)>,
-    /// True for the article-less variant of a pattern that begins with ال.
-    bare: bool,
+    /// Each hit with its suffix class and whether it came from the article-less variant
+    /// of a pattern that begins with ال (accepted only after "لل").
+    hits: Vec<(Hit, Suffixes, bool)>,
 }
 
 pub struct Matcher {
@@ -68,7 +68,7 @@ impl Matcher {
         persons: &[Person],
         cues: &[Cue],
     ) -> Result<Matcher, LexiconError> {
-        let mut index: HashMap<(String, bool), usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |pattern: &str, hit: Hit, suffixes: Suffixes| {
             let mut forms = vec![(pattern.to_string(), false)];
@@ -77,14 +77,13 @@ impl Matcher {
                     forms.push((rest.to_string(), true));
                 }
             }
-            for key in forms {
-                let bare = key.1;
-                let i = *index.entry(key).or_insert_with(|| {
-                    entries.push(Entry { hits: Vec::new(), bare });
+            for (text, bare) in forms {
+                let i = *index.entry(text).or_insert_with(|| {
+                    entries.push(Entry { hits: Vec::new() });
                     entries.len() - 1
                 });
-                if !entries[i].hits.iter().any(|(h, _)| *h == hit) {
-                    entries[i].hits.push((hit, suffixes));
+                if !entries[i].hits.iter().any(|(h, _, b)| *h == hit && *b == bare) {
+                    entries[i].hits.push((hit, suffixes, bare));
                 }
             }
         };
@@ -114,39 +113,13 @@ impl Matcher {
         for (i, c) in cues.iter().enumerate() {
             add(&c.pattern, Hit::Cue(i as u32), c.suffixes);
         }
-        let mut keys: Vec<(&(String, bool), &usize)> = index.iter().collect();
-        keys.sort_by_key(|(_, i)| **i);
-        // the automaton is keyed by pattern text; a bare form equal to a written form shares it
-        let mut by_text: HashMap<&str, u32> = HashMap::new();
-        let mut merged: Vec<Entry> = Vec::new();
-        for ((text, bare), i) in keys {
-            let e = &entries[*i];
-            match by_text.get(text.as_str()) {
-                Some(&j) => {
-                    let m = &mut merged[j as usize];
-                    // a written form wins over a bare variant of the same text
-                    if !bare {
-                        m.bare = false;
-                    }
-                    for h in &e.hits {
-                        if !m.hits.contains(h) {
-                            m.hits.push(*h);
-                        }
-                    }
-                }
-                None => {
-                    by_text.insert(text.as_str(), merged.len() as u32);
-                    merged.push(Entry { hits: e.hits.clone(), bare: *bare });
-                }
-            }
-        }
-        let mut pats: Vec<(&str, u32)> = by_text.into_iter().collect();
+        let mut pats: Vec<(&str, u32)> = index.iter().map(|(t, &i)| (t.as_str(), i as u32)).collect();
         pats.sort();
         let ac = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build_with_values(pats)
             .map_err(|e| LexiconError::Automaton(e.to_string()))?;
-        Ok(Matcher { ac, entries: merged })
+        Ok(Matcher { ac, entries })
     }
 
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
@@ -158,18 +131,15 @@ impl Matcher {
             // left edge: clitics only
             let word_start = folded[..start].char_indices().rev().take_while(|(_, c)| is_letter(*c)).last().map_or(start, |(i, _)| i);
             let prefix = &folded[word_start..start];
-            if entry.bare {
-                if !(prefix.ends_with("لل")) || !is_clitic_prefix(prefix) {
-                    continue;
-                }
-            } else if !is_clitic_prefix(prefix) {
+            if !is_clitic_prefix(prefix) {
                 continue;
             }
+            let after_lam = prefix.ends_with("لل");
             // right edge
             let rest_len = folded[end..].chars().take_while(|c| is_letter(*c)).map(char::len_utf8).sum::<usize>();
             let rest = &folded[end..end + rest_len];
-            for &(hit, suffixes) in &entry.hits {
-                if suffixes.accepts(rest) {
+            for &(hit, suffixes, bare) in &entry.hits {
+                if (!bare || after_lam) && suffixes.accepts(rest) {
                     out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
                 }
             }
@@ -206,8 +176,23 @@ mod tests {
     #[test]
     fn article_drops_after_lam() {
         let m = matcher();
-        assert_eq!(found(&m, "مواقع للقوات الأمريكية"), ["للقوات الامريكيه"]);
+        let f = found(&m, "مواقع للقوات الأمريكية");
+        assert_eq!(f[0], "للقوات الامريكيه");
+        // the rest are the adjective inside the name, which recognition drops
+        assert!(f[1..].iter().all(|w| w == "الامريكيه"), "{f:?}");
         // the bare variant does not match without the لل prefix
         assert_eq!(found(&m, "قوات امريكية").len(), 1); // only the adjective
+    }
+
+    #[test]
+    fn a_bare_variant_shared_with_a_written_pattern_stays_bare() {
+        // "اثنين" is a number; the weekday "الاثنين" must not match it
+        let time = parse_time("t", "الاثنين\tweekday\t1\n").unwrap();
+        let numbers = parse_numbers("n", "اثنين\t2\tunit\n").unwrap();
+        let m = Matcher::build(&[], &[], &[], &time, &numbers, &[], &[]).unwrap();
+        let hits: Vec<Hit> = m.find("اعتراض اثنين منها").iter().map(|x| x.hit).collect();
+        assert_eq!(hits, [Hit::Number(0)]);
+        let hits: Vec<Hit> = m.find("مساء الاثنين").iter().map(|x| x.hit).collect();
+        assert!(hits.contains(&Hit::Time(0)));
     }
 }

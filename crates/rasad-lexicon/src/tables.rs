@@ -204,6 +204,7 @@ pub const CUE_KINDS: &[&str] = &[
     "attempt",      // حاولت: the attack right after it did not take place (it was foiled)
     "descriptor",   // سلمية: an adjective that is also a place name, kept from being read as one
     "echo",         // دوي انفجارات، في إشارة إلى: the event is the one already reported
+    "clause",       // كما، بالتزامن مع: a new clause, which may report a second event
     "property",     // منازل، مباني: buildings as the object of a blast (demolition, not an attack on people)
 ];
 
