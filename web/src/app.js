@@ -100,9 +100,14 @@
     iconCreateFunction(cluster) {
       const n = cluster.getChildCount();
       const d = Math.round(Math.min(48, 22 + 6 * Math.log2(n)));
+      // The ring shows the commonest event type inside the cluster.
+      const count = {};
+      for (const m of cluster.getAllChildMarkers()) count[m.options.evType] = (count[m.options.evType] || 0) + 1;
+      const top = Object.entries(count).sort((a, b) => b[1] - a[1])[0];
       return L.divIcon({
         className: 'ev-cluster',
-        html: '<span style="width:' + d + 'px;height:' + d + 'px;line-height:' + d + 'px">' + n + '</span>',
+        html: '<span style="width:' + d + 'px;height:' + d + 'px;line-height:' + (d - 6) + 'px;border-color:' +
+          colourOf(top && top[0]) + '">' + n + '</span>',
         iconSize: [d, d],
       });
     },
@@ -137,6 +142,7 @@
         .filter(Boolean).join(' · ');
       const m = L.marker([lat, lon], {
         title,
+        evType: p.event_type,
         icon: L.divIcon({
           className: 'ev-marker',
           html: '<span data-id="' + esc(p.id) + '" data-type="' + esc(p.event_type) + '" style="background:' +
@@ -152,7 +158,7 @@
     $('#map').dataset.markers = String(markers.length);
     if (!fittedOnce && markers.length) {
       fittedOnce = true;
-      map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())).pad(0.2), { maxZoom: 9 });
+      map.fitBounds(L.latLngBounds(markers.map((m) => m.getLatLng())).pad(0.2), { maxZoom: 9, animate: false });
     }
     return markers.length;
   }
@@ -160,18 +166,46 @@
   function renderLegend() {
     const rows = Object.entries(TYPE_COLOURS).map(([k, c]) =>
       '<div><i style="background:' + c + '"></i>' + esc(t(k)) + '</div>').join('');
-    $('#legend').innerHTML = '<strong>' + esc(t('legend')) + '</strong>' + rows;
+    $('#legend .rows').innerHTML = rows;
   }
 
   // ---------- timeline with brushing ----------
   function dayNum(s) { return Math.floor(Date.parse(s + 'T00:00:00Z') / 86400000); }
   function dayStr(n) { return new Date(n * 86400000).toISOString().slice(0, 10); }
 
+  // ---------- overview (the panel when no event is open) ----------
+  let lastStats = null;
+  function renderOverview() {
+    const box = $('#overview');
+    if (!box || !lastStats) return;
+    const s = lastStats;
+    const bars = (title, list, label, filterKey) => {
+      if (!list || !list.length) return '';
+      const max = Math.max(...list.map((b) => b.count));
+      return '<h3>' + esc(t(title)) + '</h3><ul class="bars">' + list.slice(0, 8).map((b) =>
+        '<li><button type="button" class="bar-row" data-k="' + esc(filterKey) + '" data-v="' + esc(b.key) + '">' +
+        '<span class="lbl" dir="auto">' + esc(label(b.key)) + '</span><span class="n">' + b.count + '</span>' +
+        '<span class="fill" style="width:' + (100 * b.count / max).toFixed(1) + '%;background:' +
+        (filterKey === 'event_type' ? colourOf(b.key) : 'var(--accent)') + '"></span></button></li>').join('') + '</ul>';
+    };
+    box.innerHTML = '<p class="hint">' + esc(t('panel_hint')) + '</p>' +
+      '<div class="kpis"><div><b>' + s.total + '</b><span>' + esc(t('c_events')) + '</span></div>' +
+      '<div><b>' + s.fatalities + '</b><span>' + esc(t('c_fat')) + '</span></div></div>' +
+      bars('by_type', s.by_type, (k) => t(k), 'event_type') +
+      bars('by_admin1', s.by_admin1, (k) => k, 'admin1') +
+      bars('by_actor', s.by_actor, (k) => k, 'actor');
+  }
+
   async function loadTimeline() {
     // The histogram ignores the date filter itself, so the brush can widen a selection.
-    const s = await api('/api/stats?' + query({ from: '', to: '' }));
+    const [s, inRange] = await Promise.all([
+      api('/api/stats?' + query({ from: '', to: '' })),
+      state.filters.from || state.filters.to ? api('/api/stats?' + query()) : null,
+    ]);
     state.byDay = (s.by_day || []).filter((b) => /^\d{4}-\d{2}-\d{2}$/.test(b.key));
+    lastStats = inRange || s;
     renderTimeline();
+    renderOverview();
   }
 
   function renderTimeline() {
@@ -262,7 +296,7 @@
         '<tr data-id="' + esc(e.id) + '" tabindex="0"' + (e.id === state.selected ? ' class="selected"' : '') + '>' +
         '<td class="nowrap">' + esc(e.date || '') + '</td>' +
         '<td><i class="dot" style="background:' + colourOf(e.event_type) + '"></i>' + esc(t(e.event_type)) + '</td>' +
-        '<td>' + esc(e.sub_event_type) + '</td>' +
+        '<td>' + esc(t(e.sub_event_type)) + '</td>' +
         '<td>' + esc(actorName(e.actor1)) + '</td><td>' + esc(actorName(e.actor2)) + '</td>' +
         '<td dir="auto">' + esc(placeName(e)) + '</td><td>' + esc(e.admin1 || '') + '</td>' +
         '<td class="num">' + (e.fatalities == null ? '' : e.fatalities) + '</td>' +
@@ -326,7 +360,7 @@
     const loc = e.location || {};
     let h = '<button type="button" class="close" aria-label="' + esc(t('close')) + '">×</button>';
     h += '<h2><i class="dot" style="background:' + colourOf(e.event_type) + '"></i>' + esc(t(e.event_type)) +
-      ' — ' + esc(e.sub_event_type) + '</h2>';
+      ' — ' + esc(t(e.sub_event_type)) + '</h2>';
     h += '<dl class="facts">';
     const fact = (k, v) => { if (v !== '' && v != null) h += '<dt>' + esc(t(k)) + '</dt><dd>' + v + '</dd>'; };
     fact('date', esc(e.date || '') + (e.time_precision ? ' <small>(' + esc(t('precision')) + ' ' + e.time_precision + ')</small>' : ''));
@@ -380,7 +414,7 @@
     h += '<div class="article-text" dir="rtl" lang="ar">' + highlight(a.text, 0, spans) + '</div>';
     h += '<h3>' + esc(t('sources')) + '</h3><ul class="article-events">' + (d.events || []).map((ev) =>
       '<li><a href="#event=' + encodeURIComponent(ev.event_id) + '">' + esc(ev.mention.date || '') + ' · ' +
-      esc(ev.mention.sub_event_type) + ' · <span dir="rtl">' + esc((ev.mention.location || {}).name_ar || '') + '</span></a></li>').join('') + '</ul>';
+      esc(t(ev.mention.sub_event_type)) + ' · <span dir="rtl">' + esc((ev.mention.location || {}).name_ar || '') + '</span></a></li>').join('') + '</ul>';
     panel.innerHTML = h;
   }
 
@@ -460,7 +494,15 @@
       if (tr && ev.key === 'Enter') selectEvent(tr.dataset.id);
     });
     $('#panel').addEventListener('click', (ev) => {
-      if (ev.target.closest('.close')) { $('#panel').classList.remove('open'); $('#panel').innerHTML = '<p class="hint">' + esc(t('panel_hint')) + '</p>'; }
+      if (ev.target.closest('.close')) {
+        state.selected = null;
+        $('#panel').classList.remove('open');
+        $('#panel').innerHTML = '<div id="overview"></div>';
+        renderOverview();
+        return;
+      }
+      const bar = ev.target.closest('.bar-row');
+      if (bar) setFilter({ [bar.dataset.k]: bar.dataset.v });
     });
     window.addEventListener('hashchange', route);
     $('#lang-toggle').addEventListener('click', () => {
@@ -468,6 +510,7 @@
       localStorage.setItem('rasad.lang', state.lang);
       applyLang();
       loadTable();
+      renderOverview();
       if (state.selected) selectEvent(state.selected);
     });
     window.addEventListener('resize', () => { renderTimeline(); map.invalidateSize(); });
@@ -482,6 +525,7 @@
   // Exposed for the browser tests and for analysts poking at the console.
   window.rasad = { map, state, reload, selectEvent, setFilter };
 
+  if (window.innerWidth < 800) $('#legend').open = false; // the map is small on a phone
   applyLang();
   setupFilters();
   setupBrush();

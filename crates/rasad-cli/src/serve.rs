@@ -1,8 +1,57 @@
-//! `rasad serve` (not built yet).
+//! `rasad serve`: the HTTP API and the map dashboard over a store.
+
+use anyhow::Context;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The store (SQLite file; created when missing).
+    #[arg(long, default_value = "rasad.db")]
+    pub db: PathBuf,
+    /// Address to listen on. Loopback by default: expose it deliberately.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Bearer token that enables `POST /api/articles` (or env RASAD_WRITE_TOKEN, which keeps
+    /// it out of the process list); without one the server is read-only.
+    #[arg(long)]
+    pub write_token: Option<String>,
+    /// Serve the dashboard from this folder (e.g. web/dist) instead of the embedded copy.
+    #[arg(long)]
+    pub assets: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
 
-pub fn run(_: Args) -> anyhow::Result<i32> {
-    anyhow::bail!("`rasad serve` is not built yet")
+pub fn run(a: Args) -> anyhow::Result<i32> {
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.enable_all();
+    if let Some(n) = a.threads {
+        rt.worker_threads(n.max(1));
+    }
+    let rt = rt.build().context("starting the async runtime")?;
+    rt.block_on(async move {
+        let mut cfg = rasad_serve::Config::new(&a.db);
+        cfg.write_token = a
+            .write_token
+            .or_else(|| std::env::var("RASAD_WRITE_TOKEN").ok())
+            .filter(|t| !t.is_empty());
+        cfg.assets_dir = a.assets;
+        let listener = tokio::net::TcpListener::bind(a.addr)
+            .await
+            .with_context(|| format!("listening on {}", a.addr))?;
+        let local = listener.local_addr()?;
+        eprintln!(
+            "rasad: serving {} on http://{local}/ ({})",
+            a.db.display(),
+            if cfg.write_token.is_some() { "writes need the bearer token" } else { "read-only" }
+        );
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("rasad: shutting down");
+        };
+        rasad_serve::serve(listener, cfg, shutdown).await.context("serving")?;
+        anyhow::Ok(0)
+    })
 }

@@ -38,27 +38,27 @@ pub async fn openapi() -> Json<serde_json::Value> {
 
 pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
     let q = EventQuery::parse(raw.as_deref(), EVENT_PARAMS)?;
-    let q2 = q.clone();
-    let (rows, total) = backend::run(&s, move |st| backend::events(st, &q2)).await?;
-    Ok(match q.format {
-        Format::Json => Json(json!({
-            "total": total, "page": q.page, "per_page": q.per_page, "events": rows,
-        }))
-        .into_response(),
-        Format::GeoJson => (
-            [(header::CONTENT_TYPE, "application/geo+json")],
-            formats::geojson(&rows, total).to_string(),
-        )
-            .into_response(),
-        Format::Csv => (
+    let (page, per_page, format) = (q.page, q.per_page, q.format);
+    if format == Format::Csv {
+        let details = backend::run(&s, move |st| backend::event_details(st, &q)).await?;
+        return Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (header::CONTENT_DISPOSITION, "attachment; filename=\"rasad-events.csv\""),
             ],
-            formats::csv(&rows),
+            formats::acled_csv(&details),
         )
-            .into_response(),
-    })
+            .into_response());
+    }
+    let (rows, total) = backend::run(&s, move |st| backend::events(st, &q)).await?;
+    if format == Format::GeoJson {
+        return Ok((
+            [(header::CONTENT_TYPE, "application/geo+json")],
+            formats::geojson(&rows, total).to_string(),
+        )
+            .into_response());
+    }
+    Ok(Json(json!({ "total": total, "page": page, "per_page": per_page, "events": rows })).into_response())
 }
 
 fn id_from(p: std::result::Result<Path<String>, PathRejection>) -> Result<String> {

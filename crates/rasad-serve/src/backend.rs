@@ -94,16 +94,13 @@ pub struct EventRow {
     #[serde(flatten)]
     pub event: Event,
     pub source_count: u32,
-    /// Outlets of its sources (filled for CSV only, where ACLED has a `source` column).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub outlets: Vec<String>,
 }
 
 impl From<rasad_store::StoredEvent> for EventRow {
     fn from(s: rasad_store::StoredEvent) -> Self {
         let mut event = s.event;
         event.event_id = s.id.clone();
-        EventRow { id: s.id, event, source_count: s.n_sources, outlets: Vec::new() }
+        EventRow { id: s.id, event, source_count: s.n_sources }
     }
 }
 
@@ -216,19 +213,22 @@ fn filter(q: &EventQuery) -> EventFilter {
 pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64)> {
     let f = filter(q);
     let page = Page { offset: q.offset() as u64, limit: q.per_page as u64 };
-    let mut rows: Vec<EventRow> = st.events(&f, page)?.into_iter().map(EventRow::from).collect();
+    let rows: Vec<EventRow> = st.events(&f, page)?.into_iter().map(EventRow::from).collect();
     // The total is only worth a second query when the page does not already show it.
     let total = if q.page == 1 && rows.len() < q.per_page { rows.len() as u64 } else { st.count_events(&f)? };
-    if q.format == crate::params::Format::Csv {
-        for r in &mut rows {
-            if let Some(d) = st.event(&r.id)? {
-                let mut outlets: Vec<String> = d.sources.into_iter().filter_map(|s| s.outlet).collect();
-                outlets.dedup();
-                r.outlets = outlets;
-            }
+    Ok((rows, total))
+}
+
+/// One page of events with their sources (what an ACLED row needs: outlets, notes).
+pub fn event_details(st: &Store, q: &EventQuery) -> Result<Vec<rasad_store::EventDetail>> {
+    let page = Page { offset: q.offset() as u64, limit: q.per_page as u64 };
+    let mut out = Vec::new();
+    for e in st.events(&filter(q), page)? {
+        if let Some(d) = st.event(&e.id)? {
+            out.push(d);
         }
     }
-    Ok((rows, total))
+    Ok(out)
 }
 
 pub fn event_detail(st: &Store, id: &str) -> Result<Option<EventDetail>> {

@@ -21,60 +21,14 @@ pub fn geojson(rows: &[EventRow], total: u64) -> Value {
     json!({ "type": "FeatureCollection", "total": total, "features": features })
 }
 
-/// ACLED's column names, in ACLED's order, for the fields Rasad has.
-pub const CSV_COLUMNS: &[&str] = &[
-    "event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1",
-    "inter1", "actor2", "inter2", "country", "admin1", "admin2", "admin3", "location", "latitude",
-    "longitude", "geo_precision", "source", "notes", "fatalities", "status", "confidence",
-    "source_count",
-];
-
-/// ACLED-style CSV (RFC 4180 quoting).
-pub fn csv(rows: &[EventRow]) -> String {
-    let mut out = String::with_capacity(64 + rows.len() * 256);
-    out.push_str(&CSV_COLUMNS.join(","));
+/// ACLED CSV (ACLED's 31 columns, RFC 4180 quoting), rows built by `rasad-export` so the
+/// API and `rasad export acled-csv` agree byte for byte on each row.
+pub fn acled_csv(details: &[rasad_store::EventDetail]) -> String {
+    let mut out = String::with_capacity(512 + details.len() * 384);
+    out.push_str(&rasad_export::ACLED_COLUMNS.join(","));
     out.push_str("\r\n");
-    for r in rows {
-        let e = &r.event;
-        let loc = e.location.as_ref();
-        let opt = |o: Option<&String>| o.cloned().unwrap_or_default();
-        let num = |o: Option<f64>| o.map(|x| x.to_string()).unwrap_or_default();
-        let actor = |a: &Option<rasad_model::Actor>| {
-            a.as_ref().map(|a| if a.name.is_empty() { a.name_ar.clone() } else { a.name.clone() }).unwrap_or_default()
-        };
-        let inter = |a: &Option<rasad_model::Actor>| a.as_ref().map(|a| a.inter.to_string()).unwrap_or_default();
-        let year = e.date.as_deref().and_then(|d| d.get(0..4)).unwrap_or("").to_string();
-        let status = match e.status {
-            rasad_model::Status::Current => "current",
-            rasad_model::Status::Background => "background",
-        };
-        let fields = [
-            r.id.clone(),
-            e.date.clone().unwrap_or_default(),
-            year,
-            e.time_precision.map(|p| p.to_string()).unwrap_or_default(),
-            e.event_type.clone(),
-            e.sub_event_type.clone(),
-            actor(&e.actor1),
-            inter(&e.actor1),
-            actor(&e.actor2),
-            inter(&e.actor2),
-            opt(e.country.as_ref()),
-            opt(e.admin1.as_ref()),
-            opt(loc.and_then(|l| l.admin2.as_ref())),
-            opt(loc.and_then(|l| l.admin3.as_ref())),
-            loc.map(|l| l.name.clone().unwrap_or_else(|| l.name_ar.clone())).unwrap_or_default(),
-            num(loc.and_then(|l| l.lat)),
-            num(loc.and_then(|l| l.lon)),
-            loc.and_then(|l| l.geo_precision).map(|p| p.to_string()).unwrap_or_default(),
-            r.outlets.join("; "),
-            e.notes.clone(),
-            e.fatalities.map(|f| f.to_string()).unwrap_or_default(),
-            status.to_string(),
-            format!("{:.2}", e.confidence),
-            r.source_count.to_string(),
-        ];
-        for (i, f) in fields.iter().enumerate() {
+    for d in details {
+        for (i, f) in rasad_export::acled_row(d).fields().iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -112,7 +66,6 @@ mod tests {
                 ..Default::default()
             },
             source_count: 2,
-            outlets: vec!["963+".into(), "نورث برس".into()],
         }
     }
 
@@ -127,12 +80,16 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_keeps_one_row_per_event() {
-        let s = csv(&[row(Some(35.0))]);
+        let r = row(Some(35.0));
+        let d = rasad_store::EventDetail {
+            event: rasad_store::StoredEvent { id: r.id.clone(), event: r.event.clone(), n_sources: 1, updated_at: 0 },
+            sources: vec![],
+        };
+        let s = acled_csv(&[d]);
         let mut lines = s.split("\r\n");
-        assert_eq!(lines.next().unwrap().split(',').count(), CSV_COLUMNS.len());
-        let body = lines.next().unwrap();
-        assert!(body.starts_with("ev1,2024-03-13,2024,,Battles,Armed clash,"));
-        assert!(s.contains("\"Clash, with \"\"quotes\"\"\nand a newline\""));
-        assert!(s.contains(",حقل العمر,35,40.5,"));
+        assert_eq!(lines.next().unwrap().split(',').count(), rasad_export::ACLED_COLUMNS.len());
+        assert!(lines.next().unwrap().starts_with("XXXEV1,"), "{s}");
+        assert!(s.contains("\"Clash, with \"\"quotes\"\"\nand a newline\""), "{s}");
+        assert!(s.ends_with("\r\n"));
     }
 }
