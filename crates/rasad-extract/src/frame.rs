@@ -86,6 +86,8 @@ pub struct Cand {
     /// The sentence reports what a source said ("وقال مصدر … إن"): it usually details
     /// the event before it.
     pub elaboration: bool,
+    /// The sides came from "بين X و Y", in text order rather than by who attacked.
+    pub between: bool,
 }
 
 /// Sentence-level cue flags.
@@ -240,7 +242,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Sides of sentence `s` with their markers.
-    fn sides(&self, s: usize) -> Vec<Side> {
+    pub fn sides(&self, s: usize) -> Vec<Side> {
         let range = self.sentence_items(s);
         let folded = self.doc.folded();
         let mut out: Vec<Side> = Vec::new();
@@ -286,21 +288,32 @@ impl<'a> Ctx<'a> {
             if prev_word == "الي" || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
                 continue;
             }
-            if marker == Marker::None {
-                // "عنصران من قوات النظام", "عسكري في قوات النظام", "عناصر تابعين لـ"
-                let before = &folded[..it.word_start];
-                let prev_word = before.trim_end().rsplit(' ').next().unwrap_or("");
-                if matches!(prev_word, "من" | "في") {
-                    let prev_start = before.trim_end().len() - prev_word.len();
-                    if let Some(j) = range.clone().rev().find(|&j| self.items[j].word_end <= prev_start) {
-                        if self.person_class(j).is_some() && self.tokens_between(self.items[j].word_end, prev_start) <= 1 {
-                            marker = Marker::VictimGroup;
-                        }
-                    }
+            // "X التابعة لـ Y" makes Y an ally only when X is itself a named side;
+            // "دوريات تابعة للأمن العسكري" are the Military Security's patrols
+            if marker == Marker::Associate {
+                let cue_start = range.clone().rev().map(|j| self.items[j]).find(|c| c.word_end <= it.word_start && matches!(c.hit, Hit::Cue(_))).map_or(it.word_start, |c| c.word_start);
+                let named_before = out.iter().any(|sd| {
+                    matches!(self.side_kind(sd.item), Some(SideKind::Actor(_))) && self.items[sd.item].word_end <= cue_start && self.tokens_between(self.items[sd.item].word_end, cue_start) <= 2
+                });
+                if !named_before {
+                    marker = Marker::None;
                 }
-                // a side that directly follows another side with ل is its affiliation:
-                // "عنصر من فصائل الجيش الوطني الموالية لتركيا" is handled by the cue;
-                // "حاجز لقوات" by the target cue.
+            }
+            if marker == Marker::None && matches!(prev_word, "من" | "في") {
+                // membership: "عنصران من قوات النظام", "مسلحون من تنظيم داعش": the group
+                // takes the role of the people named just before it
+                let prev_start = folded[..it.word_start].trim_end().len() - prev_word.len();
+                if let Some(p) = out.iter().rev().find(|sd| self.person_class(sd.item).is_some() && self.items[sd.item].word_end <= prev_start && self.tokens_between(self.items[sd.item].word_end, prev_start) <= 1) {
+                    let pi = self.items[p.item];
+                    let after_casualty = range.clone().any(|j| {
+                        matches!(self.trigger_class(j), "@casualty" | "@injury") && self.items[j].word_end <= pi.word_start && self.tokens_between(self.items[j].word_end, pi.word_start) <= 3
+                    });
+                    marker = match p.marker {
+                        Marker::Agent | Marker::Between | Marker::Target => p.marker,
+                        _ if after_casualty => Marker::VictimGroup,
+                        _ => Marker::None,
+                    };
+                }
             }
             out.push(Side { item: i, marker });
         }
@@ -533,6 +546,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             weak_only: false,
             anaphoric: false,
             elaboration: false,
+            between: false,
         });
     }
     if let Some(c) = claimant {
@@ -563,6 +577,7 @@ fn claim_only(s: usize, claimant: usize, background: bool) -> Cand {
         weak_only: true,
         anaphoric: false,
         elaboration: false,
+        between: false,
     }
 }
 
@@ -617,7 +632,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
 
     // --- sides ---
     let usable: Vec<&Side> = sides.iter().filter(|sd| sd.marker != Marker::Associate).collect();
-    let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)));
+    let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))) && ctx.people_class(sd.item).is_none();
     let adjective = usable
         .iter()
         .filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Adjective(_))))
@@ -669,7 +684,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             .iter()
             .copied()
             .find(|&i| ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 1)
-            .or_else(|| unmarked_before.last().copied().filter(|&i| ctx.tokens_between(ctx.items[i].word_end, pos) <= 4));
+            .or_else(|| unmarked_before.last().copied().filter(|&i| ctx.tokens_between(ctx.items[i].word_end, pos) <= 10));
     }
     if a2.is_none() {
         a2 = targets
@@ -724,7 +739,8 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         }
         "Riots" => {
             let storming = trig.iter().any(|&i| ctx.doc.folded()[ctx.items[i].start..ctx.items[i].end].starts_with("اقتح"));
-            let armed_agent = a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter");
+            let supporters = a1.is_some_and(|i| matches!(ctx.doc.folded()[..ctx.items[i].word_start].split_whitespace().last(), Some("انصار" | "مناصري" | "مويدي" | "انصار")));
+            let armed_agent = !supporters && (a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter"));
             let civilians_act = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80);
             if has("@protest") || protesters {
                 "Violent demonstration"
@@ -787,7 +803,10 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             .into_iter()
             .flatten()
             .find(|&i| ctx.actor(i).is_some_and(|a| is_armed(a.inter)));
-        let pro = usable.iter().find(|sd| ctx.person_class(sd.item) == Some("protester") || ctx.actor(sd.item).is_some_and(|a| a.inter == 6 || a.inter == 5)).map(|sd| sd.item);
+        let victim_of_toll = |i: usize| {
+            ctx.sentence_items(s).any(|j| matches!(ctx.trigger_class(j), "@casualty" | "@injury") && ctx.items[j].word_end <= ctx.items[i].word_start && ctx.tokens_between(ctx.items[j].word_end, ctx.items[i].word_start) <= 3)
+        };
+        let pro = usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester") && !victim_of_toll(sd.item)).map(|sd| sd.item);
         let keep_force = sub != "Peaceful protest" || flags.intervention;
         (pro, if keep_force { force } else { None })
     } else {
@@ -815,7 +834,12 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
             frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && it.word_end >= it.end
         },
         elaboration: flags.elaboration,
+        between: a1.is_some_and(|i| sides_between(ctx, s, i)),
     }
+}
+
+fn sides_between(ctx: &Ctx, s: usize, i: usize) -> bool {
+    ctx.sides(s).iter().any(|sd| sd.item == i && sd.marker == Marker::Between)
 }
 
 fn folded_prefix<'a>(ctx: &'a Ctx, i: usize) -> &'a str {

@@ -96,6 +96,7 @@ impl Extractor {
         let ctx = Ctx { doc: &doc, lex: &self.lex, items, nums, dates, places };
         let cands = frame::frame(&ctx);
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
+        merge::order_clash_sides(&mut events, &hints);
         merge::within_article(&mut events, &hints);
         for (n, e) in events.iter_mut().enumerate() {
             e.event_id = format!("{}#{}", article.id, n + 1);
@@ -305,9 +306,12 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 }
             }
             let ctry = country.clone().unwrap_or_else(|| "Syria".to_string());
-            let actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
+            let mut actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
+            if actor1.is_none() && (event_type == "Protests" || cand.sub_event_type == "Violent demonstration") {
+                actor1 = Some(Actor { name: format!("Protesters ({ctry})"), name_ar: "محتجون".into(), actor_id: Some("protesters".into()), inter: 6, span: None });
+            }
             if actor2.is_none() && matches!(event_type, "Violence against civilians" | "Explosions/Remote violence") {
                 if let Some(v) = cand.victims.filter(|&v| ctx.people_class(v) == Some("civilian")) {
                     actor2 = Some(actor_out(ctx, text, v, &ctry));
@@ -340,7 +344,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 fatalities: if fat_span.is_some() { 0.85 } else { 0.6 },
                 status: if background { 0.75 } else { 0.85 },
             };
-            hints.push(merge::Hint { anaphoric: cand.anaphoric, elaboration: cand.elaboration, weak_only: cand.weak_only });
+            hints.push(merge::Hint { anaphoric: cand.anaphoric, elaboration: cand.elaboration, weak_only: cand.weak_only, between: cand.between });
             out.push(Event {
                 event_id: String::new(),
                 event_type: event_type.to_string(),
@@ -363,9 +367,9 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             });
         }
     }
-    // claims of responsibility name the agent of attacks whose agent is not named
+    // claims of responsibility name the agent of the reported attack when its agent is not named
     for (c, _) in claimants {
-        for e in out.iter_mut().filter(|e| e.actor1.is_none() && matches!(e.event_type.as_str(), "Explosions/Remote violence" | "Battles")) {
+        for e in out.iter_mut().filter(|e| e.actor1.is_none() && e.status == Status::Current && matches!(e.event_type.as_str(), "Explosions/Remote violence" | "Battles")) {
             let ctry = e.country.clone().unwrap_or_else(|| "Syria".into());
             e.actor1 = Some(actor_out(ctx, text, c, &ctry));
             e.spans.actor1 = e.actor1.as_ref().and_then(|a| a.span);

@@ -70,11 +70,12 @@ fn absorb(keep: &mut Event, other: Event) {
         keep.time_precision = other.time_precision;
         keep.spans.date = other.spans.date;
     }
-    if keep.actor1.is_none() {
+    // a side is filled in only when it is not the other side already
+    if keep.actor1.is_none() && actor_key(&other.actor1) != actor_key(&keep.actor2) {
         keep.actor1 = other.actor1;
         keep.spans.actor1 = other.spans.actor1;
     }
-    if keep.actor2.is_none() {
+    if keep.actor2.is_none() && actor_key(&other.actor2) != actor_key(&keep.actor1) {
         keep.actor2 = other.actor2;
         keep.spans.actor2 = other.spans.actor2;
     }
@@ -99,6 +100,34 @@ pub struct Hint {
     pub elaboration: bool,
     /// Framed from weak triggers only (استهدف، هجوم): a detail more often than an event.
     pub weak_only: bool,
+    /// The sides were read from "بين X و Y" (text order, not who attacked whom).
+    pub between: bool,
+}
+
+fn actor_key(a: &Option<Actor>) -> Option<String> {
+    a.as_ref().map(|a| a.actor_id.clone().unwrap_or_else(|| fold(&a.name_ar)))
+}
+
+/// "اشتباكات بين X و Y" names the parties in no particular order; ACLED puts the side
+/// that attacked first. When the article says elsewhere that Y attacked X ("وهاجمت
+/// قوات العشائر نقاطاً لقسد"), the clash's sides are swapped.
+pub fn order_clash_sides(events: &mut [Event], hints: &[Hint]) {
+    let attacks: Vec<(Option<String>, Option<String>)> = events
+        .iter()
+        .zip(hints.iter())
+        .filter(|(_, h)| !h.between)
+        .map(|(e, _)| (actor_key(&e.actor1), actor_key(&e.actor2)))
+        .collect();
+    for (e, h) in events.iter_mut().zip(hints.iter()) {
+        if !h.between || e.event_type != "Battles" {
+            continue;
+        }
+        let (a1, a2) = (actor_key(&e.actor1), actor_key(&e.actor2));
+        if a1.is_some() && a2.is_some() && attacks.iter().any(|(x, y)| *x == a2 && *y == a1) {
+            std::mem::swap(&mut e.actor1, &mut e.actor2);
+            std::mem::swap(&mut e.spans.actor1, &mut e.spans.actor2);
+        }
+    }
 }
 
 fn dates_agree(a: &Event, b: &Event) -> bool {
