@@ -123,6 +123,12 @@ const SITE_TAILS: &[&str] = &[
     "النهري", "الحدودي", "الحدوديه", "البحري", "المركزي", "المركزيه", "الزراعي", "الحراري", "الكهربايي",
 ];
 
+/// Qualifiers that make a different village of a known name: "المنصورة الصغيرة",
+/// "الباغوز الفوقاني".
+const NAME_TAILS: &[&str] = &[
+    "الصغيره", "الصغري", "الصغير", "الكبيره", "الكبري", "الفوقاني", "التحتاني", "الفوقا", "التحتا", "الجديده", "القديمه",
+];
+
 /// Words that stop an unknown name.
 const STOP: &[&str] = &[
     "في", "من", "على", "علي", "الى", "الي", "عن", "مع", "قرب", "بين", "عند", "حيث", "التي", "الذي", "الذين", "بعد", "قبل",
@@ -373,6 +379,18 @@ impl<'a> Walker<'a> {
         j
     }
 
+    /// Extend over qualifiers that belong to a village's name ("المنصورة الصغيرة").
+    fn name_tail(&self, mut j: usize) -> usize {
+        while let Some(w) = self.word(j) {
+            if contains(NAME_TAILS, w) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
     fn dir_tail(&self, mut j: usize) -> usize {
         let mut n = 0;
         while let Some(w) = self.word(j) {
@@ -537,36 +555,44 @@ impl<'a> Walker<'a> {
         if fw == "ريف" && self.word(j).is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده")) {
             j += 1;
         }
-        if fw == "جبال" && i > 0 && self.word(i - 1) == Some("سلسله") {
-            // handled by the "سلسله" token itself below
-        }
-        let start_tok = if w == "سلسله" { i } else { i };
-        let _ = start_tok;
         let mut first = true;
         let mut next = i + 1;
         loop {
-            let (name_end, cands, hit_e) = match self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)) {
-                Some(h) => {
-                    let h = h.clone();
-                    (h.tb, self.cands(&h), Some(h.e))
-                }
+            let hit = self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)).cloned();
+            let (name_end, mut cands, name_s) = match &hit {
+                Some(h) => (h.tb, self.cands(h), h.s),
                 None if contains(KNOWN_ONLY, fw) || (is_multi && !contains(DUALS, fw)) => break,
                 None => {
                     let e = self.name_words(j, fw == "محور" || fw == "قاعده");
-                    (e, Vec::new(), None)
+                    let w = self.word(j).unwrap_or("");
+                    let cl = if !first && w.starts_with('و') { 'و'.len_utf8() } else { 0 };
+                    (e, Vec::new(), toks.get(j).map_or(0, |t| t.start) + cl)
                 }
             };
             if name_end <= j {
                 break;
             }
+            // "قاعدة حقل كونيكو": the inner name carries its own feature word
+            let inner_feature = kind == PlaceKind::Site
+                && !cands.is_empty()
+                && cands.iter().all(|&c| self.g.entries[c as usize].kind == PlaceKind::Site)
+                && hit.as_ref().is_some_and(|h| h.tb > h.ta + 1 && feature_of(&self.f[h.s..toks[h.ta].end], FEATURES).is_some());
             let site_like = kind == PlaceKind::Site || cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
             let mut tb = if site_like { self.site_tail(name_end) } else { name_end };
+            // "قرية المنصورة الصغيرة" is not the town المنصورة
+            if !site_like && !cands.is_empty() && fw != "ريف" {
+                let t2 = self.name_tail(tb);
+                if t2 > tb {
+                    tb = t2;
+                    cands.clear();
+                }
+            }
             let region = fw == "ريف" || (kind == PlaceKind::Region && !cands.is_empty() && fw != "منطقه");
             if fw == "ريف" {
                 tb = self.dir_tail(tb);
             }
-            let _ = hit_e;
-            let (ta, s) = if first { (i, toks[i].start + plen) } else { (j, toks[j].start + strip_clitic(self.word(j).unwrap_or("")).0.len()) };
+            // a dual or plural feature word frames names, it is no part of each one
+            let (ta, s) = if first && !is_multi && !inner_feature { (i, toks[i].start + plen) } else { (j, name_s) };
             out.push(Raw {
                 ta,
                 tb,
