@@ -61,9 +61,14 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             pos = at + "ما ".len();
             continue;
         }
-        // a number?
-        if let Some(n) = ctx.nums.iter().find(|n| n.start == at || (n.start > at && n.start <= at + 2 && folded[at..n.start].chars().all(|c| c == 'و'))) {
-            if !first && !folded[at..n.start].starts_with('و') && !folded[at..].starts_with('و') {
+        // a number? ("وأربعة" joins the count before it; "واحد" is just one)
+        if let Some(n) = ctx.nums.iter().find(|n| n.word_start == at) {
+            let conj = &folded[n.word_start..n.start] == "و";
+            if !first && !conj {
+                if n.value == Some(1) {
+                    pos = n.end;
+                    continue;
+                }
                 break;
             }
             let v = n.value;
@@ -146,7 +151,7 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
         let it = ctx.items[i];
         let kind = match it.hit {
             Hit::Trigger(_) => match ctx.trigger_class(i) {
-                "@casualty" => Kind::Killed,
+                "@casualty" | "@kill" => Kind::Killed,
                 "@injury" => Kind::Injured,
                 _ => continue,
             },
@@ -172,10 +177,34 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
             },
             _ => continue,
         };
-        // pronoun on the casualty word: "مقتله", "هلاكه"
+        // pronoun on the casualty word: "مقتله", "هلاكه" — plus "ومرافق له", "وستة آخرين"
         let suffix = &folded[it.end..it.word_end];
         if matches!(suffix, "ه" | "ها") {
-            record(ctx, &mut t, kind, 1, (it.word_start, it.word_end), sent.start, &mut seen_killed);
+            let more = count_after(ctx, it.word_end, sent.end).filter(|_| folded[it.word_end..].trim_start().starts_with('و'));
+            let (extra, end) = match more {
+                Some((Some(v), e)) => (v, e),
+                _ => (0, it.word_end),
+            };
+            record(ctx, &mut t, kind, 1 + extra, (it.word_start, end), sent.start, &mut seen_killed);
+            continue;
+        }
+        // an active killing verb counts its object: "اغتال مسلحون مجهولون عضواً"
+        if matches!(ctx.items[i].hit, Hit::Trigger(_)) && ctx.trigger_class(i) == "@kill" {
+            let victim = range.clone().map(|j| (j, ctx.items[j])).find(|(j, v)| {
+                v.word_start > it.word_end && ctx.tokens_between(it.word_end, v.word_start) <= 12 && matches!(ctx.person_class(*j), Some("civilian" | "unknown" | "protester"))
+            });
+            if let Some((j, v)) = victim {
+                let before = ctx.nums.iter().rev().find(|n| n.end <= v.word_start && ctx.tokens_between(n.end, v.word_start) == 0);
+                let Hit::Person(p) = ctx.items[j].hit else { continue };
+                let count = before.and_then(|n| n.value).or(match ctx.lex.persons[p as usize].count {
+                    1 => Some(1),
+                    2 => Some(2),
+                    _ => None,
+                });
+                if let Some(c) = count {
+                    record(ctx, &mut t, Kind::Killed, c, (it.word_start, v.word_end), sent.start, &mut seen_killed);
+                }
+            }
             continue;
         }
         if let Some((v, end)) = count_after(ctx, it.word_end, sent.end) {

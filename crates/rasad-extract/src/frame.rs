@@ -285,6 +285,25 @@ impl<'a> Ctx<'a> {
             let prev_word = folded[..it.word_start].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
             // "إلى جهة مجهولة" is where they went; "في تركيا" is a place, not the Turkish army
             let single_word = !folded[it.start..it.end].contains(' ');
+            // "بحسب المرصد", "وفق الحكومة العراقية": a source, not a side
+            if matches!(prev_word, "بحسب" | "حسب" | "وفق" | "وفقا" | "لدي") {
+                continue;
+            }
+            // "(العمشات)" after "فصيل السلطان سليمان شاه" names the same side again
+            if let Some(last) = out.last() {
+                let gap = folded[self.items[last.item].word_end.min(it.word_start)..it.word_start].trim();
+                if gap == "(" || gap == "\"(" || gap == "(\"" {
+                    continue;
+                }
+                // "قوات النظام والميليشيات الإيرانية": a co-actor of the side before
+                if gap.is_empty() && folded[it.word_start..it.start] == *"و" && matches!(self.side_kind(last.item), Some(SideKind::Actor(_))) && matches!(self.side_kind(i), Some(SideKind::Actor(_))) {
+                    let mut co = last.clone();
+                    co.item = i;
+                    co.marker = if last.marker == Marker::Between { Marker::Between } else { Marker::Associate };
+                    out.push(co);
+                    continue;
+                }
+            }
             if prev_word == "الي" || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
                 continue;
             }
@@ -296,7 +315,11 @@ impl<'a> Ctx<'a> {
                     matches!(self.side_kind(sd.item), Some(SideKind::Actor(_))) && self.items[sd.item].word_end <= cue_start && self.tokens_between(self.items[sd.item].word_end, cue_start) <= 2
                 });
                 if !named_before {
-                    marker = Marker::None;
+                    // "عجلة تابعة للحشد" is a target; "دوريات تابعة للأمن" an agent by its verb
+                    let target_noun = range.clone().rev().any(|j| {
+                        self.cue(j) == Some("target") && self.items[j].word_end <= cue_start && self.tokens_between(self.items[j].word_end, cue_start) <= 1
+                    });
+                    marker = if target_noun { Marker::Target } else { Marker::None };
                 }
             }
             if marker == Marker::None && matches!(prev_word, "من" | "في") {
@@ -631,7 +654,10 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     };
 
     // --- sides ---
-    let usable: Vec<&Side> = sides.iter().filter(|sd| sd.marker != Marker::Associate).collect();
+    let usable: Vec<&Side> = sides
+        .iter()
+        .filter(|sd| sd.marker != Marker::Associate && flags.cut_at.map_or(true, |c| ctx.items[sd.item].start < c))
+        .collect();
     let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))) && ctx.people_class(sd.item).is_none();
     let adjective = usable
         .iter()
@@ -658,7 +684,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     if between.len() >= 1 {
         // "بين X و Y": X is the one marked, Y the next actor after it
         let x = between[0];
-        let y = usable
+        let y = sides
             .iter()
             .filter(|sd| (is_actor(sd) || matches!(ctx.person_class(sd.item), Some("fighter" | "protester"))) && ctx.items[sd.item].start > ctx.items[x].start)
             .map(|sd| sd.item)
@@ -694,7 +720,10 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             .min_by_key(|&t| (ctx.items[t].start as i64 - pos as i64).abs())
             .or_else(|| match frame {
                 Frame::Passive => unmarked_after.iter().chain(unmarked_before.iter().rev()).copied().find(|&i| Some(i) != a1),
-                _ => unmarked_after.iter().copied().find(|&i| Some(i) != a1 && a1.map_or(true, |a| ctx.items[i].start > ctx.items[a].start)),
+                _ => unmarked_after
+                    .iter()
+                    .copied()
+                    .find(|&i| Some(i) != a1 && a1.map_or(true, |a| ctx.items[i].start > ctx.items[a].start) && ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 12),
             });
     }
     if a1 == a2 {
@@ -729,7 +758,8 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         }
         "Protests" => {
             let hurt = classes.iter().any(|c| matches!(*c, "@casualty" | "@injury")) || ctx.sentence_items(s).any(|i| matches!(ctx.trigger_class(i), "@casualty"));
-            if flags.intervention && hurt && firearm {
+            let protesters_hit = victim_class == Some("protester") && (firearm || agent_side);
+            if flags.intervention && hurt && firearm || protesters_hit && hurt {
                 "Excessive force against protesters"
             } else if flags.intervention || has("Arrests") {
                 "Protest with intervention"
@@ -742,7 +772,9 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             let supporters = a1.is_some_and(|i| matches!(ctx.doc.folded()[..ctx.items[i].word_start].split_whitespace().last(), Some("انصار" | "مناصري" | "مويدي" | "انصار")));
             let armed_agent = !supporters && (a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter"));
             let civilians_act = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80);
-            if has("@protest") || protesters {
+            if supporters {
+                "Mob violence"
+            } else if has("@protest") || protesters {
                 "Violent demonstration"
             } else if armed_agent && storming {
                 "Armed clash"
@@ -809,6 +841,8 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         let pro = usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester") && !victim_of_toll(sd.item)).map(|sd| sd.item);
         let keep_force = sub != "Peaceful protest" || flags.intervention;
         (pro, if keep_force { force } else { None })
+    } else if sub == "Mob violence" && a2.is_none() {
+        (a1, usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester")).map(|sd| sd.item))
     } else {
         (a1, a2)
     };

@@ -45,16 +45,22 @@ pub fn items(doc: &Document, lex: &Lexicon) -> Vec<Item> {
         last_end[c] = m.word_end;
         kept.push(Item { word_start: m.word_start, start: m.start, end: m.end, word_end: m.word_end, hit: m.hit });
     }
-    // a person noun inside a named actor is part of the actor
+    // a person noun inside a longer named actor is part of the actor; one that *is* the
+    // actor's whole name ("مدنيين", "شاب") stays, for counting
     let actors: Vec<(usize, usize)> =
         kept.iter().filter(|i| matches!(i.hit, Hit::Actor(_))).map(|i| (i.word_start, i.word_end)).collect();
-    kept.retain(|i| !matches!(i.hit, Hit::Person(_)) || !actors.iter().any(|&(s, e)| i.word_start < e && s < i.word_end));
+    kept.retain(|i| {
+        !matches!(i.hit, Hit::Person(_))
+            || !actors.iter().any(|&(s, e)| i.word_start < e && s < i.word_end && (s, e) != (i.word_start, i.word_end))
+    });
     kept
 }
 
 /// A number in the text: `value` is `None` for vague amounts (عشرات، مئات).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Num {
+    /// Start of the word, before a conjunction ("وأربعة").
+    pub word_start: usize,
     pub start: usize,
     pub end: usize,
     pub value: Option<u32>,
@@ -71,7 +77,7 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
             if t.text(folded).contains(':') || t.text(folded).contains('/') {
                 continue;
             }
-            out.push(Num { start: t.start, end: t.end, value: digits.parse().ok() });
+            out.push(Num { word_start: t.start, start: t.start, end: t.end, value: digits.parse().ok() });
         }
     }
     let mut words: Vec<Num> = Vec::new();
@@ -90,7 +96,7 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
                 continue;
             }
         }
-        words.push(Num { start: it.word_start, end: it.end, value });
+        words.push(Num { word_start: it.word_start, start: it.start, end: it.end, value });
     }
     // "3 آلاف", "50 ألف"
     for w in &words {
