@@ -216,7 +216,19 @@ impl<'a> Ctx<'a> {
                     f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
                 }
                 "claim" => {
-                    f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
+                    // the claim's clause starts at the comma or "فيما" before it:
+                    // "…، فيما أعلنت القيادة المركزية مسؤوليتها عن الضربة"
+                    let sent_start = self.doc.sentences[s].start;
+                    let clause = range
+                        .clone()
+                        .filter(|&j| self.items[j].word_end <= it.start && matches!(self.cue(j), Some("alternative" | "clause")))
+                        .map(|j| self.items[j].word_start)
+                        .last()
+                        .into_iter()
+                        .chain(self.doc.folded()[sent_start..it.start].rfind(',').map(|k| sent_start + k))
+                        .max()
+                        .unwrap_or(it.start);
+                    f.cut_at = Some(f.cut_at.map_or(clause, |c| c.min(clause)));
                     f.claim_at = Some(it.start);
                 }
                 "intervention" => f.intervention = true,
@@ -292,7 +304,8 @@ impl<'a> Ctx<'a> {
             // "(العمشات)" after "فصيل السلطان سليمان شاه" names the same side again
             if let Some(last) = out.last() {
                 let gap = folded[self.items[last.item].word_end.min(it.word_start)..it.word_start].trim();
-                if gap == "(" || gap == "\"(" || gap == "(\"" {
+                let bare_gap: String = gap.chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
+                if bare_gap == "(" {
                     continue;
                 }
                 // "قوات النظام والميليشيات الإيرانية": a co-actor of the side before
@@ -304,7 +317,8 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
             }
-            if prev_word == "الي" || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
+            let prev_two: Vec<&str> = folded[..it.word_start].split_whitespace().rev().take(2).collect();
+            if prev_two.contains(&"الي") || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
                 continue;
             }
             // "X التابعة لـ Y" makes Y an ally only when X is itself a named side;
@@ -320,6 +334,18 @@ impl<'a> Ctx<'a> {
                         self.cue(j) == Some("target") && self.items[j].word_end <= cue_start && self.tokens_between(self.items[j].word_end, cue_start) <= 1
                     });
                     marker = if target_noun { Marker::Target } else { Marker::None };
+                }
+            }
+            // "المواجهات مع قوات النظام": the other party of a clash
+            if marker == Marker::None && prev_word == "مع" {
+                let before_ma = folded[..it.word_start].trim_end().len() - prev_word.len();
+                let clash_before = range.clone().any(|j| {
+                    self.items[j].word_end <= before_ma
+                        && self.tokens_between(self.items[j].word_end, before_ma) == 0
+                        && matches!(self.items[j].hit, Hit::Trigger(t) if rasad_model::event_type_of(&self.lex.triggers[t as usize].class) == Some("Battles"))
+                });
+                if clash_before {
+                    marker = Marker::Target;
                 }
             }
             if marker == Marker::None && matches!(prev_word, "من" | "في") {
@@ -573,11 +599,12 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         });
     }
     if let Some(c) = claimant {
-        if !out[first_new..].iter().any(|c| c.claimant.is_some()) {
-            match out[first_new..].iter_mut().find(|c| c.actor1.is_none()) {
-                Some(cand) => cand.claimant = Some(c),
-                None => out.push(claim_only(s, c, flags.background)),
-            }
+        // a claim in a sentence that reports its own event names that event's agent;
+        // only a claim standing alone names the agent of an event told elsewhere
+        if out.len() == first_new {
+            out.push(claim_only(s, c, flags.background));
+        } else if let Some(cand) = out[first_new..].iter_mut().find(|c| c.actor1.is_none()) {
+            cand.claimant = Some(c);
         }
     }
     let _ = folded;
@@ -654,9 +681,12 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     };
 
     // --- sides ---
+    // sides are read within the trigger's clause ("…، فيما اغتال مسلحون …" is another clause)
+    let (clause_start, clause_end) = clause_of(ctx, s, &trig);
     let usable: Vec<&Side> = sides
         .iter()
         .filter(|sd| sd.marker != Marker::Associate && flags.cut_at.map_or(true, |c| ctx.items[sd.item].start < c))
+        .filter(|sd| ctx.items[sd.item].start >= clause_start && ctx.items[sd.item].end <= clause_end)
         .collect();
     let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))) && ctx.people_class(sd.item).is_none();
     let adjective = usable
@@ -874,6 +904,18 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
 
 fn sides_between(ctx: &Ctx, s: usize, i: usize) -> bool {
     ctx.sides(s).iter().any(|sd| sd.item == i && sd.marker == Marker::Between)
+}
+
+/// The clause holding a group of triggers: from the last clause cue ("فيما", "في حين",
+/// "كما") before its first trigger to the first one after its last trigger.
+fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
+    let sent = &ctx.doc.sentences[s];
+    let first = trig.iter().map(|&i| ctx.items[i].word_start).min().unwrap_or(sent.start);
+    let last = trig.iter().map(|&i| ctx.items[i].word_end).max().unwrap_or(sent.end);
+    let cues: Vec<usize> = ctx.sentence_items(s).filter(|&j| matches!(ctx.cue(j), Some("alternative" | "clause"))).map(|j| ctx.items[j].word_start).collect();
+    let start = cues.iter().copied().filter(|&c| c <= first).max().unwrap_or(sent.start);
+    let end = cues.iter().copied().filter(|&c| c >= last).min().unwrap_or(sent.end);
+    (start, end)
 }
 
 fn folded_prefix<'a>(ctx: &'a Ctx, i: usize) -> &'a str {

@@ -174,8 +174,11 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         // where someone comes from or goes to is not where the event happened:
         // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
         let before: Vec<&str> = folded[..pl.start].split_whitespace().rev().take(2).collect();
-        let origin = before.first().is_some_and(|w| matches!(*w, "من" | "الي" | "باتجاه" | "نحو")) || before.iter().any(|w| matches!(*w, "ابناء" | "اهالي" | "سكان" | "ابن"));
-        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else { 0 }
+        let origin = before.first().is_some_and(|w| *w == "من")
+            || before.iter().any(|w| matches!(*w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
+        // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
+        let reference = before.first().is_some_and(|w| matches!(*w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
+        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
     let best_pl = &ctx.places[best];
