@@ -235,6 +235,14 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
+    /// SQLite's `PRAGMA data_version` for this connection: it changes whenever another
+    /// connection has committed since the last call. The HTTP server keeps one connection
+    /// just for this and drops its cached answers when it changes (issue 5). Values are
+    /// only comparable between calls on the same connection.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Row counts.
     pub fn counts(&self) -> Result<Counts> {
         let c = |t: &str| -> Result<u64> {
