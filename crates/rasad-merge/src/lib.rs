@@ -270,9 +270,20 @@ fn within_edits(a: &str, b: &str, max: usize) -> bool {
     prev[b.len()] <= max
 }
 
+/// Letters and digits, with a fast path for ASCII and the Arabic block (the general
+/// Unicode table lookup dominated merge profiles).
+fn is_word_char(c: char) -> bool {
+    match c {
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        '\u{0621}'..='\u{064A}' | '\u{0660}'..='\u{0669}' | '\u{0671}'..='\u{06D3}' => true,
+        '\u{0600}'..='\u{06FF}' => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 fn words(folded: &str) -> Vec<String> {
     folded
-        .split(|c: char| !(c.is_alphanumeric()))
+        .split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect()

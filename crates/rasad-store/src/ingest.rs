@@ -1,6 +1,6 @@
 //! The write path: deduplicate, extract, store, re-merge — one transaction per batch.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rasad_extract::Extractor;
 use rasad_merge::{cluster, cluster_uid, day_range, merge, Features, Mention};
@@ -326,7 +326,9 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
     }
     let news: Vec<i64> = set.keys().copied().collect();
     // 1. Stored mentions compatible with a new one.
-    let mut candidates: BTreeSet<i64> = BTreeSet::new();
+    // Candidate -> the new mentions whose window found it (only those are compared:
+    // comparing every candidate with every new mention of a batch is quadratic).
+    let mut candidates: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
     for r in &news {
         let l = &set[r];
         let Some((start, end)) = l.features.days() else {
@@ -353,14 +355,14 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
         for c in rows {
             let c = c?;
             if !set.contains_key(&c) {
-                candidates.insert(c);
+                candidates.entry(c).or_default().push(*r);
             }
         }
     }
     let mut uids: BTreeSet<String> = BTreeSet::new();
-    for c in candidates {
+    for (c, finders) in candidates {
         let Some(l) = load(tx, c)? else { continue };
-        let compatible = news
+        let compatible = finders
             .iter()
             .any(|n| rasad_merge::score_features(&set[n].features, &l.features).is_some());
         if compatible {
@@ -392,27 +394,39 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
     for (i, &l) in labels.iter().enumerate() {
         groups.entry(l).or_default().push(i);
     }
-    let old: HashSet<&str> = set
-        .values()
-        .map(|l| l.uid.as_str())
-        .filter(|u| !u.is_empty())
-        .collect();
-    for uid in &old {
-        tx.prepare_cached("DELETE FROM events WHERE uid = ?1")?
-            .execute([uid])?;
+    // Old cluster sizes within the set (old clusters of candidates are loaded entire).
+    let mut old_sizes: HashMap<&str, usize> = HashMap::new();
+    for l in set.values().filter(|l| !l.uid.is_empty()) {
+        *old_sizes.entry(l.uid.as_str()).or_default() += 1;
     }
+    let mut new_uids: HashSet<String> = HashSet::new();
+    let mut changed = 0;
     for members in groups.values() {
         let ms: Vec<&Mention> = members.iter().map(|&i| &mentions[i]).collect();
         let uid = cluster_uid(&ms);
+        // An event whose members are exactly those it had is left as it is.
+        let unchanged = old_sizes.get(uid.as_str()) == Some(&members.len())
+            && members.iter().all(|&i| set[&rows[i]].uid == uid);
+        new_uids.insert(uid.clone());
+        if unchanged {
+            continue;
+        }
+        changed += 1;
         let mut event = merge(&ms);
         event.event_id = uid.clone();
         write_event(tx, &uid, &event, ms.len(), at)?;
         for &i in members {
-            tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE rowid = ?2")?
-                .execute(params![uid, rows[i]])?;
+            if set[&rows[i]].uid != uid {
+                tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE rowid = ?2")?
+                    .execute(params![uid, rows[i]])?;
+            }
         }
     }
-    Ok(groups.len())
+    for uid in old_sizes.keys().filter(|u| !new_uids.contains(**u)) {
+        tx.prepare_cached("DELETE FROM events WHERE uid = ?1")?
+            .execute([uid])?;
+    }
+    Ok(changed)
 }
 
 fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Result<()> {
