@@ -309,3 +309,11 @@ mod tests {
         assert_eq!(g.admin1_for_geonames("XX.01"), None);
     }
 }
+
+#[doc(hidden)]
+impl Geocoder {
+    /// Raw automaton matches in `text` (benchmarks only).
+    pub fn raw_match_count(&self, text: &str) -> usize {
+        self.ac.find_overlapping_iter(text).count()
+    }
+}

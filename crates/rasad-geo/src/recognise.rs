@@ -20,6 +20,8 @@ use crate::gazetteer::{Entry, PlaceKind};
 use crate::{Cand, Geocoder};
 use rasad_model::Location;
 use rasad_text::{Document, TokenKind};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// One place mention found in a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,8 +175,41 @@ fn is_clitic(p: &str) -> bool {
     matches!(p, "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك")
 }
 
-fn contains(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+/// FNV-1a: the word lists are tiny and hashed on every token, SipHash's DoS resistance
+/// buys nothing here (the keys are ours, not the input's).
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
+/// A membership test over one of the word lists above, hashed once.
+macro_rules! word_set {
+    ($($f:ident => $list:ident),* $(,)?) => {$(
+        fn $f(w: &str) -> bool {
+            static SET: OnceLock<HashSet<&'static str, FnvBuild>> = OnceLock::new();
+            SET.get_or_init(|| $list.iter().copied().collect()).contains(w)
+        }
+    )*};
+}
+
+word_set! {
+    is_stop => STOP, is_not_name => NOT_NAMES, is_head => HEADS, is_loc_prep => LOC_PREPS,
+    is_site_tail => SITE_TAILS, is_dir_adj => DIR_ADJ, is_direction => DIRECTIONS, is_near => NEAR,
+    is_known_only => KNOWN_ONLY, is_dual => DUALS, is_name_tail => NAME_TAILS,
 }
 
 /// One gazetteer hit after boundary checks.
@@ -248,15 +283,44 @@ fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
 }
 
 /// The clitic-stripped bare reading of a token that equals one of `list` (no article).
-fn feature_of(word: &str, list: &[(&'static str, PlaceKind)]) -> Option<(&'static str, PlaceKind, usize)> {
-    for (w, k) in list {
-        if let Some(p) = word.strip_suffix(w) {
-            if is_clitic(p) {
-                return Some((w, *k, p.len()));
+fn feature_of(word: &str, list: &'static [(&'static str, PlaceKind)]) -> Option<(&'static str, PlaceKind, usize)> {
+    // one map from every clitic-prefixed surface form to its feature word, so a token
+    // costs one lookup
+    type Map = HashMap<String, (&'static str, PlaceKind, usize, bool), FnvBuild>;
+    static MAP: OnceLock<Map> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m = Map::default();
+        for (multi, l) in [(false, FEATURES), (true, MULTI_FEATURES)] {
+            for (w, k) in l {
+                for p in ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"] {
+                    m.entry(format!("{p}{w}")).or_insert((*w, *k, p.len(), multi));
+                }
             }
         }
+        m
+    });
+    let multi = std::ptr::eq(list, MULTI_FEATURES);
+    match map.get(word) {
+        Some(&(w, k, plen, m)) if m == multi => Some((w, k, plen)),
+        _ => None,
     }
-    None
+}
+
+/// Whether a token (as written, clitics included) can start a phrase without being a
+/// gazetteer name: a feature word, a direction, a nearness word, "الريف".
+fn is_trigger(word: &str) -> bool {
+    static SET: OnceLock<HashSet<String, FnvBuild>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        let mut m = HashSet::default();
+        let bases = FEATURES.iter().chain(MULTI_FEATURES).map(|(w, _)| *w).chain(DIRECTIONS.iter().copied()).chain(NEAR.iter().copied()).chain(["الريف"]);
+        for w in bases {
+            for p in ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"] {
+                m.insert(format!("{p}{w}"));
+            }
+        }
+        m
+    });
+    word.len() <= 24 && set.contains(word)
 }
 
 fn strip_clitic(word: &str) -> (&str, &str) {
@@ -323,7 +387,7 @@ impl<'a> Walker<'a> {
                 _ => break,
             }
             let w = &self.f[t.start..t.end];
-            if w.chars().count() < 2 || contains(STOP, w) || contains(DIRECTIONS, w) || contains(DIR_ADJ, w) {
+            if w.chars().count() < 2 || is_stop(w) || is_direction(w) || is_dir_adj(w) {
                 break;
             }
             if !w.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
@@ -338,7 +402,7 @@ impl<'a> Walker<'a> {
                 if w.starts_with('و') && !w.starts_with("وادي") {
                     break;
                 }
-                let head = prev.is_some_and(|p| contains(HEADS, p));
+                let head = prev.is_some_and(|p| is_head(p));
                 if !(w.starts_with("ال") || head) {
                     break;
                 }
@@ -346,18 +410,18 @@ impl<'a> Walker<'a> {
                     break;
                 }
             } else {
-                if feature_of(w, FEATURES).is_some() && !contains(HEADS, w) {
+                if feature_of(w, FEATURES).is_some() && !is_head(w) {
                     break;
                 }
                 // "قاعدة للتحالف", "قرية بالقرب": a prepositional phrase, not a name
                 if ["لل", "بال", "وال", "فال", "كال", "ولل", "وبال"].iter().any(|p| w.starts_with(p)) {
                     break;
                 }
-                if w.starts_with('و') && !contains(HEADS, w) && !w.starts_with("وادي") {
+                if w.starts_with('و') && !is_head(w) && !w.starts_with("وادي") {
                     break;
                 }
                 let (_, bare) = strip_clitic(w);
-                if contains(NOT_NAMES, w) || contains(NOT_NAMES, bare) {
+                if is_not_name(w) || is_not_name(bare) {
                     break;
                 }
             }
@@ -370,7 +434,7 @@ impl<'a> Walker<'a> {
     /// Extend `end` over site tails ("النفطي", "للغاز"); returns the new end token.
     fn site_tail(&self, mut j: usize) -> usize {
         while let Some(w) = self.word(j) {
-            if contains(SITE_TAILS, w) {
+            if is_site_tail(w) {
                 j += 1;
             } else {
                 break;
@@ -382,7 +446,7 @@ impl<'a> Walker<'a> {
     /// Extend over qualifiers that belong to a village's name ("المنصورة الصغيرة").
     fn name_tail(&self, mut j: usize) -> usize {
         while let Some(w) = self.word(j) {
-            if contains(NAME_TAILS, w) {
+            if is_name_tail(w) {
                 j += 1;
             } else {
                 break;
@@ -394,7 +458,7 @@ impl<'a> Walker<'a> {
     fn dir_tail(&self, mut j: usize) -> usize {
         let mut n = 0;
         while let Some(w) = self.word(j) {
-            if contains(DIR_ADJ, w) && n < 2 {
+            if is_dir_adj(w) && n < 2 {
                 j += 1;
                 n += 1;
             } else {
@@ -417,16 +481,21 @@ impl<'a> Walker<'a> {
                 i += 1;
                 continue;
             };
+            // most tokens start nothing: one lookup decides
+            if self.hit_at[i].is_none() && !is_trigger(w) {
+                i += 1;
+                continue;
+            }
             // "محيط مدينة X", "أطراف بلدة Y"
             let (p0, bare0) = strip_clitic(w);
-            let bare0 = if contains(NEAR, w) { w } else { bare0 };
-            if contains(NEAR, bare0) {
+            let bare0 = if is_near(w) { w } else { bare0 };
+            if is_near(bare0) {
                 let save = out.len();
                 let next = self.phrase_at(i + 1, &mut out);
                 if out.len() > save && out[save].ta == i + 1 {
                     let r = &mut out[save];
                     r.ta = i;
-                    r.s = toks[i].start + if contains(NEAR, w) { 0 } else { p0.len() };
+                    r.s = toks[i].start + if is_near(w) { 0 } else { p0.len() };
                     r.near = true;
                     i = next;
                     continue;
@@ -444,11 +513,11 @@ impl<'a> Walker<'a> {
         let Some(w) = self.word(i) else { return i + 1 };
         // Direction regions: "شمال شرقي سوريا", "جنوب مدينة الحسكة", "غربي بغداد".
         let (dp, dbare) = strip_clitic(w);
-        let dbare = if contains(DIRECTIONS, w) { w } else { dbare };
-        let dp = if contains(DIRECTIONS, w) { "" } else { dp };
-        if contains(DIRECTIONS, dbare) && matches!(dp, "" | "ب" | "و" | "ل") {
+        let dbare = if is_direction(w) { w } else { dbare };
+        let dp = if is_direction(w) { "" } else { dp };
+        if is_direction(dbare) && matches!(dp, "" | "ب" | "و" | "ل") {
             let mut j = i + 1;
-            if self.word(j).is_some_and(|x| contains(DIRECTIONS, x)) {
+            if self.word(j).is_some_and(|x| is_direction(x)) {
                 j += 1;
             }
             if self.hit(j).is_none() && self.word(j).is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه")) {
@@ -520,7 +589,7 @@ impl<'a> Walker<'a> {
             // a name that is also a common word counts after a locative preposition, as the
             // name of a feature phrase ("مدينة الباب" is itself a key), or in the dateline
             let starts_with_feature = feature_of(self.word(h.ta).map(|x| &x[h.prefix_len..]).unwrap_or(""), FEATURES).is_some() && h.tb > h.ta + 1;
-            let prev_prep = i > 0 && self.word(i - 1).is_some_and(|p| contains(LOC_PREPS, p) || contains(LOC_PREPS, strip_clitic(p).1));
+            let prev_prep = i > 0 && self.word(i - 1).is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
             let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
             let weak_ok = starts_with_feature || prev_prep || in_dateline;
             let cands: Vec<u32> = all.iter().filter(|c| weak_ok || !c.weak).map(|c| c.entry).collect();
@@ -561,7 +630,7 @@ impl<'a> Walker<'a> {
             let hit = self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)).cloned();
             let (name_end, mut cands, name_s) = match &hit {
                 Some(h) => (h.tb, self.cands(h), h.s),
-                None if contains(KNOWN_ONLY, fw) || (is_multi && !contains(DUALS, fw)) => break,
+                None if is_known_only(fw) || (is_multi && !is_dual(fw)) => break,
                 None => {
                     let e = self.name_words(j, fw == "محور" || fw == "قاعده");
                     let w = self.word(j).unwrap_or("");
@@ -659,26 +728,29 @@ fn feature_fits(feature: PlaceKind, kind: PlaceKind) -> bool {
     }
 }
 
-struct Ctx {
-    sentence_admin1: Vec<Vec<(String, String)>>,
-    dateline: Option<(String, String)>,
-    votes: Vec<((String, String), u32)>,
+/// `(country, admin1)` borrowed from an entry.
+type Key<'a> = (&'a str, &'a str);
+
+struct Ctx<'a> {
+    sentence_admin1: Vec<Vec<Key<'a>>>,
+    dateline: Option<Key<'a>>,
+    votes: Vec<(Key<'a>, u32)>,
 }
 
-fn unambiguous(g: &Geocoder, cands: &[u32]) -> Option<(String, String)> {
+fn unambiguous<'a>(g: &'a Geocoder, cands: &[u32]) -> Option<Key<'a>> {
     let mut it = cands.iter().map(|&c| &g.entries[c as usize]);
     let first = it.next()?;
-    let a = first.admin1.clone()?;
-    if it.all(|e| e.admin1.as_deref() == Some(a.as_str()) && e.country == first.country) {
-        Some((first.country.clone(), a))
+    let a = first.admin1.as_deref()?;
+    if it.all(|e| e.admin1.as_deref() == Some(a) && e.country == first.country) {
+        Some((first.country.as_str(), a))
     } else {
         None
     }
 }
 
-fn score(e: &Entry, r: &Raw, enc: Option<&Location>, sentence: &[(String, String)], ctx: &Ctx) -> i64 {
+fn score(e: &Entry, r: &Raw, enc: Option<&Location>, sentence: &[Key], ctx: &Ctx) -> i64 {
     let mut s = 0i64;
-    let key = (e.country.clone(), e.admin1.clone().unwrap_or_default());
+    let key: Key = (e.country.as_str(), e.admin1.as_deref().unwrap_or_default());
     if let Some(f) = r.feature {
         if feature_fits(f, e.kind) {
             s += 4000;
@@ -695,13 +767,13 @@ fn score(e: &Entry, r: &Raw, enc: Option<&Location>, sentence: &[(String, String
     if e.admin1.is_some() && sentence.contains(&key) {
         s += 300;
     }
-    if e.admin1.is_some() && ctx.dateline.as_ref() == Some(&key) {
+    if e.admin1.is_some() && ctx.dateline == Some(key) {
         s += 200;
     }
     if let Some((_, v)) = ctx.votes.iter().find(|(k, _)| *k == key) {
         s += 30 * (*v).min(5) as i64;
     }
-    if ctx.dateline.as_ref().is_some_and(|(c, _)| *c == e.country) {
+    if ctx.dateline.is_some_and(|(c, _)| c == e.country) {
         s += 60;
     }
     s += 10 * e.prominence_score();
@@ -837,11 +909,14 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
             let best = r.cands.iter().map(|&c| &g.entries[c as usize]).max_by_key(|e| e.prominence_score() * 100 + (e.source == "rasad") as i64);
             if let Some(e) = best {
                 if let Some(a) = &e.admin1 {
-                    ctx.dateline = Some((e.country.clone(), a.clone()));
+                    ctx.dateline = Some((e.country.as_str(), a.as_str()));
                 }
             }
         }
     }
+
+    // original character index → byte offset, once (slicing spans char by char is quadratic)
+    let char_bytes: Option<Vec<usize>> = original.map(|o| o.char_indices().map(|(b, _)| b).chain(std::iter::once(o.len())).collect());
 
     // resolve right to left
     let mut locs: Vec<Option<Location>> = vec![None; n];
@@ -849,11 +924,8 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
     for k in (0..n).rev() {
         let r = &raws[k];
         let enc_loc = enc[k].and_then(|e| locs[e].clone());
-        let sent_ctx: Vec<(String, String)> = ctx.sentence_admin1[sent[k].min(nsent - 1)]
-            .iter()
-            .filter(|x| unambiguous(g, &r.cands).as_ref() != Some(*x))
-            .cloned()
-            .collect();
+        let own = unambiguous(g, &r.cands);
+        let sent_ctx: Vec<Key> = ctx.sentence_admin1[sent[k].min(nsent - 1)].iter().filter(|x| own != Some(**x)).copied().collect();
         let span = doc.span(r.s, r.e);
         let mut loc;
         let kind;
@@ -896,10 +968,10 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
                 loc.lat = el.lat;
                 loc.lon = el.lon;
                 loc.geo_precision = Some(el.geo_precision.unwrap_or(2).max(2));
-            } else if let Some((c, a)) = sent_ctx.first().cloned().or_else(|| ctx.dateline.clone()) {
-                loc.country = Some(c.clone());
-                loc.admin1 = Some(a.clone());
-                if let Some(ae) = g.admin1_centroid(&c, &a) {
+            } else if let Some((c, a)) = sent_ctx.first().copied().or(ctx.dateline) {
+                loc.country = Some(c.to_string());
+                loc.admin1 = Some(a.to_string());
+                if let Some(ae) = g.admin1_centroid(c, a) {
                     loc.lat = ae.lat;
                     loc.lon = ae.lon;
                 }
@@ -909,8 +981,8 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
         if r.near {
             loc.geo_precision = Some(loc.geo_precision.unwrap_or(2).max(2));
         }
-        loc.name_ar = match original {
-            Some(o) if span.1 <= doc.norm.original_len() => span.slice(o).to_string(),
+        loc.name_ar = match (original, &char_bytes) {
+            (Some(o), Some(cb)) if span.0 <= span.1 && span.1 < cb.len() => o[cb[span.0]..cb[span.1]].to_string(),
             _ => f[r.s..r.e].to_string(),
         };
         loc.span = Some(span);
