@@ -2,6 +2,7 @@
 //! renders the answer; all errors leave as JSON (see [`crate::error`]).
 
 use crate::backend;
+use crate::cache;
 use crate::error::{json_error, Result, ServeError};
 use crate::formats;
 use crate::params::{EventQuery, Format, EVENT_PARAMS, STATS_PARAMS};
@@ -36,29 +37,64 @@ pub async fn openapi() -> Json<serde_json::Value> {
     Json(crate::openapi::document())
 }
 
+/// Answer from the cache when the store has not changed since the same request was
+/// answered; else compute on the blocking pool and keep the answer.
+async fn cached<F>(s: &AppState, key: String, compute: F) -> Result<Response>
+where
+    F: FnOnce(&rasad_store::Store) -> Result<cache::Entry> + Send + 'static,
+{
+    if !s.inner.use_cache {
+        let e = backend::run(s, compute).await?;
+        return Ok(([(header::CONTENT_TYPE, e.content_type)], e.body).into_response());
+    }
+    let state = s.clone();
+    let k = key.clone();
+    let hit = tokio::task::spawn_blocking(move || -> Result<(i64, Option<cache::Entry>)> {
+        let v = backend::data_version(&state)?;
+        Ok((v, state.inner.cache.get(&k, v)))
+    })
+    .await
+    .map_err(|e| ServeError::Internal(e.to_string()))??;
+    let entry = match hit {
+        (_, Some(e)) => e,
+        (v, None) => {
+            let e = backend::run(s, compute).await?;
+            s.inner.cache.put(key, v, e.clone());
+            e
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, entry.content_type)], entry.body).into_response())
+}
+
 pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
     let q = EventQuery::parse(raw.as_deref(), EVENT_PARAMS)?;
-    let (page, per_page, format) = (q.page, q.per_page, q.format);
+    let key = format!("events?{}", raw.unwrap_or_default());
+    let format = q.format;
+    let mut r = cached(&s, key, move |st| {
+        Ok(match q.format {
+            Format::Csv => cache::Entry {
+                body: formats::acled_csv(&backend::event_details(st, &q)?).into(),
+                content_type: "text/csv; charset=utf-8",
+            },
+            Format::GeoJson => {
+                let (rows, total) = backend::events(st, &q)?;
+                cache::Entry { body: formats::geojson(&rows, total).to_string().into(), content_type: "application/geo+json" }
+            }
+            Format::Json => {
+                let (rows, total) = backend::events(st, &q)?;
+                let v = json!({ "total": total, "page": q.page, "per_page": q.per_page, "events": rows });
+                cache::Entry { body: serde_json::to_vec(&v).map_err(|e| ServeError::Internal(e.to_string()))?.into(), content_type: "application/json" }
+            }
+        })
+    })
+    .await?;
     if format == Format::Csv {
-        let details = backend::run(&s, move |st| backend::event_details(st, &q)).await?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"rasad-events.csv\""),
-            ],
-            formats::acled_csv(&details),
-        )
-            .into_response());
+        r.headers_mut().insert(
+            header::CONTENT_DISPOSITION,
+            axum::http::HeaderValue::from_static("attachment; filename=\"rasad-events.csv\""),
+        );
     }
-    let (rows, total) = backend::run(&s, move |st| backend::events(st, &q)).await?;
-    if format == Format::GeoJson {
-        return Ok((
-            [(header::CONTENT_TYPE, "application/geo+json")],
-            formats::geojson(&rows, total).to_string(),
-        )
-            .into_response());
-    }
-    Ok(Json(json!({ "total": total, "page": page, "per_page": per_page, "events": rows })).into_response())
+    Ok(r)
 }
 
 fn id_from(p: std::result::Result<Path<String>, PathRejection>) -> Result<String> {
@@ -95,8 +131,15 @@ pub async fn get_article(
 
 pub async fn stats(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
     let q = EventQuery::parse(raw.as_deref(), STATS_PARAMS)?;
-    let st = backend::run(&s, move |st| backend::stats(st, &q)).await?;
-    Ok(Json(st).into_response())
+    let key = format!("stats?{}", raw.unwrap_or_default());
+    cached(&s, key, move |st| {
+        let v = backend::stats(st, &q)?;
+        Ok(cache::Entry {
+            body: serde_json::to_vec(&v).map_err(|e| ServeError::Internal(e.to_string()))?.into(),
+            content_type: "application/json",
+        })
+    })
+    .await
 }
 
 /// Compare tokens in time independent of where they first differ.

@@ -20,6 +20,9 @@ pub struct Pool {
     /// Bounds the store reads in flight (and so the connections open).
     permits: Arc<tokio::sync::Semaphore>,
     writer: Arc<Mutex<Store>>,
+    /// Read only for `data_version` (see [`crate::cache`]): its value is only comparable
+    /// between calls on one connection.
+    probe: Mutex<Store>,
 }
 
 impl Pool {
@@ -27,7 +30,9 @@ impl Pool {
     /// read connections open lazily.
     pub fn open(db: &Path, readers: usize) -> Result<Pool> {
         let writer = Store::open(db)?;
+        let probe = Store::open_readonly(db)?;
         Ok(Pool {
+            probe: Mutex::new(probe),
             db: db.to_path_buf(),
             idle: Mutex::new(Vec::new()),
             permits: Arc::new(tokio::sync::Semaphore::new(readers)),
@@ -46,6 +51,12 @@ impl Pool {
     fn give(&self, s: Store) {
         self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(s);
     }
+}
+
+/// The store's commit counter as seen by the probe connection.
+pub fn data_version(s: &AppState) -> Result<i64> {
+    let probe = s.inner.pool.probe.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(probe.data_version()?)
 }
 
 /// Run a read on the blocking pool with a pooled read-only connection.

@@ -21,6 +21,7 @@
 pub mod api;
 pub mod assets;
 pub mod backend;
+pub mod cache;
 pub mod error;
 pub mod formats;
 pub mod openapi;
@@ -51,11 +52,14 @@ pub struct Config {
     pub assets_dir: Option<PathBuf>,
     /// Read connections kept open (and the number of store reads run at once).
     pub readers: usize,
+    /// Keep answers of `/api/events` and `/api/stats` until the store changes (see
+    /// [`cache`]); off only to measure the store itself.
+    pub cache: bool,
 }
 
 impl Config {
     pub fn new(db: impl Into<PathBuf>) -> Config {
-        Config { db: db.into(), write_token: None, assets_dir: None, readers: 8 }
+        Config { db: db.into(), write_token: None, assets_dir: None, readers: 8, cache: true }
     }
 }
 
@@ -72,6 +76,8 @@ pub(crate) struct Inner {
     /// Serialises writers; holds the lazily built extractor (lexicons load on first write,
     /// so a read-only server never pays for them).
     pub(crate) writer: tokio::sync::Mutex<Option<Arc<rasad_extract::Extractor>>>,
+    pub(crate) cache: cache::Cache,
+    pub(crate) use_cache: bool,
 }
 
 impl AppState {
@@ -84,6 +90,8 @@ impl AppState {
                 write_token: cfg.write_token.clone().filter(|t| !t.is_empty()),
                 assets_dir: cfg.assets_dir.clone(),
                 writer: tokio::sync::Mutex::new(None),
+                cache: cache::Cache::default(),
+                use_cache: cfg.cache,
             }),
         })
     }

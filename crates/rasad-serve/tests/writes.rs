@@ -68,6 +68,9 @@ async fn posted_articles_are_extracted_merged_and_served() {
     let articles = seed_articles(&shared);
     let seed: Vec<_> = articles.iter().filter(|a| a.id == "seed-000").take(1).cloned().collect();
     let body = serde_json::to_vec(&seed).unwrap();
+    // Asked (and cached) before the write...
+    assert_eq!(get(&s.url("/api/stats")).await.json()["total"], 0);
+    assert_eq!(get(&s.url("/api/events")).await.json()["total"], 0);
     let r = request("POST", &s.url("/api/articles"), &[("content-type", "application/json"), ("authorization", &auth())], body.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let rep = r.json();
@@ -77,6 +80,9 @@ async fn posted_articles_are_extracted_merged_and_served() {
     for id in ids {
         assert_eq!(get(&s.url(&format!("/api/events/{}", enc(id.as_str().unwrap())))).await.status, 200);
     }
+    // ...and answered afresh after it: the cache follows the store.
+    assert_eq!(get(&s.url("/api/stats")).await.json()["total"].as_u64().unwrap(), ids.len() as u64);
+    assert_eq!(get(&s.url("/api/events")).await.json()["total"].as_u64().unwrap(), ids.len() as u64);
     // The same article again is a duplicate, not a second copy.
     let r = request("POST", &s.url("/api/articles"), &[("content-type", "application/json"), ("authorization", &auth())], body).await;
     assert_eq!(r.json()["duplicates"], 1);
