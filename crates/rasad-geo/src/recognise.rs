@@ -156,6 +156,9 @@ const NOT_NAMES: &[&str] = &[
     "سيطره", "نفوذ", "عمليات", "خفض", "التصعيد", "امنيه", "اشتباك", "التماس", "الاشتباك", "النزاع", "المعارك",
     "التحالف", "القوات", "الجيش", "الاحتلال", "الحرس", "الفصايل", "الميليشيات", "المليشيات", "النظام", "قسد",
     "الحشد", "المقاومه", "التنظيم", "داعش", "الشرطه", "الامن", "المعارضه", "الحكومه", "الدوله", "حزب",
+    "صحراويه", "سكنيه", "زراعيه", "صناعيه", "تجاريه", "جبليه", "ريفيه", "ساحليه", "امنه", "مفتوحه", "مهجوره",
+    "خاليه", "الغاز", "النفط", "النفطيه", "تعود", "تقع", "يقع", "تتقاسم", "تخضع", "يخضع", "تسيطر", "يسيطر", "تضم",
+    "يضم", "تشهد", "شهدت", "تعرضت", "كانت", "كان", "تحت", "بات", "باتت", "عادت", "تتبع", "يتبع", "تبعد", "يبعد",
     "حدوديه", "نايه", "بعيده", "قريبه", "محاذيه", "مجاوره", "اخيره", "سابقه", "حاليه",
 ];
 
@@ -414,7 +417,7 @@ impl<'a> Walker<'a> {
                     break;
                 }
                 // "قاعدة للتحالف", "قرية بالقرب": a prepositional phrase, not a name
-                if ["لل", "بال", "وال", "فال", "كال", "ولل", "وبال"].iter().any(|p| w.starts_with(p)) {
+                if ["ل", "بال", "وال", "فال", "كال", "وبال"].iter().any(|p| w.starts_with(p)) {
                     break;
                 }
                 if w.starts_with('و') && !is_head(w) && !w.starts_with("وادي") {
@@ -629,6 +632,15 @@ impl<'a> Walker<'a> {
         loop {
             let hit = self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)).cloned();
             let (name_end, mut cands, name_s) = match &hit {
+                // "ريف الباب الشرقي" is the countryside east of al-Bab, not Bab al-Sharqi
+                Some(h) if fw == "ريف" && h.tb >= h.ta + 2 && self.word(h.tb - 1).is_some_and(is_dir_adj) => {
+                    let shorter: Vec<u32> = self.g.lookup_ids(&self.f[h.s..toks[h.tb - 2].end]);
+                    if shorter.is_empty() {
+                        (h.tb, self.cands(h), h.s)
+                    } else {
+                        (h.tb - 1, shorter, h.s)
+                    }
+                }
                 Some(h) => (h.tb, self.cands(h), h.s),
                 None if is_known_only(fw) || (is_multi && !is_dual(fw)) => break,
                 None => {
