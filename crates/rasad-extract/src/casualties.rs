@@ -191,7 +191,7 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
         // an active killing verb counts its object: "اغتال مسلحون مجهولون عضواً"
         if matches!(ctx.items[i].hit, Hit::Trigger(_)) && ctx.trigger_class(i) == "@kill" {
             let victim = range.clone().map(|j| (j, ctx.items[j])).find(|(j, v)| {
-                v.word_start > it.word_end && ctx.tokens_between(it.word_end, v.word_start) <= 12 && matches!(ctx.person_class(*j), Some("civilian" | "unknown" | "protester"))
+                v.word_start > it.word_end && ctx.tokens_between(it.word_end, v.word_start) <= 20 && matches!(ctx.person_class(*j), Some("civilian" | "unknown" | "protester"))
             });
             if let Some((j, v)) = victim {
                 let before = ctx.nums.iter().rev().find(|n| n.end <= v.word_start && ctx.tokens_between(n.end, v.word_start) == 0);

@@ -235,12 +235,19 @@ impl<'a> Ctx<'a> {
                 "attempt" => f.attempts.push(it.word_end),
                 "property" => f.property = true,
                 "report" => {
-                    // a reporting verb opening the sentence: "وقال مصدر …", "وأفاد مراسل …"
+                    // a reporting verb opening the sentence, said by a source ("وقال مصدر …",
+                    // "وأفاد مراسل …"); an actor announcing ("وأعلن حزب الله أن …") reports news
                     let first = self.doc.sentences[s].start;
                     if self.tokens_between(first, it.word_start) <= 1 {
-                        f.elaboration = true;
+                        let actor_next = range.clone().any(|j| {
+                            matches!(self.items[j].hit, Hit::Actor(_)) && self.items[j].word_start >= it.word_end && self.tokens_between(it.word_end, self.items[j].word_start) <= 1
+                        });
+                        if !actor_next {
+                            f.elaboration = true;
+                        }
                     }
                 }
+                "echo" if pattern.contains(' ') => f.elaboration = true,
                 "no_casualties" => f.no_casualties = true,
                 "unknown_casualties" => f.unknown_casualties = true,
                 _ => {}
@@ -346,6 +353,14 @@ impl<'a> Ctx<'a> {
                 });
                 if clash_before {
                     marker = Marker::Target;
+                }
+            }
+            // "جنود الجيش الإسرائيلي", "عناصر قسد": a people noun directly before a named side
+            if marker == Marker::None && matches!(self.side_kind(i), Some(SideKind::Actor(_))) {
+                if let Some(p) = out.iter().rev().find(|sd| self.person_class(sd.item).is_some() && self.items[sd.item].word_end <= it.word_start && self.tokens_between(self.items[sd.item].word_end, it.word_start) == 0) {
+                    if matches!(p.marker, Marker::Agent | Marker::Target | Marker::Between) {
+                        marker = p.marker;
+                    }
                 }
             }
             if marker == Marker::None && matches!(prev_word, "من" | "في") {

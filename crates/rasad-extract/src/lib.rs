@@ -290,6 +290,43 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         let place_list: Vec<Option<usize>> = if places.is_empty() { vec![None] } else { places.into_iter().map(Some).collect() };
         for p in place_list {
             let mut location = p.map(|p| ctx.places[p].location.clone());
+            // the text's own frame wins over a namesake: "منطقة صلاح الدين جنوبي العاصمة
+            // طرابلس" is in Tripoli whatever the gazetteer's Salah al-Din is
+            if let Some(enc) = p.and_then(|pi| ctx.places[pi].enclosing).map(|e| &ctx.places[e]) {
+                if let (Some(l), Some(ea)) = (location.as_mut(), enc.location.admin1.as_ref()) {
+                    if l.admin1.as_ref() != Some(ea) {
+                        l.admin1 = Some(ea.clone());
+                        l.country = enc.location.country.clone();
+                        l.admin2 = enc.location.admin2.clone();
+                        l.admin3 = None;
+                        l.pcode = None;
+                        l.lat = enc.location.lat;
+                        l.lon = enc.location.lon;
+                        l.geo_precision = Some(2);
+                        l.gazetteer_id = None;
+                    }
+                }
+            }
+            // a coarse or unknown place that resolved to another country than the
+            // dateline's ("منطقة صلاح الدين" in a Tripoli report) keeps its name only
+            if let (Some(pi), Some(dl)) = (p, dateline) {
+                let pl = &ctx.places[pi];
+                let other_country = pl.location.country.is_some() && dl.location.country.is_some() && pl.location.country != dl.location.country;
+                let coarse = !pl.known || matches!(pl.kind, PlaceKind::Region | PlaceKind::Admin1 | PlaceKind::Admin2);
+                if other_country && coarse {
+                    if let Some(l) = location.as_mut() {
+                        l.country = dl.location.country.clone();
+                        l.admin1 = dl.location.admin1.clone();
+                        l.admin2 = None;
+                        l.admin3 = None;
+                        l.pcode = None;
+                        l.lat = dl.location.lat;
+                        l.lon = dl.location.lon;
+                        l.geo_precision = Some(2);
+                        l.gazetteer_id = None;
+                    }
+                }
+            }
             let (mut country, mut admin1, mut admin1_span) = (
                 location.as_ref().and_then(|l| l.country.clone()),
                 location.as_ref().and_then(|l| l.admin1.clone()),
@@ -394,7 +431,7 @@ fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
         Some(SideKind::Actor(a)) | Some(SideKind::Adjective(a)) => {
             let a = &ctx.lex.actors[a as usize];
             let name = if a.country == "*" { format!("{} ({country})", a.name_en) } else { a.name_en.clone() };
-            let name_ar = if matches!(ctx.side_kind(item), Some(SideKind::Adjective(_))) { a.aliases_ar[0].clone() } else { surface };
+            let name_ar = if matches!(ctx.side_kind(item), Some(SideKind::Adjective(_))) { a.display_ar.clone() } else { surface };
             Actor { name, name_ar, actor_id: Some(a.id.clone()), inter: a.inter, span: Some(span) }
         }
         _ => {

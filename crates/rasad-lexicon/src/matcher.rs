@@ -54,8 +54,11 @@ pub struct Matcher {
     entries: Vec<Entry>,
 }
 
+/// Letters that make up words: Arabic letters first (the common case, one range
+/// check), then anything alphanumeric.
+#[inline]
 fn is_letter(c: char) -> bool {
-    c.is_alphanumeric()
+    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 impl Matcher {
@@ -124,19 +127,49 @@ impl Matcher {
 
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
     pub fn find(&self, folded: &str) -> Vec<Match> {
+        // word bounds of every byte, computed once: a match is checked in O(1)
+        let n = folded.len();
+        let mut word_start = vec![0u32; n + 1];
+        let mut word_end = vec![0u32; n + 1];
+        let mut cur = 0usize;
+        let mut in_word = false;
+        for (i, c) in folded.char_indices() {
+            let letter = is_letter(c);
+            if letter && !in_word {
+                cur = i;
+            }
+            in_word = letter;
+            let ws = if letter { cur } else { i + c.len_utf8() };
+            for b in i..i + c.len_utf8() {
+                word_start[b] = ws as u32;
+            }
+        }
+        word_start[n] = if in_word { cur as u32 } else { n as u32 };
+        let mut end_of_word = n;
+        for (i, c) in folded.char_indices().rev() {
+            if !is_letter(c) {
+                end_of_word = i;
+            }
+            for b in i..i + c.len_utf8() {
+                word_end[b] = end_of_word as u32;
+            }
+        }
+        word_end[n] = n as u32;
         let mut out = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (start, end) = (m.start(), m.end());
             let entry = &self.entries[m.value() as usize];
             // left edge: clitics only
-            let word_start = folded[..start].char_indices().rev().take_while(|(_, c)| is_letter(*c)).last().map_or(start, |(i, _)| i);
-            let prefix = &folded[word_start..start];
-            if !is_clitic_prefix(prefix) {
+            let ws = (word_start[start] as usize).min(start);
+            let prefix = &folded[ws..start];
+            if prefix.len() > 8 || !is_clitic_prefix(prefix) {
                 continue;
             }
+            let word_start = ws;
             let after_lam = prefix.ends_with("لل");
             // right edge
-            let rest_len = folded[end..].chars().take_while(|c| is_letter(*c)).map(char::len_utf8).sum::<usize>();
+            let we = if end < n && is_letter(folded[end..].chars().next().unwrap_or(' ')) { word_end[end] as usize } else { end };
+            let rest_len = we - end;
             let rest = &folded[end..end + rest_len];
             for &(hit, suffixes, bare) in &entry.hits {
                 if (!bare || after_lam) && suffixes.accepts(rest) {

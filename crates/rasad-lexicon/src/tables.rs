@@ -59,6 +59,8 @@ pub struct Actor {
     pub aliases_ar: Vec<String>,
     pub adjectives_ar: Vec<String>,
     pub aliases_en: Vec<String>,
+    /// The first Arabic alias as written (unfolded), for display.
+    pub display_ar: String,
     pub line: usize,
 }
 
@@ -296,6 +298,7 @@ pub fn parse_actors(file: &str, text: &str) -> Result<Vec<Actor>, LexiconError> 
             return Err(invalid(file, r.line, "no Arabic alias".into()));
         }
         out.push(Actor {
+            display_ar: list(c[4]).next().unwrap_or_default().to_string(),
             id: id.to_string(),
             name_en: c[1].to_string(),
             inter,
