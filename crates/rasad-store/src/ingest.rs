@@ -325,10 +325,10 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
         }
     }
     let news: Vec<i64> = set.keys().copied().collect();
-    // 1. Stored mentions compatible with a new one.
-    // Candidate -> the new mentions whose window found it (only those are compared:
-    // comparing every candidate with every new mention of a batch is quadratic).
-    let mut candidates: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    // 1. Stored mentions in the windows of the new ones, by the event they belong to,
+    // with the new mentions whose window found them (only those are compared: comparing
+    // every candidate with every new mention of a batch is quadratic).
+    let mut by_event: BTreeMap<String, BTreeMap<i64, Vec<i64>>> = BTreeMap::new();
     for r in &news {
         let l = &set[r];
         let Some((start, end)) = l.features.days() else {
@@ -342,47 +342,77 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
         let mut stmt = tx.prepare_cached(
-            "SELECT rowid FROM mentions WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
+            "SELECT rowid, event_uid FROM mentions WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
                AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)
              UNION ALL
-             SELECT rowid FROM mentions WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
+             SELECT rowid, event_uid FROM mentions WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
                AND day_end >= ?2 - 1 AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)",
         )?;
         let rows = stmt.query_map(
             params![l.mention.event.event_type, start, end, admin1],
-            |r| r.get::<_, i64>(0),
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
         )?;
         for c in rows {
-            let c = c?;
+            let (c, uid) = c?;
             if !set.contains_key(&c) {
-                candidates.entry(c).or_default().push(*r);
+                by_event
+                    .entry(uid)
+                    .or_default()
+                    .entry(c)
+                    .or_default()
+                    .push(*r);
             }
         }
     }
-    let mut uids: BTreeSet<String> = BTreeSet::new();
-    for (c, finders) in candidates {
-        let Some(l) = load(tx, c)? else { continue };
-        let compatible = finders
-            .iter()
-            .any(|n| rasad_merge::score_features(&set[n].features, &l.features).is_some());
-        if compatible {
-            if !l.uid.is_empty() {
-                uids.insert(l.uid.clone());
-            }
-            set.insert(c, l);
+    // 2. Events with a compatible candidate join the set entire, except large ones: they
+    // join through their first BIG_EVENT members (by canonical key), which keeps a much
+    // reported event from making every batch quadratic in its number of reports.
+    let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
+    for (uid, cands) in by_event {
+        let size: i64 = tx
+            .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
+            .query_row([&uid], |r| r.get(0))?;
+        let size = size.max(0) as usize;
+        let (members, compared): (Vec<i64>, Vec<(i64, Vec<i64>)>) = if size > BIG_EVENT {
+            let reps = event_members(tx, &uid, Some(BIG_EVENT))?;
+            let finders: Vec<i64> = cands
+                .values()
+                .flatten()
+                .copied()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            (
+                reps.clone(),
+                reps.into_iter().map(|r| (r, finders.clone())).collect(),
+            )
+        } else {
+            (Vec::new(), cands.into_iter().collect())
+        };
+        let mut compatible = false;
+        let mut loaded: Vec<(i64, Loaded)> = Vec::new();
+        for (c, finders) in compared {
+            let Some(l) = load(tx, c)? else { continue };
+            compatible |= finders
+                .iter()
+                .any(|n| rasad_merge::score_features(&set[n].features, &l.features).is_some());
+            loaded.push((c, l));
         }
-    }
-    // 2. Whole events those candidates belong to, so clusters are rebuilt entire.
-    for uid in &uids {
-        let rows: Vec<i64> = tx
-            .prepare_cached("SELECT rowid FROM mentions WHERE event_uid = ?1")?
-            .query_map([uid], |r| r.get(0))?
-            .collect::<std::result::Result<_, _>>()?;
+        if !compatible {
+            continue;
+        }
+        let rows = if size > BIG_EVENT {
+            big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
+            members
+        } else {
+            event_members(tx, &uid, None)?
+        };
+        let mut loaded: BTreeMap<i64, Loaded> = loaded.into_iter().collect();
         for r in rows {
-            if let std::collections::btree_map::Entry::Vacant(v) = set.entry(r) {
-                if let Some(l) = load(tx, r)? {
-                    v.insert(l);
-                }
+            if let Some(l) = loaded.remove(&r) {
+                set.insert(r, l);
+            } else if let Some(l) = load(tx, r)? {
+                set.insert(r, l);
             }
         }
     }
@@ -394,16 +424,33 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
     for (i, &l) in labels.iter().enumerate() {
         groups.entry(l).or_default().push(i);
     }
-    // Old cluster sizes within the set (old clusters of candidates are loaded entire).
+    // Old event sizes within the set (big events count their members outside it too).
     let mut old_sizes: HashMap<&str, usize> = HashMap::new();
     for l in set.values().filter(|l| !l.uid.is_empty()) {
         *old_sizes.entry(l.uid.as_str()).or_default() += 1;
+    }
+    // Each big event's members outside the set follow its head (smallest key).
+    let mut heads: HashMap<i64, &str> = HashMap::new();
+    for (uid, (_, head)) in &big {
+        heads.insert(*head, uid.as_str());
     }
     let mut new_uids: HashSet<String> = HashSet::new();
     let mut changed = 0;
     for members in groups.values() {
         let ms: Vec<&Mention> = members.iter().map(|&i| &mentions[i]).collect();
         let uid = cluster_uid(&ms);
+        let followed: Vec<&str> = members
+            .iter()
+            .filter_map(|&i| heads.get(&rows[i]).copied())
+            .collect();
+        let outside: usize = followed
+            .iter()
+            .map(|u| {
+                big[*u]
+                    .0
+                    .saturating_sub(old_sizes.get(u).copied().unwrap_or(0))
+            })
+            .sum();
         // An event whose members are exactly those it had is left as it is.
         let unchanged = old_sizes.get(uid.as_str()) == Some(&members.len())
             && members.iter().all(|&i| set[&rows[i]].uid == uid);
@@ -412,9 +459,24 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             continue;
         }
         changed += 1;
-        let mut event = merge(&ms);
+        // Big events followed: their other members move (one UPDATE) and take part in the record.
+        let mut extra: Vec<Mention> = Vec::new();
+        for old in &followed {
+            let others = event_members(tx, old, None)?;
+            for r in others.into_iter().filter(|r| !set.contains_key(r)) {
+                if let Some(l) = load(tx, r)? {
+                    extra.push(l.mention);
+                }
+            }
+            if *old != uid {
+                tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE event_uid = ?2")?
+                    .execute(params![uid, old])?;
+            }
+        }
+        let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
+        let mut event = merge(&all);
         event.event_id = uid.clone();
-        write_event(tx, &uid, &event, ms.len(), at)?;
+        write_event(tx, &uid, &event, members.len() + outside, at)?;
         for &i in members {
             if set[&rows[i]].uid != uid {
                 tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE rowid = ?2")?
@@ -427,6 +489,22 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             .execute([uid])?;
     }
     Ok(changed)
+}
+
+/// Events with more reports than this join a re-merge through this many of them.
+const BIG_EVENT: usize = 24;
+
+/// Mention rows of an event in canonical (`article id`, index) order, the first `limit`.
+fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Vec<i64>> {
+    let limit = limit.map(|l| l as i64).unwrap_or(-1);
+    let rows = tx
+        .prepare_cached(
+            "SELECT m.rowid FROM mentions m JOIN articles a ON a.rowid = m.article
+             WHERE m.event_uid = ?1 ORDER BY a.id, m.idx LIMIT ?2",
+        )?
+        .query_map(params![uid, limit], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(rows)
 }
 
 fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Result<()> {

@@ -343,3 +343,52 @@ fn garbage_file_is_an_error_not_a_panic() {
     std::fs::write(&p, b"this is not a database at all, just bytes \x00\xff").unwrap();
     assert!(Store::open(&p).is_err());
 }
+
+#[test]
+fn a_much_reported_event_stays_one_event_in_any_order() {
+    // 60 reports of one shelling (more than BIG_EVENT), plus one of another place.
+    let items = |order: &[usize]| -> Vec<(Article, std::result::Result<Vec<Event>, String>)> {
+        order
+            .iter()
+            .map(|&i| {
+                let place = if i == 60 { "سرمين" } else { "أريحا" };
+                let date = if i % 2 == 0 {
+                    "2023-10-12"
+                } else {
+                    "2023-10-13"
+                };
+                (
+                    article(&format!("r{i:03}"), None, &format!("تقرير {i} عن القصف")),
+                    Ok(vec![shelling(date, place, Some(2 + (i % 3) as u32))]),
+                )
+            })
+            .collect()
+    };
+    let forward: Vec<usize> = (0..=60).collect();
+    let mut backward = forward.clone();
+    backward.reverse();
+    let mut results = Vec::new();
+    for (order, batch) in [(forward, 7), (backward, 1)] {
+        let (_dir, mut store) = db();
+        for chunk in order.chunks(batch) {
+            store.ingest_extracted(items(chunk), None).unwrap();
+        }
+        let events = store.events(&EventFilter::default(), Page::ALL).unwrap();
+        let mut shape: Vec<(u32, Option<u32>)> = events
+            .iter()
+            .map(|e| (e.n_sources, e.event.fatalities))
+            .collect();
+        shape.sort();
+        assert_eq!(
+            shape,
+            [(1, Some(2)), (60, Some(2))],
+            "one big event and the other place"
+        );
+        let big = events.iter().find(|e| e.n_sources == 60).unwrap();
+        assert_eq!(store.event(&big.id).unwrap().unwrap().sources.len(), 60);
+        let mut ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+        ids.sort();
+        results.push(ids);
+    }
+    assert_eq!(results[0], results[1], "same ids whatever the order");
+}
