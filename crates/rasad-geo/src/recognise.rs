@@ -1041,5 +1041,104 @@ fn dateline_end(doc: &Document) -> Option<usize> {
 
 pub(crate) fn dateline(g: &Geocoder, doc: &Document, original: Option<&str>) -> Option<PlaceMention> {
     let end = dateline_end(doc)?;
-    find_places(g, doc, original).into_iter().take_while(|m| m.end <= end).find(|m| m.known)
+    // only the first line is read: a prefix of the text folds, tokenises and maps to
+    // offsets exactly as it does inside the whole document
+    let line: String = match original {
+        Some(o) => {
+            let chars = doc.span(0, end).1;
+            o.char_indices().nth(chars).map_or(o, |(b, _)| &o[..b]).to_string()
+        }
+        None => doc.folded()[..end].to_string(),
+    };
+    let sub = Document::new(&line);
+    find_places(g, &sub, Some(&line)).into_iter().take_while(|m| m.end <= end).find(|m| m.known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn geo() -> Geocoder {
+        Geocoder::curated().expect("curated gazetteer")
+    }
+
+    fn dl(g: &Geocoder, text: &str) -> Option<(String, Option<String>)> {
+        let doc = Document::new(text);
+        g.dateline_in(&doc, text).map(|m| (m.location.name_ar, m.location.admin1))
+    }
+
+    #[test]
+    fn datelines_name_the_article_place() {
+        let g = geo();
+        let a1 = |t: &str| dl(&g, t).and_then(|(_, a)| a);
+        assert_eq!(a1("ديرالزور – نورث برس\nنص الخبر."), Some("Deir ez-Zor".into()));
+        assert_eq!(a1("963+ – الحسكة\nنص"), Some("Al-Hasakah".into()));
+        assert_eq!(a1("بيروت – الشرق الأوسط\nنص"), Some("Beirut".into()));
+        assert_eq!(a1("الناصرية/ المدى\nنص"), Some("Dhi Qar".into()));
+        assert_eq!(a1("عنب بلدي – ريف حلب\nنص"), Some("Aleppo".into()));
+        // a common-word name still counts in a dateline
+        assert_eq!(a1("بوابة الوسط – الزاوية\nنص"), Some("Zawiya".into()));
+        assert_eq!(dl(&g, "ديرالزور – نورث برس").map(|(n, _)| n), Some("ديرالزور".into()));
+        // not a dateline: a sentence, an unknown city, nothing
+        assert_eq!(dl(&g, "قصفت القوات التركية قرية في ريف حلب الشمالي صباح اليوم وأصيب مدنيون.\nنص"), None);
+        assert_eq!(dl(&g, "لندن – الشرق الأوسط\nنص"), None);
+        assert_eq!(dl(&g, ""), None);
+    }
+
+    #[test]
+    fn enclosing_chain_and_inheritance() {
+        let g = geo();
+        let t = "قصفت القوات قرية أبو النيتل بريف منبج شمال شرقي حلب";
+        let ms = g.find_places_in_text(t);
+        let names: Vec<&str> = ms.iter().map(|m| m.location.name_ar.as_str()).collect();
+        assert_eq!(names, ["قرية أبو النيتل", "ريف منبج", "شمال شرقي حلب"]);
+        assert_eq!(ms[0].enclosing, Some(1));
+        assert_eq!(ms[1].enclosing, Some(2));
+        assert!(!ms[0].known && ms[1].known);
+        assert_eq!(ms[0].kind, PlaceKind::Village);
+        assert_eq!(ms[1].kind, PlaceKind::Region);
+        // the unknown village takes the encloser's units and coordinates, precision 2
+        let l = &ms[0].location;
+        assert_eq!((l.admin1.as_deref(), l.admin2.as_deref(), l.geo_precision), (Some("Aleppo"), Some("Manbij"), Some(2)));
+        assert_eq!((l.lat, l.lon), (ms[1].location.lat, ms[1].location.lon));
+        assert!(l.lat.is_some());
+    }
+
+    #[test]
+    fn spans_point_at_the_phrase_without_clitics() {
+        let g = geo();
+        let t = "وقعت اشتباكات بمدينة الميادين، وبحقل العمر النفطي";
+        let ms = g.find_places_in_text(t);
+        assert_eq!(ms[0].location.name_ar, "مدينة الميادين");
+        assert_eq!(ms[0].location.span.unwrap().slice(t), "مدينة الميادين");
+        assert_eq!(ms[1].location.name_ar, "حقل العمر النفطي");
+        assert_eq!(ms[1].kind, PlaceKind::Site);
+        // without the original text the folded phrase stands in
+        let doc = Document::new(t);
+        assert_eq!(g.find_places(&doc)[0].location.name_ar, "مدينه الميادين");
+    }
+
+    #[test]
+    fn namesakes_follow_context() {
+        let g = geo();
+        let a1 = |t: &str, name: &str| {
+            g.find_places_in_text(t).into_iter().find(|m| m.location.name_ar == name).and_then(|m| m.location.admin1)
+        };
+        assert_eq!(a1("قصف على مدينة أريحا جنوبي إدلب", "مدينة أريحا").as_deref(), Some("Idlib"));
+        assert_eq!(a1("اقتحام مدينة أريحا في الضفة الغربية", "مدينة أريحا").as_deref(), Some("West Bank"));
+        assert_eq!(a1("الحسكة – نورث برس\nانفجار في حي الصالحية وسط المدينة", "حي الصالحية").as_deref(), Some("Al-Hasakah"));
+        assert_eq!(a1("ديرالزور – نورث برس\nمداهمات في قرية الصالحية", "قرية الصالحية").as_deref(), Some("Deir ez-Zor"));
+    }
+
+    #[test]
+    fn common_words_are_not_places() {
+        let g = geo();
+        for t in ["خرجت تظاهرة سلمية في الساحة", "تحدث عنه الناشطون", "الطائرات تدمر المنازل", "تعمل لجنة جديدة", "حقول الغاز في المنطقة"] {
+            let ms = g.find_places_in_text(t);
+            assert!(ms.is_empty(), "{t}: {:?}", ms.iter().map(|m| &m.location.name_ar).collect::<Vec<_>>());
+        }
+        // but with a feature word or a locative preposition the name reads as a place
+        assert!(g.find_places_in_text("قصف على مدينة الباب").iter().any(|m| m.location.admin1.as_deref() == Some("Aleppo")));
+        assert!(g.find_places_in_text("اشتباكات في الباب").iter().any(|m| m.location.admin1.as_deref() == Some("Aleppo")));
+    }
 }
