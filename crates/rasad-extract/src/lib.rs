@@ -283,7 +283,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                     _ => None,
                 })
                 .collect();
-            w.dedup();
+            let mut seen = std::collections::HashSet::new();
+            w.retain(|x| seen.insert(x.trim_end_matches('s').to_string()));
             w
         };
         let places = choose_places(ctx, cand);
@@ -413,6 +414,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let ctry = e.country.clone().unwrap_or_else(|| "Syria".into());
             e.actor1 = Some(actor_out(ctx, text, c, &ctry));
             e.spans.actor1 = e.actor1.as_ref().and_then(|a| a.span);
+            e.field_confidence.actor1 = 0.6;
         }
     }
     (out, hints)
