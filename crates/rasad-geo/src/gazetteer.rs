@@ -407,7 +407,7 @@ mod tests {
         }
         assert!(g.entries.iter().filter(|e| e.kind == PlaceKind::Admin1).count() >= 90);
         let sites = g.entries.iter().filter(|e| e.kind == PlaceKind::Site && (e.country == "Syria" || e.country == "Iraq")).count();
-        assert!(sites >= 100, "only {sites} curated sites");
+        assert!(sites >= 200, "only {sites} curated sites");
     }
 
     #[test]
