@@ -91,6 +91,8 @@
   const map = L.map('map', { zoomControl: true, worldCopyJump: false, preferCanvas: false, minZoom: 2, maxZoom: 14 });
   map.setView([35, 40], 6);
   map.attributionControl.addAttribution('Natural Earth via world-atlas');
+  // With no tiles, a scale bar is the only sense of distance when zoomed in.
+  L.control.scale({ metric: true, imperial: false }).addTo(map);
   const clusters = L.markerClusterGroup({
     maxClusterRadius: 40,
     // Past this zoom every event is its own marker; same-place events then overlap
@@ -119,10 +121,14 @@
       const r = await fetch('vendor/countries-50m.json');
       const topo = await r.json();
       const countries = topojson.feature(topo, topo.objects.countries);
+      // Canvas, not SVG: zoom animations scale a bitmap instead of re-rasterising 240
+      // detailed outlines at up to 2^zoom times their size (seconds per zoom in software).
       L.geoJSON(countries, {
         style: { color: '#8a8170', weight: 1, fillColor: '#f4f0e6', fillOpacity: 1 },
         interactive: false,
+        renderer: L.canvas({ padding: 0.3 }),
       }).addTo(map).bringToBack();
+      window.rasad.outlines = countries.features.length;
     } catch (e) {
       console.warn('country outlines unavailable', e);
     }

@@ -71,8 +71,9 @@ async function open(page) {
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
   await page.goto(base + '/', { waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.ready && !document.body.classList.contains('loading'), null, { timeout: 15000 });
-  // Country outlines load on their own; wait for the SVG paths.
-  await page.waitForSelector('.leaflet-overlay-pane path', { state: 'attached', timeout: 15000 });
+  // Country outlines load on their own (drawn on a canvas).
+  await page.waitForSelector('.leaflet-overlay-pane canvas', { state: 'attached', timeout: 15000 });
+  await page.waitForFunction(() => window.rasad.outlines > 100, null, { timeout: 15000 });
 }
 async function settled(page, before) {
   await page.waitForFunction((b) => Number(document.body.dataset.ready) > b && !document.body.classList.contains('loading'), before, { timeout: 15000 });
@@ -87,7 +88,7 @@ try {
   await check('desktop page loads with outlines, markers, table and timeline', async () => {
     const n = Number(await page.getAttribute('#map', 'data-markers'));
     assert(n > 0, 'no markers on the map');
-    assert((await page.$$('.leaflet-overlay-pane path')).length > 50, 'country outlines missing');
+    assert(await page.evaluate(() => window.rasad.outlines) > 100, 'country outlines missing');
     assert((await page.$$('#events-table tbody tr[data-id]')).length > 0, 'empty table');
     assert((await page.$$('#timeline rect.bar')).length > 0, 'empty timeline');
     assert((await page.$$('.leaflet-tile')).length === 0, 'tiles requested');
@@ -98,8 +99,9 @@ try {
     assert(omar.length > 0, 'API has no located event at al-Omar');
     assert(conoco.length > 0, 'API has no located event at Conoco');
     const pts = [...omar, ...conoco].map((e) => [e.location.lat, e.location.lon]);
-    await page.evaluate((p) => window.rasad.map.fitBounds(p, { maxZoom: 11, padding: [60, 60] }), pts);
-    await page.evaluate(() => window.rasad.map.setZoom(Math.max(10, window.rasad.map.getZoom()), { animate: false }));
+    // (Braces: evaluate must not return the map object, which playwright would serialise.)
+    await page.evaluate((p) => { window.rasad.map.fitBounds(p, { maxZoom: 11, padding: [60, 60], animate: false }); }, pts);
+    await page.evaluate(() => { window.rasad.map.setZoom(Math.max(10, window.rasad.map.getZoom()), { animate: false }); });
     await page.waitForTimeout(600);
     const ids = await markerIds(page);
     for (const e of [...omar, ...conoco]) assert(ids.includes(e.id), `marker for ${e.id} (${e.location.name_ar}) not on the map`);
