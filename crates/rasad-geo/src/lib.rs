@@ -30,7 +30,10 @@ use std::path::{Path, PathBuf};
 
 /// The compiled gazetteer path used when `RASAD_GAZETTEER` is not set.
 pub fn default_compiled_path() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/gazetteer/compiled/gazetteer.json"))
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/gazetteer/compiled/gazetteer.json"
+    ))
 }
 
 /// The compiled gazetteer path in effect: `$RASAD_GAZETTEER`, else the default;
@@ -70,42 +73,317 @@ pub struct Geocoder {
 /// (GeoNames has an "Al Madinah" in Basra): the key is dropped from the automaton;
 /// longer names holding them ("مدينة الصدر") are unaffected.
 const NEVER_NAMES: &[&str] = &[
-    "المدينه", "مدينه", "المنطقه", "منطقه", "القريه", "قريه", "البلده", "بلده", "البلد", "الحي", "المركز", "مركز",
-    "العاصمه", "المحافظه", "الدوله", "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "المطار", "المعبر", "السد",
-    "الحقل", "الطريق", "الجسر", "السوق", "القطاع", "المخيم", "الساحه", "القاعده", "الناحيه", "القضاء", "الريف",
-    "الجبل", "الوادي", "الجزيره", "الباديه", "الساحل", "المحطه", "السجن", "المعسكر", "المستشفي", "الميناء", "النهر",
-    "الحدود", "الحدودي", "الضفه", "القديمه", "الجديده", "الجديد", "الكبير", "الكبري", "الصغري", "الشرقيه", "الغربيه",
-    "العرب", "الاسلام", "الشام", "العراق الجديد", "الدول", "الولايات", "المتحده", "جديده", "جديد", "الجديده", "كبير",
-    "كبيره", "صغير", "صغيره", "قديم", "قديمه",
+    "المدينه",
+    "مدينه",
+    "المنطقه",
+    "منطقه",
+    "القريه",
+    "قريه",
+    "البلده",
+    "بلده",
+    "البلد",
+    "الحي",
+    "المركز",
+    "مركز",
+    "العاصمه",
+    "المحافظه",
+    "الدوله",
+    "الشمال",
+    "الجنوب",
+    "الشرق",
+    "الغرب",
+    "الوسط",
+    "المطار",
+    "المعبر",
+    "السد",
+    "الحقل",
+    "الطريق",
+    "الجسر",
+    "السوق",
+    "القطاع",
+    "المخيم",
+    "الساحه",
+    "القاعده",
+    "الناحيه",
+    "القضاء",
+    "الريف",
+    "الجبل",
+    "الوادي",
+    "الجزيره",
+    "الباديه",
+    "الساحل",
+    "المحطه",
+    "السجن",
+    "المعسكر",
+    "المستشفي",
+    "الميناء",
+    "النهر",
+    "الحدود",
+    "الحدودي",
+    "الضفه",
+    "القديمه",
+    "الجديده",
+    "الجديد",
+    "الكبير",
+    "الكبري",
+    "الصغري",
+    "الشرقيه",
+    "الغربيه",
+    "العرب",
+    "الاسلام",
+    "الشام",
+    "العراق الجديد",
+    "الدول",
+    "الولايات",
+    "المتحده",
+    "جديده",
+    "جديد",
+    "الجديده",
+    "كبير",
+    "كبيره",
+    "صغير",
+    "صغيره",
+    "قديم",
+    "قديمه",
 ];
 
 /// Folded names that are also common words: a bare mention of an entry with such a name
 /// needs a feature word or a locative preposition before it. Applied to every source,
 /// because imported GeoNames names carry no such flag.
 const COMMON_WORDS: &[&str] = &[
-    "الباب", "الكرامه", "التحرير", "الحريه", "السلام", "النصر", "الثوره", "الوحده", "الامل", "الشيخ", "العمر",
-    "الحي", "المدينه", "القريه", "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "المركز", "العاصمه", "البلد",
-    "الميدان", "الصناعه", "الجامعه", "المطار", "المحطه", "الاسد", "الحمرا", "الخضراء", "النور", "الفرات",
-    "الجبل", "الوادي", "السوق", "القصر", "الجسر", "العين", "البيت", "الدوله", "الجيش", "الشعب", "الرحمه",
-    "الهدي", "الفتح", "الجزيره", "الباديه", "الساحل", "الاول", "الثاني", "الثالث", "الخامس", "القطاع",
-    "الحسينيه", "النبي", "العرب", "الامين", "الكبير", "الصغير", "الجديد", "الجديده", "القديم", "القديمه",
-    "المنطقه", "المعبر", "السد", "الحقل", "الطريق", "المزرعه", "الصالحيه", "الزهراء", "الشهداء", "البعث",
-    "الاستقلال", "المنار", "الرشيد", "العدل", "الامن", "التقدم", "الربيع", "الفيحاء", "الشهيد", "الوطن",
-    "العروبه", "عين", "بيت", "دير", "تل", "ام", "ابو", "كفر", "راس", "جسر", "باب", "سوق", "مركز", "بلد", "حي",
-    "عنه", "سلميه", "ملح", "شمع", "حضر", "صور", "العلم", "الدور", "العماره", "الرياض", "الملتقي", "الرشاد",
-    "التل", "الحاره", "الشيوخ", "السدره", "تازه", "قنوات", "سلوك", "جاسم", "عتمان", "بلبل", "نبل", "حرير",
-    "الزيتون", "الرمال", "البيضاء", "القصور", "الجوره", "الحميديه", "الجنينه", "العزبه", "النشوه", "المفتي",
-    "الشاميه", "العظيم", "القايم", "المدائن", "الزبير", "الحله", "حديثه", "الرطبه", "الرمادي", "كسب", "ربيعه",
-    "البلديات", "المشتل", "المنصور", "الدوره", "الشعله", "البياع", "الضمير", "السفيره", "نوي", "تسيل",
-    "الخيام", "البيره", "الخليل", "جنين", "المغازي", "الشاطي", "الزاويه", "المرج", "الواحات", "سرت", "الخمس",
-    "السخنه", "تدمر", "القصير", "القريتين", "الوعر", "الانشاءات", "النزهه", "المالكي", "دمر", "القدم",
-    "التضامن", "الكسوه", "اليرموك", "الاربعين", "دبس", "العباسي", "العامريه", "الكرمه", "البغدادي",
-    "الخالديه", "الخالص", "السعديه", "كنعان", "بحركه", "خبات", "دوكان", "الهاشميه", "الهنديه", "العزيزيه",
-    "بدره", "الميمونه", "الرفاعي", "الخضر", "الحمزه", "الجفره", "الضاحيه", "الصليبه", "المهاجرين", "الاشرفيه",
-    "السكري", "الرصافه", "الشيخان", "المنصوره", "الطيبه", "النعيمه", "الحراك",
-    "الهول", "السوسه",
-    "الصور", "الحارة", "الحياه", "الجوف", "ذمار", "اب", "عمان", "البلقاء", "المثني", "القادسيه", "ميسان",
-    "واسط", "صيدا", "جويا", "حجه", "عمران", "ريمه", "المهره", "لحج", "شبوه", "تعز",
+    "الباب",
+    "الكرامه",
+    "التحرير",
+    "الحريه",
+    "السلام",
+    "النصر",
+    "الثوره",
+    "الوحده",
+    "الامل",
+    "الشيخ",
+    "العمر",
+    "الحي",
+    "المدينه",
+    "القريه",
+    "الشمال",
+    "الجنوب",
+    "الشرق",
+    "الغرب",
+    "الوسط",
+    "المركز",
+    "العاصمه",
+    "البلد",
+    "الميدان",
+    "الصناعه",
+    "الجامعه",
+    "المطار",
+    "المحطه",
+    "الاسد",
+    "الحمرا",
+    "الخضراء",
+    "النور",
+    "الفرات",
+    "الجبل",
+    "الوادي",
+    "السوق",
+    "القصر",
+    "الجسر",
+    "العين",
+    "البيت",
+    "الدوله",
+    "الجيش",
+    "الشعب",
+    "الرحمه",
+    "الهدي",
+    "الفتح",
+    "الجزيره",
+    "الباديه",
+    "الساحل",
+    "الاول",
+    "الثاني",
+    "الثالث",
+    "الخامس",
+    "القطاع",
+    "الحسينيه",
+    "النبي",
+    "العرب",
+    "الامين",
+    "الكبير",
+    "الصغير",
+    "الجديد",
+    "الجديده",
+    "القديم",
+    "القديمه",
+    "المنطقه",
+    "المعبر",
+    "السد",
+    "الحقل",
+    "الطريق",
+    "المزرعه",
+    "الصالحيه",
+    "الزهراء",
+    "الشهداء",
+    "البعث",
+    "الاستقلال",
+    "المنار",
+    "الرشيد",
+    "العدل",
+    "الامن",
+    "التقدم",
+    "الربيع",
+    "الفيحاء",
+    "الشهيد",
+    "الوطن",
+    "العروبه",
+    "عين",
+    "بيت",
+    "دير",
+    "تل",
+    "ام",
+    "ابو",
+    "كفر",
+    "راس",
+    "جسر",
+    "باب",
+    "سوق",
+    "مركز",
+    "بلد",
+    "حي",
+    "عنه",
+    "سلميه",
+    "ملح",
+    "شمع",
+    "حضر",
+    "صور",
+    "العلم",
+    "الدور",
+    "العماره",
+    "الرياض",
+    "الملتقي",
+    "الرشاد",
+    "التل",
+    "الحاره",
+    "الشيوخ",
+    "السدره",
+    "تازه",
+    "قنوات",
+    "سلوك",
+    "جاسم",
+    "عتمان",
+    "بلبل",
+    "نبل",
+    "حرير",
+    "الزيتون",
+    "الرمال",
+    "البيضاء",
+    "القصور",
+    "الجوره",
+    "الحميديه",
+    "الجنينه",
+    "العزبه",
+    "النشوه",
+    "المفتي",
+    "الشاميه",
+    "العظيم",
+    "القايم",
+    "المدائن",
+    "الزبير",
+    "الحله",
+    "حديثه",
+    "الرطبه",
+    "الرمادي",
+    "كسب",
+    "ربيعه",
+    "البلديات",
+    "المشتل",
+    "المنصور",
+    "الدوره",
+    "الشعله",
+    "البياع",
+    "الضمير",
+    "السفيره",
+    "نوي",
+    "تسيل",
+    "الخيام",
+    "البيره",
+    "الخليل",
+    "جنين",
+    "المغازي",
+    "الشاطي",
+    "الزاويه",
+    "المرج",
+    "الواحات",
+    "سرت",
+    "الخمس",
+    "السخنه",
+    "تدمر",
+    "القصير",
+    "القريتين",
+    "الوعر",
+    "الانشاءات",
+    "النزهه",
+    "المالكي",
+    "دمر",
+    "القدم",
+    "التضامن",
+    "الكسوه",
+    "اليرموك",
+    "الاربعين",
+    "دبس",
+    "العباسي",
+    "العامريه",
+    "الكرمه",
+    "البغدادي",
+    "الخالديه",
+    "الخالص",
+    "السعديه",
+    "كنعان",
+    "بحركه",
+    "خبات",
+    "دوكان",
+    "الهاشميه",
+    "الهنديه",
+    "العزيزيه",
+    "بدره",
+    "الميمونه",
+    "الرفاعي",
+    "الخضر",
+    "الحمزه",
+    "الجفره",
+    "الضاحيه",
+    "الصليبه",
+    "المهاجرين",
+    "الاشرفيه",
+    "السكري",
+    "الرصافه",
+    "الشيخان",
+    "المنصوره",
+    "الطيبه",
+    "النعيمه",
+    "الحراك",
+    "الهول",
+    "السوسه",
+    "الصور",
+    "الحارة",
+    "الحياه",
+    "الجوف",
+    "ذمار",
+    "اب",
+    "عمان",
+    "البلقاء",
+    "المثني",
+    "القادسيه",
+    "ميسان",
+    "واسط",
+    "صيدا",
+    "جويا",
+    "حجه",
+    "عمران",
+    "ريمه",
+    "المهره",
+    "لحج",
+    "شبوه",
+    "تعز",
 ];
 
 impl Geocoder {
@@ -134,7 +412,11 @@ impl Geocoder {
         Geocoder::build(cur, rows, Some(extra))
     }
 
-    fn build(curated: Gazetteer, admin1_rows: Vec<Admin1Row>, extra: Option<Gazetteer>) -> Result<Geocoder, GeoError> {
+    fn build(
+        curated: Gazetteer,
+        admin1_rows: Vec<Admin1Row>,
+        extra: Option<Gazetteer>,
+    ) -> Result<Geocoder, GeoError> {
         let mut entries = curated.entries;
         let mut sources = curated.sources;
         if let Some(x) = extra {
@@ -144,7 +426,10 @@ impl Geocoder {
         let mut map: HashMap<String, Vec<Cand>> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
-            let mut names: Vec<String> = std::iter::once(&e.name_ar).chain(e.aliases_ar.iter()).map(|n| rasad_text::fold(n)).collect();
+            let mut names: Vec<String> = std::iter::once(&e.name_ar)
+                .chain(e.aliases_ar.iter())
+                .map(|n| rasad_text::fold(n))
+                .collect();
             names.retain(|n| n.chars().filter(|c| c.is_alphabetic()).count() >= 2);
             let mut keys: Vec<(String, bool)> = Vec::new();
             for n in &names {
@@ -166,7 +451,11 @@ impl Geocoder {
                     continue;
                 }
                 let weak = e.weak || COMMON_WORDS.contains(&k.as_str());
-                let c = Cand { entry: i as u32, stripped, weak };
+                let c = Cand {
+                    entry: i as u32,
+                    stripped,
+                    weak,
+                };
                 let list = map.entry(k.clone()).or_insert_with(|| {
                     order.push(k.clone());
                     Vec::new()
@@ -199,16 +488,26 @@ impl Geocoder {
             pats.push((k, keys.len() as u32));
             keys.push(cands);
         }
-        let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats).map_err(|e| GeoError::Automaton(e.to_string()))?;
+        let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats)
+            .map_err(|e| GeoError::Automaton(e.to_string()))?;
         let mut admin1_entry = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if e.kind == PlaceKind::Admin1 {
                 if let Some(a) = &e.admin1 {
-                    admin1_entry.entry((e.country.clone(), a.clone())).or_insert(i);
+                    admin1_entry
+                        .entry((e.country.clone(), a.clone()))
+                        .or_insert(i);
                 }
             }
         }
-        Ok(Geocoder { entries, sources, admin1_rows, ac, keys, admin1_entry })
+        Ok(Geocoder {
+            entries,
+            sources,
+            admin1_rows,
+            ac,
+            keys,
+            admin1_entry,
+        })
     }
 
     /// All entries (curated first, then compiled).
@@ -223,7 +522,10 @@ impl Geocoder {
 
     /// Canonical admin1 name for a GeoNames admin1 code such as `SY.07`.
     pub fn admin1_for_geonames(&self, code: &str) -> Option<(&str, &str)> {
-        self.admin1_rows.iter().find(|r| r.geonames.as_deref() == Some(code)).map(|r| (r.country.as_str(), r.admin1.as_str()))
+        self.admin1_rows
+            .iter()
+            .find(|r| r.geonames.as_deref() == Some(code))
+            .map(|r| (r.country.as_str(), r.admin1.as_str()))
     }
 
     /// Entries whose folded name or alias equals the folded `name` (exact lookup).
@@ -247,7 +549,12 @@ impl Geocoder {
         let mut out = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             if m.start() == 0 && m.end() == folded.len() {
-                out.extend(self.keys[m.value() as usize].iter().filter(|c| !c.stripped).map(|c| c.entry));
+                out.extend(
+                    self.keys[m.value() as usize]
+                        .iter()
+                        .filter(|c| !c.stripped)
+                        .map(|c| c.entry),
+                );
             }
         }
         out
@@ -285,12 +592,29 @@ impl Geocoder {
     }
 
     pub(crate) fn admin1_centroid(&self, country: &str, admin1: &str) -> Option<&Entry> {
-        self.admin1_entry.get(&(country.to_string(), admin1.to_string())).map(|&i| &self.entries[i])
+        self.admin1_entry
+            .get(&(country.to_string(), admin1.to_string()))
+            .map(|&i| &self.entries[i])
+    }
+}
+
+#[doc(hidden)]
+impl Geocoder {
+    /// Raw automaton matches in `text` (benchmarks only).
+    pub fn raw_match_count(&self, text: &str) -> usize {
+        self.ac.find_overlapping_iter(text).count()
     }
 }
 
 fn is_settlement(k: PlaceKind) -> bool {
-    matches!(k, PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Admin2 | PlaceKind::Admin3)
+    matches!(
+        k,
+        PlaceKind::City
+            | PlaceKind::Town
+            | PlaceKind::Village
+            | PlaceKind::Admin2
+            | PlaceKind::Admin3
+    )
 }
 
 #[cfg(test)]
@@ -307,25 +631,29 @@ mod tests {
     #[test]
     fn lookup_folds_spelling_variants() {
         let g = Geocoder::curated().unwrap();
-        assert!(g.lookup("ديرالزور").iter().any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
-        assert!(g.lookup("دير الزّور").iter().any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
-        assert!(g.lookup("الانبار").iter().any(|e| e.admin1.as_deref() == Some("Anbar")));
+        assert!(g
+            .lookup("ديرالزور")
+            .iter()
+            .any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
+        assert!(g
+            .lookup("دير الزّور")
+            .iter()
+            .any(|e| e.admin1.as_deref() == Some("Deir ez-Zor")));
+        assert!(g
+            .lookup("الانبار")
+            .iter()
+            .any(|e| e.admin1.as_deref() == Some("Anbar")));
         assert!(g.lookup("لا مكان").is_empty());
     }
 
     #[test]
     fn geonames_codes_map_to_canonical_admin1() {
         let g = Geocoder::curated().unwrap();
-        assert_eq!(g.admin1_for_geonames("SY.07"), Some(("Syria", "Deir ez-Zor")));
+        assert_eq!(
+            g.admin1_for_geonames("SY.07"),
+            Some(("Syria", "Deir ez-Zor"))
+        );
         assert_eq!(g.admin1_for_geonames("IQ.08"), Some(("Iraq", "Duhok")));
         assert_eq!(g.admin1_for_geonames("XX.01"), None);
-    }
-}
-
-#[doc(hidden)]
-impl Geocoder {
-    /// Raw automaton matches in `text` (benchmarks only).
-    pub fn raw_match_count(&self, text: &str) -> usize {
-        self.ac.find_overlapping_iter(text).count()
     }
 }

@@ -103,79 +103,443 @@ const MULTI_FEATURES: &[(&str, PlaceKind)] = &[
 
 /// Feature words too ambiguous to announce an unknown name ("إحياء" revival, "مركز"
 /// centre): they only frame a gazetteer name.
-const KNOWN_ONLY: &[&str] = &["مركز", "جبهه", "احياء", "مناطق", "محافظات", "مدن", "محافظه", "جبل", "سهل", "ميناء", "مرفا"];
+const KNOWN_ONLY: &[&str] = &[
+    "مركز",
+    "جبهه",
+    "احياء",
+    "مناطق",
+    "محافظات",
+    "مدن",
+    "محافظه",
+    "جبل",
+    "سهل",
+    "ميناء",
+    "مرفا",
+];
 
 /// Dual feature words (and the village/town plurals) that may frame unknown names.
-const DUALS: &[&str] = &["قريتي", "بلدتي", "مدينتي", "حيي", "ناحيتي", "مخيمي", "حقلي", "قاعدتي", "معبري", "مطاري", "قري", "بلدات"];
+const DUALS: &[&str] = &[
+    "قريتي",
+    "بلدتي",
+    "مدينتي",
+    "حيي",
+    "ناحيتي",
+    "مخيمي",
+    "حقلي",
+    "قاعدتي",
+    "معبري",
+    "مطاري",
+    "قري",
+    "بلدات",
+];
 
 /// Words that make the following place a "near" reading (precision at least 2).
 const NEAR: &[&str] = &["محيط", "اطراف", "ضواحي", "مشارف", "تخوم"];
 
 /// Direction nouns: "شمال X", "شمالي X", "شمال شرقي X".
-const DIRECTIONS: &[&str] = &["شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"];
+const DIRECTIONS: &[&str] = &[
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+    "شمالي",
+    "جنوبي",
+    "شرقي",
+    "غربي",
+];
 
 /// Direction adjectives that end a region phrase: "ريف حمص الشرقي".
 const DIR_ADJ: &[&str] = &[
-    "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الاوسط",
+    "الشرقي",
+    "الغربي",
+    "الشمالي",
+    "الجنوبي",
+    "الشرقيه",
+    "الغربيه",
+    "الشماليه",
+    "الجنوبيه",
+    "الاوسط",
 ];
 
 /// Adjective tails that belong to a site's name: "حقل العمر النفطي", "حقل كونيكو للغاز".
 const SITE_TAILS: &[&str] = &[
-    "النفطي", "النفطيه", "الغازي", "الغازيه", "للغاز", "للنفط", "الجوي", "الجويه", "العسكري", "العسكريه", "الدولي",
-    "النهري", "الحدودي", "الحدوديه", "البحري", "المركزي", "المركزيه", "الزراعي", "الحراري", "الكهربايي",
+    "النفطي",
+    "النفطيه",
+    "الغازي",
+    "الغازيه",
+    "للغاز",
+    "للنفط",
+    "الجوي",
+    "الجويه",
+    "العسكري",
+    "العسكريه",
+    "الدولي",
+    "النهري",
+    "الحدودي",
+    "الحدوديه",
+    "البحري",
+    "المركزي",
+    "المركزيه",
+    "الزراعي",
+    "الحراري",
+    "الكهربايي",
 ];
 
 /// Qualifiers that make a different village of a known name: "المنصورة الصغيرة",
 /// "الباغوز الفوقاني".
 const NAME_TAILS: &[&str] = &[
-    "الصغيره", "الصغري", "الصغير", "الكبيره", "الكبري", "الفوقاني", "التحتاني", "الفوقا", "التحتا", "الجديده", "القديمه",
+    "الصغيره",
+    "الصغري",
+    "الصغير",
+    "الكبيره",
+    "الكبري",
+    "الفوقاني",
+    "التحتاني",
+    "الفوقا",
+    "التحتا",
+    "الجديده",
+    "القديمه",
 ];
 
 /// Words that stop an unknown name.
 const STOP: &[&str] = &[
-    "في", "من", "على", "علي", "الى", "الي", "عن", "مع", "قرب", "بين", "عند", "حيث", "التي", "الذي", "الذين", "بعد", "قبل",
-    "خلال", "اثر", "جراء", "ضد", "منذ", "نحو", "باتجاه", "لدي", "وسط", "داخل", "خارج", "ضمن", "امس", "اليوم", "الليله",
-    "صباح", "مساء", "فجر", "ظهر", "عصر", "ليل", "ليله", "ليلا", "صباحا", "مساءا", "فجرا", "ظهرا", "يوم", "الاحد",
-    "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الماضي", "الماضيه", "الحالي", "الجاري", "التابع",
-    "التابعه", "التابعتين", "الواقع", "الواقعه", "المحاذي", "المحاذيه", "القريب", "القريبه", "المجاور", "المجاوره",
-    "المحيط", "كما", "ثم", "او", "ان", "انه", "هذه", "هذا", "ذلك", "تلك", "بالقرب", "قد", "لم", "لا", "ما", "اذ",
-    "السوري", "السوريه", "العراقي", "العراقيه", "التركي", "التركيه", "الامريكي", "الامريكيه", "الاميركي",
-    "الاميركيه", "الروسي", "الروسيه", "الايراني", "الايرانيه", "الاسرائيلي", "الاسرائيليه", "اللبناني", "اللبنانيه",
-    "الليبي", "الليبيه", "الكردي", "الكرديه", "الفلسطيني", "الفلسطينيه", "الاردني", "المحتل", "المحتله", "المدعوم",
-    "المدعومه", "الخاضع", "الخاضعه", "نفسها", "نفسه", "ذاتها", "ذاته", "عدد", "بعض", "كل", "جميع", "اخر", "اخري",
-    "الاخر", "الاخري", "حتي", "بينما", "فيما", "لكن", "بسبب", "بهدف", "عبر", "برفقه", "الواصل", "الرابط", "الذي",
+    "في",
+    "من",
+    "على",
+    "علي",
+    "الى",
+    "الي",
+    "عن",
+    "مع",
+    "قرب",
+    "بين",
+    "عند",
+    "حيث",
+    "التي",
+    "الذي",
+    "الذين",
+    "بعد",
+    "قبل",
+    "خلال",
+    "اثر",
+    "جراء",
+    "ضد",
+    "منذ",
+    "نحو",
+    "باتجاه",
+    "لدي",
+    "وسط",
+    "داخل",
+    "خارج",
+    "ضمن",
+    "امس",
+    "اليوم",
+    "الليله",
+    "صباح",
+    "مساء",
+    "فجر",
+    "ظهر",
+    "عصر",
+    "ليل",
+    "ليله",
+    "ليلا",
+    "صباحا",
+    "مساءا",
+    "فجرا",
+    "ظهرا",
+    "يوم",
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+    "السبت",
+    "الماضي",
+    "الماضيه",
+    "الحالي",
+    "الجاري",
+    "التابع",
+    "التابعه",
+    "التابعتين",
+    "الواقع",
+    "الواقعه",
+    "المحاذي",
+    "المحاذيه",
+    "القريب",
+    "القريبه",
+    "المجاور",
+    "المجاوره",
+    "المحيط",
+    "كما",
+    "ثم",
+    "او",
+    "ان",
+    "انه",
+    "هذه",
+    "هذا",
+    "ذلك",
+    "تلك",
+    "بالقرب",
+    "قد",
+    "لم",
+    "لا",
+    "ما",
+    "اذ",
+    "السوري",
+    "السوريه",
+    "العراقي",
+    "العراقيه",
+    "التركي",
+    "التركيه",
+    "الامريكي",
+    "الامريكيه",
+    "الاميركي",
+    "الاميركيه",
+    "الروسي",
+    "الروسيه",
+    "الايراني",
+    "الايرانيه",
+    "الاسرائيلي",
+    "الاسرائيليه",
+    "اللبناني",
+    "اللبنانيه",
+    "الليبي",
+    "الليبيه",
+    "الكردي",
+    "الكرديه",
+    "الفلسطيني",
+    "الفلسطينيه",
+    "الاردني",
+    "المحتل",
+    "المحتله",
+    "المدعوم",
+    "المدعومه",
+    "الخاضع",
+    "الخاضعه",
+    "نفسها",
+    "نفسه",
+    "ذاتها",
+    "ذاته",
+    "عدد",
+    "بعض",
+    "كل",
+    "جميع",
+    "اخر",
+    "اخري",
+    "الاخر",
+    "الاخري",
+    "حتي",
+    "بينما",
+    "فيما",
+    "لكن",
+    "بسبب",
+    "بهدف",
+    "عبر",
+    "برفقه",
+    "الواصل",
+    "الرابط",
+    "الذي",
 ];
 
 /// Common words that follow a feature word without being a name ("قاعدة كبيرة",
 /// "قرية بطائرة"): adjectives and the event vocabulary.
 const NOT_NAMES: &[&str] = &[
-    "كبيره", "كبير", "صغيره", "صغير", "عسكريه", "عسكري", "جديده", "جديد", "اخري", "ثانيه", "واحده", "رييسيه",
-    "رييسي", "مهمه", "متقدمه", "امريكيه", "اميركيه", "روسيه", "تركيه", "ايرانيه", "غير", "تابعه", "تابع",
-    "طايره", "طايرات", "مسيره", "مسيرات", "صاروخ", "صواريخ", "قذيفه", "قذايف", "عبوه", "هجوم", "قصف", "غارات",
-    "غاره", "اشتباكات", "مواجهات", "معارك", "عناصر", "قوات", "مقاتلين", "مسلحين", "مدنيين", "اهالي", "سكان",
-    "سيطره", "نفوذ", "عمليات", "خفض", "التصعيد", "امنيه", "اشتباك", "التماس", "الاشتباك", "النزاع", "المعارك",
-    "التحالف", "القوات", "الجيش", "الاحتلال", "الحرس", "الفصايل", "الميليشيات", "المليشيات", "النظام", "قسد",
-    "الحشد", "المقاومه", "التنظيم", "داعش", "الشرطه", "الامن", "المعارضه", "الحكومه", "الدوله", "حزب",
-    "صحراويه", "سكنيه", "زراعيه", "صناعيه", "تجاريه", "جبليه", "ريفيه", "ساحليه", "امنه", "مفتوحه", "مهجوره",
-    "خاليه", "الغاز", "النفط", "النفطيه", "تعود", "تقع", "يقع", "تتقاسم", "تخضع", "يخضع", "تسيطر", "يسيطر", "تضم",
-    "يضم", "تشهد", "شهدت", "تعرضت", "كانت", "كان", "تحت", "بات", "باتت", "عادت", "تتبع", "يتبع", "تبعد", "يبعد",
-    "حدوديه", "نايه", "بعيده", "قريبه", "محاذيه", "مجاوره", "اخيره", "سابقه", "حاليه",
+    "كبيره",
+    "كبير",
+    "صغيره",
+    "صغير",
+    "عسكريه",
+    "عسكري",
+    "جديده",
+    "جديد",
+    "اخري",
+    "ثانيه",
+    "واحده",
+    "رييسيه",
+    "رييسي",
+    "مهمه",
+    "متقدمه",
+    "امريكيه",
+    "اميركيه",
+    "روسيه",
+    "تركيه",
+    "ايرانيه",
+    "غير",
+    "تابعه",
+    "تابع",
+    "طايره",
+    "طايرات",
+    "مسيره",
+    "مسيرات",
+    "صاروخ",
+    "صواريخ",
+    "قذيفه",
+    "قذايف",
+    "عبوه",
+    "هجوم",
+    "قصف",
+    "غارات",
+    "غاره",
+    "اشتباكات",
+    "مواجهات",
+    "معارك",
+    "عناصر",
+    "قوات",
+    "مقاتلين",
+    "مسلحين",
+    "مدنيين",
+    "اهالي",
+    "سكان",
+    "سيطره",
+    "نفوذ",
+    "عمليات",
+    "خفض",
+    "التصعيد",
+    "امنيه",
+    "اشتباك",
+    "التماس",
+    "الاشتباك",
+    "النزاع",
+    "المعارك",
+    "التحالف",
+    "القوات",
+    "الجيش",
+    "الاحتلال",
+    "الحرس",
+    "الفصايل",
+    "الميليشيات",
+    "المليشيات",
+    "النظام",
+    "قسد",
+    "الحشد",
+    "المقاومه",
+    "التنظيم",
+    "داعش",
+    "الشرطه",
+    "الامن",
+    "المعارضه",
+    "الحكومه",
+    "الدوله",
+    "حزب",
+    "صحراويه",
+    "سكنيه",
+    "زراعيه",
+    "صناعيه",
+    "تجاريه",
+    "جبليه",
+    "ريفيه",
+    "ساحليه",
+    "امنه",
+    "مفتوحه",
+    "مهجوره",
+    "خاليه",
+    "الغاز",
+    "النفط",
+    "النفطيه",
+    "تعود",
+    "تقع",
+    "يقع",
+    "تتقاسم",
+    "تخضع",
+    "يخضع",
+    "تسيطر",
+    "يسيطر",
+    "تضم",
+    "يضم",
+    "تشهد",
+    "شهدت",
+    "تعرضت",
+    "كانت",
+    "كان",
+    "تحت",
+    "بات",
+    "باتت",
+    "عادت",
+    "تتبع",
+    "يتبع",
+    "تبعد",
+    "يبعد",
+    "حدوديه",
+    "نايه",
+    "بعيده",
+    "قريبه",
+    "محاذيه",
+    "مجاوره",
+    "اخيره",
+    "سابقه",
+    "حاليه",
 ];
 
 /// First words of construct names whose second word carries no article ("خربة سلم").
 const HEADS: &[&str] = &[
-    "ابو", "ابي", "ام", "بني", "بيت", "تل", "دير", "عين", "كفر", "خربه", "خراب", "راس", "جسر", "قصر", "بير", "بير",
-    "باب", "سوق", "مزرعه", "جب", "مرج", "عرب", "زور", "حزم", "سد", "نهر", "جبل", "وادي", "قلعه", "تله", "رجم", "كرم",
-    "بئر", "معره", "معرة", "سيدي", "بنات", "اولاد", "ال", "شيخ",
+    "ابو",
+    "ابي",
+    "ام",
+    "بني",
+    "بيت",
+    "تل",
+    "دير",
+    "عين",
+    "كفر",
+    "خربه",
+    "خراب",
+    "راس",
+    "جسر",
+    "قصر",
+    "بير",
+    "بير",
+    "باب",
+    "سوق",
+    "مزرعه",
+    "جب",
+    "مرج",
+    "عرب",
+    "زور",
+    "حزم",
+    "سد",
+    "نهر",
+    "جبل",
+    "وادي",
+    "قلعه",
+    "تله",
+    "رجم",
+    "كرم",
+    "بئر",
+    "معره",
+    "معرة",
+    "سيدي",
+    "بنات",
+    "اولاد",
+    "ال",
+    "شيخ",
 ];
 
 /// Prepositions after which a weak name (a common word) still reads as a place.
-const LOC_PREPS: &[&str] = &["في", "من", "قرب", "الى", "الي", "نحو", "باتجاه", "داخل", "بمحيط", "بلدتي", "شمال", "جنوب", "شرق", "غرب"];
+const LOC_PREPS: &[&str] = &[
+    "في",
+    "من",
+    "قرب",
+    "الى",
+    "الي",
+    "نحو",
+    "باتجاه",
+    "داخل",
+    "بمحيط",
+    "بلدتي",
+    "شمال",
+    "جنوب",
+    "شرق",
+    "غرب",
+];
 
 /// Conjunctions and prepositions that may be glued before a name (not the article:
 /// "المحافظة" is no feature word, it refers back).
 fn is_clitic(p: &str) -> bool {
-    matches!(p, "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك")
+    matches!(
+        p,
+        "" | "و" | "ف" | "ب" | "ل" | "ك" | "وب" | "ول" | "وك" | "فب" | "فل" | "فك"
+    )
 }
 
 /// FNV-1a: the word lists are tiny and hashed on every token, SipHash's DoS resistance
@@ -188,7 +552,11 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= *b as u64;
             h = h.wrapping_mul(0x100000001b3);
@@ -267,12 +635,21 @@ fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
         let ok_plain = is_clitic(prefix);
         let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
             || (matches!(prefix, "ل" | "ول" | "فل") && f[s..].starts_with('ل'));
-        let any = cands.iter().any(|c| if c.stripped { ok_stripped } else { ok_plain });
+        let any = cands
+            .iter()
+            .any(|c| if c.stripped { ok_stripped } else { ok_plain });
         if !any {
             continue;
         }
         let tb = doc.token_at(e.saturating_sub(1)) + 1;
-        all.push(Hit { s, e, ta, tb, key, prefix_len: s - t.start });
+        all.push(Hit {
+            s,
+            e,
+            ta,
+            tb,
+            key,
+            prefix_len: s - t.start,
+        });
     }
     all.sort_by(|a, b| a.s.cmp(&b.s).then(b.e.cmp(&a.e)));
     let mut out: Vec<Hit> = Vec::new();
@@ -286,7 +663,10 @@ fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
 }
 
 /// The clitic-stripped bare reading of a token that equals one of `list` (no article).
-fn feature_of(word: &str, list: &'static [(&'static str, PlaceKind)]) -> Option<(&'static str, PlaceKind, usize)> {
+fn feature_of(
+    word: &str,
+    list: &'static [(&'static str, PlaceKind)],
+) -> Option<(&'static str, PlaceKind, usize)> {
     // one map from every clitic-prefixed surface form to its feature word, so a token
     // costs one lookup
     type Map = HashMap<String, (&'static str, PlaceKind, usize, bool), FnvBuild>;
@@ -295,8 +675,11 @@ fn feature_of(word: &str, list: &'static [(&'static str, PlaceKind)]) -> Option<
         let mut m = Map::default();
         for (multi, l) in [(false, FEATURES), (true, MULTI_FEATURES)] {
             for (w, k) in l {
-                for p in ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"] {
-                    m.entry(format!("{p}{w}")).or_insert((*w, *k, p.len(), multi));
+                for p in [
+                    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
+                ] {
+                    m.entry(format!("{p}{w}"))
+                        .or_insert((*w, *k, p.len(), multi));
                 }
             }
         }
@@ -315,9 +698,17 @@ fn is_trigger(word: &str) -> bool {
     static SET: OnceLock<HashSet<String, FnvBuild>> = OnceLock::new();
     let set = SET.get_or_init(|| {
         let mut m = HashSet::default();
-        let bases = FEATURES.iter().chain(MULTI_FEATURES).map(|(w, _)| *w).chain(DIRECTIONS.iter().copied()).chain(NEAR.iter().copied()).chain(["الريف"]);
+        let bases = FEATURES
+            .iter()
+            .chain(MULTI_FEATURES)
+            .map(|(w, _)| *w)
+            .chain(DIRECTIONS.iter().copied())
+            .chain(NEAR.iter().copied())
+            .chain(["الريف"]);
         for w in bases {
-            for p in ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"] {
+            for p in [
+                "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
+            ] {
                 m.insert(format!("{p}{w}"));
             }
         }
@@ -361,9 +752,14 @@ impl<'a> Walker<'a> {
     /// Candidates valid for the hit's clitic prefix.
     fn cand_list(&self, h: &Hit) -> Vec<Cand> {
         let prefix = &self.f[self.doc.tokens[h.ta].start..h.s];
-        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل") || (matches!(prefix, "ل" | "ول" | "فل") && self.f[h.s..].starts_with('ل'));
+        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
+            || (matches!(prefix, "ل" | "ول" | "فل") && self.f[h.s..].starts_with('ل'));
         let ok_plain = is_clitic(prefix);
-        self.g.keys[h.key as usize].iter().filter(|c| if c.stripped { ok_stripped } else { ok_plain }).copied().collect()
+        self.g.keys[h.key as usize]
+            .iter()
+            .filter(|c| if c.stripped { ok_stripped } else { ok_plain })
+            .copied()
+            .collect()
     }
 
     /// Entry indexes of [`Walker::cand_list`] (after a feature word: weak names are fine).
@@ -405,7 +801,7 @@ impl<'a> Walker<'a> {
                 if w.starts_with('و') && !w.starts_with("وادي") {
                     break;
                 }
-                let head = prev.is_some_and(|p| is_head(p));
+                let head = prev.is_some_and(is_head);
                 if !(w.starts_with("ال") || head) {
                     break;
                 }
@@ -417,7 +813,10 @@ impl<'a> Walker<'a> {
                     break;
                 }
                 // "قاعدة للتحالف", "قرية بالقرب": a prepositional phrase, not a name
-                if ["ل", "بال", "وال", "فال", "كال", "وبال"].iter().any(|p| w.starts_with(p)) {
+                if ["ل", "بال", "وال", "فال", "كال", "وبال"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
+                {
                     break;
                 }
                 if w.starts_with('و') && !is_head(w) && !w.starts_with("وادي") {
@@ -520,10 +919,14 @@ impl<'a> Walker<'a> {
         let dp = if is_direction(w) { "" } else { dp };
         if is_direction(dbare) && matches!(dp, "" | "ب" | "و" | "ل") {
             let mut j = i + 1;
-            if self.word(j).is_some_and(|x| is_direction(x)) {
+            if self.word(j).is_some_and(is_direction) {
                 j += 1;
             }
-            if self.hit(j).is_none() && self.word(j).is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه")) {
+            if self.hit(j).is_none()
+                && self
+                    .word(j)
+                    .is_some_and(|x| matches!(x, "مدينه" | "محافظه" | "بلده" | "العاصمه"))
+            {
                 j += 1;
             }
             if let Some(h) = self.hit(j).filter(|h| h.prefix_len == 0).cloned() {
@@ -577,7 +980,7 @@ impl<'a> Walker<'a> {
                                 cands,
                                 region: true,
                                 near: false,
-                                        prefix: p.to_string(),
+                                prefix: p.to_string(),
                             });
                             return h.tb;
                         }
@@ -591,13 +994,27 @@ impl<'a> Walker<'a> {
             let all = self.cand_list(&h);
             // a name that is also a common word counts after a locative preposition, as the
             // name of a feature phrase ("مدينة الباب" is itself a key), or in the dateline
-            let starts_with_feature = feature_of(self.word(h.ta).map(|x| &x[h.prefix_len..]).unwrap_or(""), FEATURES).is_some() && h.tb > h.ta + 1;
-            let prev_prep = i > 0 && self.word(i - 1).is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
+            let starts_with_feature = feature_of(
+                self.word(h.ta).map(|x| &x[h.prefix_len..]).unwrap_or(""),
+                FEATURES,
+            )
+            .is_some()
+                && h.tb > h.ta + 1;
+            let prev_prep = i > 0
+                && self
+                    .word(i - 1)
+                    .is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
             let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
             let weak_ok = starts_with_feature || prev_prep || in_dateline;
-            let cands: Vec<u32> = all.iter().filter(|c| weak_ok || !c.weak).map(|c| c.entry).collect();
+            let cands: Vec<u32> = all
+                .iter()
+                .filter(|c| weak_ok || !c.weak)
+                .map(|c| c.entry)
+                .collect();
             if !cands.is_empty() {
-                let site = cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
+                let site = cands
+                    .iter()
+                    .any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
                 let tb = if site { self.site_tail(h.tb) } else { h.tb };
                 out.push(Raw {
                     ta: i,
@@ -612,28 +1029,44 @@ impl<'a> Walker<'a> {
                 });
                 return h.tb.max(tb);
             }
-            if !all.is_empty() && feature_of(self.word(i).unwrap_or(""), FEATURES).is_none() && feature_of(self.word(i).unwrap_or(""), MULTI_FEATURES).is_none() {
+            if !all.is_empty()
+                && feature_of(self.word(i).unwrap_or(""), FEATURES).is_none()
+                && feature_of(self.word(i).unwrap_or(""), MULTI_FEATURES).is_none()
+            {
                 return h.tb;
             }
         }
         // Feature words.
         let multi = feature_of(w, MULTI_FEATURES);
         let single = feature_of(w, FEATURES);
-        let Some((fw, kind, plen)) = single.or(multi) else { return i + 1 };
+        let Some((fw, kind, plen)) = single.or(multi) else {
+            return i + 1;
+        };
         let is_multi = single.is_none();
         let prefix = w[..plen].to_string();
         let mut j = i + 1;
         // "سلسلة جبال", "ريف محافظة X", "ريف مدينة X"
-        if fw == "ريف" && self.word(j).is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده")) {
+        if fw == "ريف"
+            && self
+                .word(j)
+                .is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده"))
+        {
             j += 1;
         }
         let mut first = true;
         let mut next = i + 1;
         loop {
-            let hit = self.hit(j).filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0)).cloned();
+            let hit = self
+                .hit(j)
+                .filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0))
+                .cloned();
             let (name_end, mut cands, name_s) = match &hit {
                 // "ريف الباب الشرقي" is the countryside east of al-Bab, not Bab al-Sharqi
-                Some(h) if fw == "ريف" && h.tb >= h.ta + 2 && self.word(h.tb - 1).is_some_and(is_dir_adj) => {
+                Some(h)
+                    if fw == "ريف"
+                        && h.tb >= h.ta + 2
+                        && self.word(h.tb - 1).is_some_and(is_dir_adj) =>
+                {
                     let shorter: Vec<u32> = self.g.lookup_ids(&self.f[h.s..toks[h.tb - 2].end]);
                     if shorter.is_empty() {
                         (h.tb, self.cands(h), h.s)
@@ -646,7 +1079,11 @@ impl<'a> Walker<'a> {
                 None => {
                     let e = self.name_words(j, fw == "محور" || fw == "قاعده");
                     let w = self.word(j).unwrap_or("");
-                    let cl = if !first && w.starts_with('و') { 'و'.len_utf8() } else { 0 };
+                    let cl = if !first && w.starts_with('و') {
+                        'و'.len_utf8()
+                    } else {
+                        0
+                    };
                     (e, Vec::new(), toks.get(j).map_or(0, |t| t.start) + cl)
                 }
             };
@@ -656,10 +1093,21 @@ impl<'a> Walker<'a> {
             // "قاعدة حقل كونيكو": the inner name carries its own feature word
             let inner_feature = kind == PlaceKind::Site
                 && !cands.is_empty()
-                && cands.iter().all(|&c| self.g.entries[c as usize].kind == PlaceKind::Site)
-                && hit.as_ref().is_some_and(|h| h.tb > h.ta + 1 && feature_of(&self.f[h.s..toks[h.ta].end], FEATURES).is_some());
-            let site_like = kind == PlaceKind::Site || cands.iter().any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
-            let mut tb = if site_like { self.site_tail(name_end) } else { name_end };
+                && cands
+                    .iter()
+                    .all(|&c| self.g.entries[c as usize].kind == PlaceKind::Site)
+                && hit.as_ref().is_some_and(|h| {
+                    h.tb > h.ta + 1 && feature_of(&self.f[h.s..toks[h.ta].end], FEATURES).is_some()
+                });
+            let site_like = kind == PlaceKind::Site
+                || cands
+                    .iter()
+                    .any(|&c| self.g.entries[c as usize].kind == PlaceKind::Site);
+            let mut tb = if site_like {
+                self.site_tail(name_end)
+            } else {
+                name_end
+            };
             // "قرية المنصورة الصغيرة" is not the town المنصورة
             if !site_like && !cands.is_empty() && fw != "ريف" {
                 let t2 = self.name_tail(tb);
@@ -668,12 +1116,17 @@ impl<'a> Walker<'a> {
                     cands.clear();
                 }
             }
-            let region = fw == "ريف" || (kind == PlaceKind::Region && !cands.is_empty() && fw != "منطقه");
+            let region =
+                fw == "ريف" || (kind == PlaceKind::Region && !cands.is_empty() && fw != "منطقه");
             if fw == "ريف" {
                 tb = self.dir_tail(tb);
             }
             // a dual or plural feature word frames names, it is no part of each one
-            let (ta, s) = if first && !is_multi && !inner_feature { (i, toks[i].start + plen) } else { (j, name_s) };
+            let (ta, s) = if first && !is_multi && !inner_feature {
+                (i, toks[i].start + plen)
+            } else {
+                (j, name_s)
+            };
             out.push(Raw {
                 ta,
                 tb,
@@ -692,7 +1145,12 @@ impl<'a> Walker<'a> {
             }
             // "بلدتي المزيريب واليادودة", "قرى X، Y وZ"
             let mut k = tb;
-            if self.doc.tokens.get(k).is_some_and(|t| t.kind == TokenKind::Punct && &self.f[t.start..t.end] == ",") {
+            if self
+                .doc
+                .tokens
+                .get(k)
+                .is_some_and(|t| t.kind == TokenKind::Punct && &self.f[t.start..t.end] == ",")
+            {
                 k += 1;
             }
             match self.word(k) {
@@ -701,7 +1159,7 @@ impl<'a> Walker<'a> {
                 _ => break,
             }
         }
-        if next == i + 1 && out.last().map_or(true, |r| r.ta != i) {
+        if next == i + 1 && out.last().is_none_or(|r| r.ta != i) {
             return i + 1;
         }
         next
@@ -735,7 +1193,10 @@ fn feature_fits(feature: PlaceKind, kind: PlaceKind) -> bool {
         Admin2 => matches!(kind, Admin2 | Town | City),
         Admin1 => matches!(kind, Admin1),
         Site => kind == Site,
-        Region => matches!(kind, Region | Town | Village | Neighbourhood | Admin2 | Admin3 | City | Site),
+        Region => matches!(
+            kind,
+            Region | Town | Village | Neighbourhood | Admin2 | Admin3 | City | Site
+        ),
         Country => kind == Country,
     }
 }
@@ -842,7 +1303,24 @@ fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
         let x = &f[t.start..t.end];
         match t.kind {
             TokenKind::Punct if x == "," || x == "-" || x == "(" => comma = true,
-            TokenKind::Word if matches!(x, "في" | "ضمن" | "داخل" | "قرب" | "بالقرب" | "من" | "التابعه" | "التابع" | "الواقعه" | "الواقع" | "بمنطقه" | "عند" | "بمحيط" | "محيط") => {
+            TokenKind::Word
+                if matches!(
+                    x,
+                    "في" | "ضمن"
+                        | "داخل"
+                        | "قرب"
+                        | "بالقرب"
+                        | "من"
+                        | "التابعه"
+                        | "التابع"
+                        | "الواقعه"
+                        | "الواقع"
+                        | "بمنطقه"
+                        | "عند"
+                        | "بمحيط"
+                        | "محيط"
+                ) =>
+            {
                 words += 1
             }
             _ => return false,
@@ -855,7 +1333,11 @@ fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
     true
 }
 
-pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) -> Vec<PlaceMention> {
+pub(crate) fn find_places(
+    g: &Geocoder,
+    doc: &Document,
+    original: Option<&str>,
+) -> Vec<PlaceMention> {
     let f = doc.folded();
     if f.is_empty() || doc.tokens.is_empty() {
         return Vec::new();
@@ -867,7 +1349,14 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
             hit_at[h.ta] = Some(k);
         }
     }
-    let w = Walker { g, doc, f, hits: hs, hit_at, dateline_end: dateline_end(doc) };
+    let w = Walker {
+        g,
+        doc,
+        f,
+        hits: hs,
+        hit_at,
+        dateline_end: dateline_end(doc),
+    };
     let mut raws = w.walk();
     for r in &mut raws {
         fix_list_member(doc, r);
@@ -885,15 +1374,24 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
         }
         let ka = raw_kind(g, a);
         let kb = raw_kind(g, b);
-        if kb.containment_rank() >= ka.containment_rank() && encloses(&w, a, b) && !(kb == PlaceKind::Country && ka == PlaceKind::Country) {
+        if kb.containment_rank() >= ka.containment_rank()
+            && encloses(&w, a, b)
+            && !(kb == PlaceKind::Country && ka == PlaceKind::Country)
+        {
             enc[k] = Some(k + 1);
         }
     }
     // "X وY بريف Z": a list shares its encloser
     for k in (0..n.saturating_sub(1)).rev() {
-        if enc[k].is_none() && sent[k] == sent[k + 1] && raws[k + 1].prefix.starts_with('و') && raws[k + 1].ta == raws[k].tb {
+        if enc[k].is_none()
+            && sent[k] == sent[k + 1]
+            && raws[k + 1].prefix.starts_with('و')
+            && raws[k + 1].ta == raws[k].tb
+        {
             if let Some(e) = enc[k + 1] {
-                if raw_kind(g, &raws[e]).containment_rank() >= raw_kind(g, &raws[k]).containment_rank() {
+                if raw_kind(g, &raws[e]).containment_rank()
+                    >= raw_kind(g, &raws[k]).containment_rank()
+                {
                     enc[k] = Some(e);
                 }
             }
@@ -902,12 +1400,16 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
 
     // context
     let nsent = doc.sentences.len().max(1);
-    let mut ctx = Ctx { sentence_admin1: vec![Vec::new(); nsent], dateline: None, votes: Vec::new() };
+    let mut ctx = Ctx {
+        sentence_admin1: vec![Vec::new(); nsent],
+        dateline: None,
+        votes: Vec::new(),
+    };
     for (k, r) in raws.iter().enumerate() {
         if let Some(key) = unambiguous(g, &r.cands) {
             let s = sent[k].min(nsent - 1);
             if !ctx.sentence_admin1[s].contains(&key) {
-                ctx.sentence_admin1[s].push(key.clone());
+                ctx.sentence_admin1[s].push(key);
             }
             match ctx.votes.iter_mut().find(|(x, _)| *x == key) {
                 Some((_, v)) => *v += 1,
@@ -918,7 +1420,11 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
     let dl_end = dateline_end(doc);
     if let Some(end) = dl_end {
         if let Some(r) = raws.iter().find(|r| r.e <= end && !r.cands.is_empty()) {
-            let best = r.cands.iter().map(|&c| &g.entries[c as usize]).max_by_key(|e| e.prominence_score() * 100 + (e.source == "rasad") as i64);
+            let best = r
+                .cands
+                .iter()
+                .map(|&c| &g.entries[c as usize])
+                .max_by_key(|e| e.prominence_score() * 100 + (e.source == "rasad") as i64);
             if let Some(e) = best {
                 if let Some(a) = &e.admin1 {
                     ctx.dateline = Some((e.country.as_str(), a.as_str()));
@@ -928,7 +1434,12 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
     }
 
     // original character index → byte offset, once (slicing spans char by char is quadratic)
-    let char_bytes: Option<Vec<usize>> = original.map(|o| o.char_indices().map(|(b, _)| b).chain(std::iter::once(o.len())).collect());
+    let char_bytes: Option<Vec<usize>> = original.map(|o| {
+        o.char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(o.len()))
+            .collect()
+    });
 
     // resolve right to left
     let mut locs: Vec<Option<Location>> = vec![None; n];
@@ -937,7 +1448,11 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
         let r = &raws[k];
         let enc_loc = enc[k].and_then(|e| locs[e].clone());
         let own = unambiguous(g, &r.cands);
-        let sent_ctx: Vec<Key> = ctx.sentence_admin1[sent[k].min(nsent - 1)].iter().filter(|x| own != Some(**x)).copied().collect();
+        let sent_ctx: Vec<Key> = ctx.sentence_admin1[sent[k].min(nsent - 1)]
+            .iter()
+            .filter(|x| own != Some(**x))
+            .copied()
+            .collect();
         let span = doc.span(r.s, r.e);
         let mut loc;
         let kind;
@@ -946,14 +1461,23 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
                 .cands
                 .iter()
                 .copied()
-                .max_by_key(|&c| score(&g.entries[c as usize], r, enc_loc.as_ref(), &sent_ctx, &ctx))
+                .max_by_key(|&c| {
+                    score(&g.entries[c as usize], r, enc_loc.as_ref(), &sent_ctx, &ctx)
+                })
                 .unwrap_or(r.cands[0]);
             let e = &g.entries[best as usize];
             loc = entry_location(g, e);
             if r.region {
                 kind = PlaceKind::Region;
-                let wide = matches!(e.kind, PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region)
-                    || (e.kind == PlaceKind::City && e.admin1.as_ref().is_some_and(|a| g.lookup(&e.name_ar).iter().any(|x| x.kind == PlaceKind::Admin1 && x.admin1.as_ref() == Some(a))));
+                let wide = matches!(
+                    e.kind,
+                    PlaceKind::Country | PlaceKind::Admin1 | PlaceKind::Region
+                ) || (e.kind == PlaceKind::City
+                    && e.admin1.as_ref().is_some_and(|a| {
+                        g.lookup(&e.name_ar)
+                            .iter()
+                            .any(|x| x.kind == PlaceKind::Admin1 && x.admin1.as_ref() == Some(a))
+                    }));
                 loc.geo_precision = Some(if wide { 3 } else { 2 });
                 loc.name = Some(format!("{} area", e.name));
                 loc.gazetteer_id = None;
@@ -961,7 +1485,10 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
                     loc.admin2 = None;
                 }
                 loc.admin3 = None;
-            } else if let Some(fk) = r.feature.filter(|fk| *fk == PlaceKind::Site && e.kind != PlaceKind::Site) {
+            } else if let Some(fk) = r
+                .feature
+                .filter(|fk| *fk == PlaceKind::Site && e.kind != PlaceKind::Site)
+            {
                 // "مطار X" where only the town X is known: the site is at X
                 kind = fk;
                 loc.geo_precision = Some(2);
@@ -970,13 +1497,21 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
                 kind = e.kind;
             }
         } else {
-            kind = if r.region { PlaceKind::Region } else { r.feature.unwrap_or(PlaceKind::Village) };
+            kind = if r.region {
+                PlaceKind::Region
+            } else {
+                r.feature.unwrap_or(PlaceKind::Village)
+            };
             loc = Location::default();
             if let Some(el) = &enc_loc {
                 loc.country = el.country.clone();
                 loc.admin1 = el.admin1.clone();
                 loc.admin2 = el.admin2.clone();
-                loc.admin3 = if kind.containment_rank() < 3 { el.admin3.clone() } else { None };
+                loc.admin3 = if kind.containment_rank() < 3 {
+                    el.admin3.clone()
+                } else {
+                    None
+                };
                 loc.lat = el.lat;
                 loc.lon = el.lon;
                 loc.geo_precision = Some(el.geo_precision.unwrap_or(2).max(2));
@@ -994,7 +1529,9 @@ pub(crate) fn find_places(g: &Geocoder, doc: &Document, original: Option<&str>) 
             loc.geo_precision = Some(loc.geo_precision.unwrap_or(2).max(2));
         }
         loc.name_ar = match (original, &char_bytes) {
-            (Some(o), Some(cb)) if span.0 <= span.1 && span.1 < cb.len() => o[cb[span.0]..cb[span.1]].to_string(),
+            (Some(o), Some(cb)) if span.0 <= span.1 && span.1 < cb.len() => {
+                o[cb[span.0]..cb[span.1]].to_string()
+            }
             _ => f[r.s..r.e].to_string(),
         };
         loc.span = Some(span);
@@ -1023,7 +1560,11 @@ fn raw_kind(g: &Geocoder, r: &Raw) -> PlaceKind {
     if let Some(f) = r.feature {
         return f;
     }
-    r.cands.iter().map(|&c| g.entries[c as usize].kind).max_by_key(|k| k.containment_rank()).unwrap_or(PlaceKind::Village)
+    r.cands
+        .iter()
+        .map(|&c| g.entries[c as usize].kind)
+        .max_by_key(|k| k.containment_rank())
+        .unwrap_or(PlaceKind::Village)
 }
 
 /// Folded byte end of the dateline, when the first line looks like one
@@ -1032,26 +1573,41 @@ fn dateline_end(doc: &Document) -> Option<usize> {
     let f = doc.folded();
     let line_end = f.find('\n').unwrap_or(f.len());
     let line = &f[..line_end];
-    let words = doc.tokens.iter().take_while(|t| t.end <= line_end).filter(|t| t.kind == TokenKind::Word).count();
+    let words = doc
+        .tokens
+        .iter()
+        .take_while(|t| t.end <= line_end)
+        .filter(|t| t.kind == TokenKind::Word)
+        .count();
     if words == 0 || words > 8 || !line.contains(['-', '/', '|', ':']) {
         return None;
     }
     Some(line_end)
 }
 
-pub(crate) fn dateline(g: &Geocoder, doc: &Document, original: Option<&str>) -> Option<PlaceMention> {
+pub(crate) fn dateline(
+    g: &Geocoder,
+    doc: &Document,
+    original: Option<&str>,
+) -> Option<PlaceMention> {
     let end = dateline_end(doc)?;
     // only the first line is read: a prefix of the text folds, tokenises and maps to
     // offsets exactly as it does inside the whole document
     let line: String = match original {
         Some(o) => {
             let chars = doc.span(0, end).1;
-            o.char_indices().nth(chars).map_or(o, |(b, _)| &o[..b]).to_string()
+            o.char_indices()
+                .nth(chars)
+                .map_or(o, |(b, _)| &o[..b])
+                .to_string()
         }
         None => doc.folded()[..end].to_string(),
     };
     let sub = Document::new(&line);
-    find_places(g, &sub, Some(&line)).into_iter().take_while(|m| m.end <= end).find(|m| m.known)
+    find_places(g, &sub, Some(&line))
+        .into_iter()
+        .take_while(|m| m.end <= end)
+        .find(|m| m.known)
 }
 
 #[cfg(test)]
@@ -1064,23 +1620,36 @@ mod tests {
 
     fn dl(g: &Geocoder, text: &str) -> Option<(String, Option<String>)> {
         let doc = Document::new(text);
-        g.dateline_in(&doc, text).map(|m| (m.location.name_ar, m.location.admin1))
+        g.dateline_in(&doc, text)
+            .map(|m| (m.location.name_ar, m.location.admin1))
     }
 
     #[test]
     fn datelines_name_the_article_place() {
         let g = geo();
         let a1 = |t: &str| dl(&g, t).and_then(|(_, a)| a);
-        assert_eq!(a1("ديرالزور – نورث برس\nنص الخبر."), Some("Deir ez-Zor".into()));
+        assert_eq!(
+            a1("ديرالزور – نورث برس\nنص الخبر."),
+            Some("Deir ez-Zor".into())
+        );
         assert_eq!(a1("963+ – الحسكة\nنص"), Some("Al-Hasakah".into()));
         assert_eq!(a1("بيروت – الشرق الأوسط\nنص"), Some("Beirut".into()));
         assert_eq!(a1("الناصرية/ المدى\nنص"), Some("Dhi Qar".into()));
         assert_eq!(a1("عنب بلدي – ريف حلب\nنص"), Some("Aleppo".into()));
         // a common-word name still counts in a dateline
         assert_eq!(a1("بوابة الوسط – الزاوية\nنص"), Some("Zawiya".into()));
-        assert_eq!(dl(&g, "ديرالزور – نورث برس").map(|(n, _)| n), Some("ديرالزور".into()));
+        assert_eq!(
+            dl(&g, "ديرالزور – نورث برس").map(|(n, _)| n),
+            Some("ديرالزور".into())
+        );
         // not a dateline: a sentence, an unknown city, nothing
-        assert_eq!(dl(&g, "قصفت القوات التركية قرية في ريف حلب الشمالي صباح اليوم وأصيب مدنيون.\nنص"), None);
+        assert_eq!(
+            dl(
+                &g,
+                "قصفت القوات التركية قرية في ريف حلب الشمالي صباح اليوم وأصيب مدنيون.\nنص"
+            ),
+            None
+        );
         assert_eq!(dl(&g, "لندن – الشرق الأوسط\nنص"), None);
         assert_eq!(dl(&g, ""), None);
     }
@@ -1099,7 +1668,10 @@ mod tests {
         assert_eq!(ms[1].kind, PlaceKind::Region);
         // the unknown village takes the encloser's units and coordinates, precision 2
         let l = &ms[0].location;
-        assert_eq!((l.admin1.as_deref(), l.admin2.as_deref(), l.geo_precision), (Some("Aleppo"), Some("Manbij"), Some(2)));
+        assert_eq!(
+            (l.admin1.as_deref(), l.admin2.as_deref(), l.geo_precision),
+            (Some("Aleppo"), Some("Manbij"), Some(2))
+        );
         assert_eq!((l.lat, l.lon), (ms[1].location.lat, ms[1].location.lon));
         assert!(l.lat.is_some());
     }
@@ -1122,23 +1694,63 @@ mod tests {
     fn namesakes_follow_context() {
         let g = geo();
         let a1 = |t: &str, name: &str| {
-            g.find_places_in_text(t).into_iter().find(|m| m.location.name_ar == name).and_then(|m| m.location.admin1)
+            g.find_places_in_text(t)
+                .into_iter()
+                .find(|m| m.location.name_ar == name)
+                .and_then(|m| m.location.admin1)
         };
-        assert_eq!(a1("قصف على مدينة أريحا جنوبي إدلب", "مدينة أريحا").as_deref(), Some("Idlib"));
-        assert_eq!(a1("اقتحام مدينة أريحا في الضفة الغربية", "مدينة أريحا").as_deref(), Some("West Bank"));
-        assert_eq!(a1("الحسكة – نورث برس\nانفجار في حي الصالحية وسط المدينة", "حي الصالحية").as_deref(), Some("Al-Hasakah"));
-        assert_eq!(a1("ديرالزور – نورث برس\nمداهمات في قرية الصالحية", "قرية الصالحية").as_deref(), Some("Deir ez-Zor"));
+        assert_eq!(
+            a1("قصف على مدينة أريحا جنوبي إدلب", "مدينة أريحا").as_deref(),
+            Some("Idlib")
+        );
+        assert_eq!(
+            a1("اقتحام مدينة أريحا في الضفة الغربية", "مدينة أريحا").as_deref(),
+            Some("West Bank")
+        );
+        assert_eq!(
+            a1(
+                "الحسكة – نورث برس\nانفجار في حي الصالحية وسط المدينة",
+                "حي الصالحية"
+            )
+            .as_deref(),
+            Some("Al-Hasakah")
+        );
+        assert_eq!(
+            a1(
+                "ديرالزور – نورث برس\nمداهمات في قرية الصالحية",
+                "قرية الصالحية"
+            )
+            .as_deref(),
+            Some("Deir ez-Zor")
+        );
     }
 
     #[test]
     fn common_words_are_not_places() {
         let g = geo();
-        for t in ["خرجت تظاهرة سلمية في الساحة", "تحدث عنه الناشطون", "الطائرات تدمر المنازل", "تعمل لجنة جديدة", "حقول الغاز في المنطقة"] {
+        for t in [
+            "خرجت تظاهرة سلمية في الساحة",
+            "تحدث عنه الناشطون",
+            "الطائرات تدمر المنازل",
+            "تعمل لجنة جديدة",
+            "حقول الغاز في المنطقة",
+        ] {
             let ms = g.find_places_in_text(t);
-            assert!(ms.is_empty(), "{t}: {:?}", ms.iter().map(|m| &m.location.name_ar).collect::<Vec<_>>());
+            assert!(
+                ms.is_empty(),
+                "{t}: {:?}",
+                ms.iter().map(|m| &m.location.name_ar).collect::<Vec<_>>()
+            );
         }
         // but with a feature word or a locative preposition the name reads as a place
-        assert!(g.find_places_in_text("قصف على مدينة الباب").iter().any(|m| m.location.admin1.as_deref() == Some("Aleppo")));
-        assert!(g.find_places_in_text("اشتباكات في الباب").iter().any(|m| m.location.admin1.as_deref() == Some("Aleppo")));
+        assert!(g
+            .find_places_in_text("قصف على مدينة الباب")
+            .iter()
+            .any(|m| m.location.admin1.as_deref() == Some("Aleppo")));
+        assert!(g.find_places_in_text("اشتباكات في الباب").iter().any(|m| m
+            .location
+            .admin1
+            .as_deref()
+            == Some("Aleppo")));
     }
 }

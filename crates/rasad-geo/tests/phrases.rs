@@ -19,9 +19,15 @@ fn phrase_table() {
         rows += 1;
         let (text, want, admin1, admin2, prec) = (f[0], f[1], f[2], f[3], f[4]);
         let ms = g.find_places_in_text(text);
-        let Some(m) = ms.iter().find(|m| rasad_text::fold(&m.location.name_ar) == rasad_text::fold(want)) else {
+        let Some(m) = ms
+            .iter()
+            .find(|m| rasad_text::fold(&m.location.name_ar) == rasad_text::fold(want))
+        else {
             let got: Vec<&str> = ms.iter().map(|m| m.location.name_ar.as_str()).collect();
-            failures.push(format!("{}: `{want}` not found in «{text}»; got {got:?}", n + 1));
+            failures.push(format!(
+                "{}: `{want}` not found in «{text}»; got {got:?}",
+                n + 1
+            ));
             continue;
         };
         let l = &m.location;
@@ -37,13 +43,24 @@ fn phrase_table() {
             bad.push(format!("precision {:?} ≠ {prec}", l.geo_precision));
         }
         if !bad.is_empty() {
-            failures.push(format!("{}: `{want}` in «{text}»: {}", n + 1, bad.join(", ")));
+            failures.push(format!(
+                "{}: `{want}` in «{text}»: {}",
+                n + 1,
+                bad.join(", ")
+            ));
         }
     }
     println!("{rows} phrases, {} failures", failures.len());
     for f in &failures {
         println!("  {f}");
     }
-    assert!(rows >= 150, "the table needs at least 150 phrases, has {rows}");
-    assert!(failures.is_empty(), "{} of {rows} phrases fail (see the list above)", failures.len());
+    assert!(
+        rows >= 150,
+        "the table needs at least 150 phrases, has {rows}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} phrases fail (see the list above)",
+        failures.len()
+    );
 }
