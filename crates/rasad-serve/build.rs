@@ -24,7 +24,8 @@ fn main() {
     }
     files.sort();
 
-    let mut code = String::from("/// Embedded dashboard files: (path relative to web/dist, bytes, etag).\n");
+    let mut code =
+        String::from("/// Embedded dashboard files: (path relative to web/dist, bytes, etag).\n");
     code.push_str("pub static ASSETS: &[(&str, &[u8], &str)] = &[\n");
     for (rel, abs) in &files {
         let bytes = std::fs::read(abs).unwrap_or_default();
@@ -42,7 +43,9 @@ fn main() {
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {

@@ -27,7 +27,10 @@ use std::time::{Duration, Instant};
 const MIN_EVENTS: u64 = 50_000;
 
 fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Shift a `YYYY-MM-DD` date by `days`.
@@ -35,14 +38,18 @@ fn shift(date: &str, days: i64) -> Option<String> {
     let y: i64 = date.get(0..4)?.parse().ok()?;
     let m: u32 = date.get(5..7)?.parse().ok()?;
     let d: u32 = date.get(8..10)?.parse().ok()?;
-    Some(rasad_merge::civil_from_days(rasad_merge::days_from_civil(y, m, d) + days))
+    Some(rasad_merge::civil_from_days(
+        rasad_merge::days_from_civil(y, m, d) + days,
+    ))
 }
 
 fn build_store(db: &Path, shared: &Path) {
     let x = rasad_extract::Extractor::new().expect("extractor");
     let articles = common::seed_articles(shared);
-    let base: Vec<(Article, Vec<Event>)> =
-        articles.into_iter().filter_map(|a| x.extract(&a).ok().map(|e| (a, e))).collect();
+    let base: Vec<(Article, Vec<Event>)> = articles
+        .into_iter()
+        .filter_map(|a| x.extract(&a).ok().map(|e| (a, e)))
+        .collect();
     let mut store = rasad_store::Store::open(db).expect("store");
     let t = Instant::now();
     let mut copy: i64 = 0;
@@ -67,7 +74,11 @@ fn build_store(db: &Path, shared: &Path) {
                     .map(|mut e| {
                         // Coarse dates become days too, so that no copy merges with another.
                         e.date = e.date.as_deref().and_then(|d| {
-                            let day = if d.len() == 10 { d.to_string() } else { format!("{}-01-01", &d[..4]) };
+                            let day = if d.len() == 10 {
+                                d.to_string()
+                            } else {
+                                format!("{}-01-01", &d[..4])
+                            };
                             shift(&day, copy * 3)
                         });
                         e
@@ -76,8 +87,13 @@ fn build_store(db: &Path, shared: &Path) {
                 items.push((a, Ok(evs)));
             }
         }
-        store.ingest_extracted(items, Some("bench")).expect("ingest");
-        eprint!("\rstore: {} events after {copy} copies", store.counts().unwrap().events);
+        store
+            .ingest_extracted(items, Some("bench"))
+            .expect("ingest");
+        eprint!(
+            "\rstore: {} events after {copy} copies",
+            store.counts().unwrap().events
+        );
     }
     store.checkpoint().ok();
 }
@@ -101,7 +117,10 @@ async fn run_phase(
     let client: Client<_, Empty<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     // Warm up: every query once (connection pool, SQLite page cache).
     for (_, q) in queries {
-        let r = client.get(format!("{base}{q}").parse().unwrap()).await.expect("warm-up request");
+        let r = client
+            .get(format!("{base}{q}").parse().unwrap())
+            .await
+            .expect("warm-up request");
         assert_eq!(r.status(), 200, "{q}");
         r.into_body().collect().await.unwrap();
     }
@@ -141,10 +160,20 @@ async fn run_phase(
     (lat, start.elapsed(), errors.load(Ordering::Relaxed))
 }
 
-fn report(phase: &str, events: u64, conc: usize, queries: &[(&str, String)], lat: &Latencies, wall: Duration, errors: usize) {
+fn report(
+    phase: &str,
+    events: u64,
+    conc: usize,
+    queries: &[(&str, String)],
+    lat: &Latencies,
+    wall: Duration,
+    errors: usize,
+) {
     let mut all: Vec<Duration> = lat.iter().map(|(_, d)| *d).collect();
     all.sort();
-    println!("load {phase}: GET /api/events on a store of {events} events, {conc} connections, loopback");
+    println!(
+        "load {phase}: GET /api/events on a store of {events} events, {conc} connections, loopback"
+    );
     println!(
         "load {phase}: {} requests in {:.2}s = {:.0} requests/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {errors} errors",
         all.len(),
@@ -155,7 +184,11 @@ fn report(phase: &str, events: u64, conc: usize, queries: &[(&str, String)], lat
         all.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
     );
     for (k, (name, q)) in queries.iter().enumerate() {
-        let mut d: Vec<Duration> = lat.iter().filter(|(i, _)| *i == k).map(|(_, d)| *d).collect();
+        let mut d: Vec<Duration> = lat
+            .iter()
+            .filter(|(i, _)| *i == k)
+            .map(|(_, d)| *d)
+            .collect();
         d.sort();
         println!(
             "load {phase}:   {name:<18} n={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms   {q}",
@@ -167,18 +200,27 @@ fn report(phase: &str, events: u64, conc: usize, queries: &[(&str, String)], lat
 }
 
 fn main() {
-    let Some(shared) = common::shared() else { return };
+    let Some(shared) = common::shared() else {
+        return;
+    };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/rasad-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("load-50k.db");
-    let ok = rasad_store::Store::open(&db).ok().and_then(|s| s.counts().ok()).is_some_and(|c| c.events >= MIN_EVENTS);
+    let ok = rasad_store::Store::open(&db)
+        .ok()
+        .and_then(|s| s.counts().ok())
+        .is_some_and(|c| c.events >= MIN_EVENTS);
     if !ok {
         for ext in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
         }
         build_store(&db, &shared);
     }
-    let events = rasad_store::Store::open(&db).unwrap().counts().unwrap().events;
+    let events = rasad_store::Store::open(&db)
+        .unwrap()
+        .counts()
+        .unwrap()
+        .events;
 
     let cached = common::start(rasad_serve::Config::new(&db));
     let mut cfg = rasad_serve::Config::new(&db);
@@ -188,22 +230,36 @@ fn main() {
         ("first page (100)", "/api/events".into()),
         ("page 50 (100)", "/api/events?page=50".into()),
         ("type filter", "/api/events?event_type=Battles".into()),
-        ("admin1 + dates", "/api/events?admin1=Aleppo&from=2024-01-01&to=2025-12-31".into()),
+        (
+            "admin1 + dates",
+            "/api/events?admin1=Aleppo&from=2024-01-01&to=2025-12-31".into(),
+        ),
         ("bbox", "/api/events?bbox=39.5,34.0,41.5,36.0".into()),
         ("actor", format!("/api/events?actor={}", common::enc("قسد"))),
-        ("text search", format!("/api/events?q={}", common::enc("قصف"))),
-        ("geojson 1000", "/api/events?format=geojson&per_page=1000".into()),
+        (
+            "text search",
+            format!("/api/events?q={}", common::enc("قصف")),
+        ),
+        (
+            "geojson 1000",
+            "/api/events?format=geojson&per_page=1000".into(),
+        ),
     ];
     let max_requests = env_num("RASAD_LOAD_REQUESTS", 20_000) as usize;
     let max_time = Duration::from_secs(env_num("RASAD_LOAD_SECS", 20));
     let conc = env_num("RASAD_LOAD_CONCURRENCY", 16) as usize;
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let mut errors = 0;
     // The same query mix against a server with its response cache (a dashboard's repeated
     // views, answered from memory) and one without (every request reaches SQLite).
     for (phase, server) in [("cached", &cached), ("uncached", &uncached)] {
         let base = format!("http://{}", server.addr);
-        let (lat, wall, errs) = rt.block_on(run_phase(&base, &queries, conc, max_requests, max_time));
+        let (lat, wall, errs) =
+            rt.block_on(run_phase(&base, &queries, conc, max_requests, max_time));
         errors += errs;
         report(phase, events, conc, &queries, &lat, wall, errs);
     }

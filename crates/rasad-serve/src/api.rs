@@ -100,7 +100,9 @@ pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> 
 fn id_from(p: std::result::Result<Path<String>, PathRejection>) -> Result<String> {
     let Path(id) = p.map_err(|e| ServeError::BadRequest(format!("bad id: {e}")))?;
     if id.is_empty() || id.len() > MAX_ID {
-        return Err(ServeError::BadRequest(format!("id must be 1..{MAX_ID} bytes")));
+        return Err(ServeError::BadRequest(format!(
+            "id must be 1..{MAX_ID} bytes"
+        )));
     }
     Ok(id)
 }
@@ -135,7 +137,9 @@ pub async fn stats(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result
     cached(&s, key, move |st| {
         let v = backend::stats(st, &q)?;
         Ok(cache::Entry {
-            body: serde_json::to_vec(&v).map_err(|e| ServeError::Internal(e.to_string()))?.into(),
+            body: serde_json::to_vec(&v)
+                .map_err(|e| ServeError::Internal(e.to_string()))?
+                .into(),
             content_type: "application/json",
         })
     })
@@ -153,11 +157,16 @@ fn token_matches(given: &str, want: &str) -> bool {
 }
 
 fn check_write(s: &AppState, headers: &HeaderMap) -> Result<()> {
-    let Some(want) = &s.inner.write_token else { return Err(ServeError::ReadOnly) };
+    let Some(want) = &s.inner.write_token else {
+        return Err(ServeError::ReadOnly);
+    };
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     match given {
         Some(g) if token_matches(g, want) => Ok(()),
@@ -167,7 +176,12 @@ fn check_write(s: &AppState, headers: &HeaderMap) -> Result<()> {
 
 /// Parse a submission: one article object, an array of them, or JSON lines.
 pub fn parse_articles(content_type: &str, body: &[u8]) -> Result<Vec<Article>> {
-    let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let articles: Vec<Article> = match mime.as_str() {
         "application/json" | "" => {
             let v: serde_json::Value = serde_json::from_slice(body)
@@ -190,7 +204,11 @@ pub fn parse_articles(content_type: &str, body: &[u8]) -> Result<Vec<Article>> {
             let text = std::str::from_utf8(body)
                 .map_err(|_| ServeError::BadRequest("body is not UTF-8".into()))?;
             let mut out = Vec::new();
-            for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
                 if out.len() == crate::MAX_ARTICLES_PER_POST {
                     return Err(too_many(out.len() + 1));
                 }
@@ -208,14 +226,19 @@ pub fn parse_articles(content_type: &str, body: &[u8]) -> Result<Vec<Article>> {
     }
     for a in &articles {
         if a.id.trim().is_empty() || a.id.len() > MAX_ID {
-            return Err(ServeError::BadRequest(format!("article id must be 1..{MAX_ID} bytes")));
+            return Err(ServeError::BadRequest(format!(
+                "article id must be 1..{MAX_ID} bytes"
+            )));
         }
     }
     Ok(articles)
 }
 
 fn too_many(n: usize) -> ServeError {
-    ServeError::BadRequest(format!("{n} articles in one request; at most {}", crate::MAX_ARTICLES_PER_POST))
+    ServeError::BadRequest(format!(
+        "{n} articles in one request; at most {}",
+        crate::MAX_ARTICLES_PER_POST
+    ))
 }
 
 pub async fn post_articles(
@@ -229,7 +252,10 @@ pub async fn post_articles(
         StatusCode::PAYLOAD_TOO_LARGE => ServeError::TooLarge(crate::MAX_BODY_BYTES),
         _ => ServeError::BadRequest(e.body_text()),
     })?;
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let articles = parse_articles(ct, &body)?;
 
     let mut writer = s.inner.writer.lock().await;
@@ -244,14 +270,18 @@ pub async fn post_articles(
             x
         }
     };
-    let report = backend::run_write(&s, move |st| backend::ingest(st, &articles, &extractor)).await?;
+    let report =
+        backend::run_write(&s, move |st| backend::ingest(st, &articles, &extractor)).await?;
     drop(writer);
     Ok(Json(report).into_response())
 }
 
 /// Answer for methods a route does not have (kept JSON like every other error).
 pub async fn method_not_allowed() -> Response {
-    json_error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed on this path")
+    json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this path",
+    )
 }
 
 #[cfg(test)]
@@ -272,9 +302,17 @@ mod tests {
         let one = br#"{"id":"a","text":"x"}"#;
         assert_eq!(parse_articles("application/json", one).unwrap().len(), 1);
         let arr = br#"[{"id":"a","text":"x"},{"id":"b","text":"y","published":"2024-01-01"}]"#;
-        assert_eq!(parse_articles("application/json; charset=utf-8", arr).unwrap().len(), 2);
+        assert_eq!(
+            parse_articles("application/json; charset=utf-8", arr)
+                .unwrap()
+                .len(),
+            2
+        );
         let lines = b"{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\",\"text\":\"y\"}\n";
-        assert_eq!(parse_articles("application/x-ndjson", lines).unwrap().len(), 2);
+        assert_eq!(
+            parse_articles("application/x-ndjson", lines).unwrap().len(),
+            2
+        );
     }
 
     #[test]
@@ -286,12 +324,21 @@ mod tests {
             ("application/json", b"{\"text\":\"x\"}"),
             ("application/json", b"42"),
             ("application/json", b"\xff\xfe"),
-            ("application/x-ndjson", b"{\"id\":\"a\",\"text\":\"x\"}\nnope"),
+            (
+                "application/x-ndjson",
+                b"{\"id\":\"a\",\"text\":\"x\"}\nnope",
+            ),
             ("application/x-ndjson", b"\xff"),
         ] {
-            assert!(matches!(parse_articles(ct, body), Err(ServeError::BadRequest(_))), "{body:?}");
+            assert!(
+                matches!(parse_articles(ct, body), Err(ServeError::BadRequest(_))),
+                "{body:?}"
+            );
         }
-        assert!(matches!(parse_articles("text/plain", b"x"), Err(ServeError::UnsupportedMediaType)));
+        assert!(matches!(
+            parse_articles("text/plain", b"x"),
+            Err(ServeError::UnsupportedMediaType)
+        ));
         let many = format!("[{}]", vec![r#"{"id":"a","text":"x"}"#; 1001].join(","));
         assert!(parse_articles("application/json", many.as_bytes()).is_err());
     }

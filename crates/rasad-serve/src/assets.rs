@@ -40,26 +40,38 @@ pub async fn serve(dir: Option<&Path>, uri: &Uri, headers: &HeaderMap) -> Respon
     let raw = uri.path().trim_start_matches('/');
     let rel = if raw.is_empty() { "index.html" } else { raw };
     if rel.starts_with("api/") {
-        return crate::error::json_error(StatusCode::NOT_FOUND, &format!("no API route {}", uri.path()));
+        return crate::error::json_error(
+            StatusCode::NOT_FOUND,
+            &format!("no API route {}", uri.path()),
+        );
     }
     if let Some(dir) = dir {
         return from_dir(dir, rel).await;
     }
     match embedded::ASSETS.iter().find(|(p, _, _)| *p == rel) {
         Some((p, bytes, etag)) => {
-            if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(*etag) {
+            if headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                == Some(*etag)
+            {
                 return (StatusCode::NOT_MODIFIED, [(header::ETAG, *etag)]).into_response();
             }
             let mut r = Response::new(Body::from(*bytes));
             let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(p)));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(p)),
+            );
             h.insert(header::ETAG, HeaderValue::from_static(etag));
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             r
         }
-        None if rel == "index.html" => {
-            ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], NOT_BUILT).into_response()
-        }
+        None if rel == "index.html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            NOT_BUILT,
+        )
+            .into_response(),
         None => crate::error::json_error(StatusCode::NOT_FOUND, &format!("no file {}", uri.path())),
     }
 }
@@ -67,13 +79,19 @@ pub async fn serve(dir: Option<&Path>, uri: &Uri, headers: &HeaderMap) -> Respon
 /// Read `rel` under `dir`, refusing any path that could leave it.
 async fn from_dir(dir: &Path, rel: &str) -> Response {
     let rel_path = Path::new(rel);
-    if !rel_path.components().all(|c| matches!(c, Component::Normal(_))) {
+    if !rel_path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
         return crate::error::json_error(StatusCode::BAD_REQUEST, "bad path");
     }
     let full: PathBuf = dir.join(rel_path);
     match tokio::fs::read(&full).await {
         Ok(bytes) => (
-            [(header::CONTENT_TYPE, content_type(rel)), (header::CACHE_CONTROL, "no-cache")],
+            [
+                (header::CONTENT_TYPE, content_type(rel)),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
             bytes,
         )
             .into_response(),
@@ -99,7 +117,10 @@ mod tests {
         let uri: Uri = "/api/nope".parse().unwrap();
         let r = serve(None, &uri, &HeaderMap::new()).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND);
-        assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+        assert!(r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
     }
 
     #[tokio::test]
@@ -107,13 +128,22 @@ mod tests {
         let uri: Uri = "/".parse().unwrap();
         let r = serve(None, &uri, &HeaderMap::new()).await;
         assert_eq!(r.status(), StatusCode::OK);
-        assert!(r.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
     }
 
     #[test]
     fn types_by_extension() {
-        assert_eq!(content_type("vendor/leaflet.js"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("vendor/countries-50m.json"), "application/json");
+        assert_eq!(
+            content_type("vendor/leaflet.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("vendor/countries-50m.json"),
+            "application/json"
+        );
         assert_eq!(content_type("x.unknown"), "application/octet-stream");
     }
 }

@@ -65,7 +65,14 @@ where
     T: Send + 'static,
     F: FnOnce(&Store) -> Result<T> + Send + 'static,
 {
-    let permit = s.inner.pool.permits.clone().acquire_owned().await.map_err(|e| ServeError::Internal(e.to_string()))?;
+    let permit = s
+        .inner
+        .pool
+        .permits
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| ServeError::Internal(e.to_string()))?;
     let state = s.clone();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
@@ -111,7 +118,11 @@ impl From<rasad_store::StoredEvent> for EventRow {
     fn from(s: rasad_store::StoredEvent) -> Self {
         let mut event = s.event;
         event.event_id = s.id.clone();
-        EventRow { id: s.id, event, source_count: s.n_sources }
+        EventRow {
+            id: s.id,
+            event,
+            source_count: s.n_sources,
+        }
     }
 }
 
@@ -198,7 +209,10 @@ pub struct Counts {
 
 pub fn counts(st: &Store) -> Result<Counts> {
     let c = st.counts()?;
-    Ok(Counts { events: c.events, articles: c.articles })
+    Ok(Counts {
+        events: c.events,
+        articles: c.articles,
+    })
 }
 
 fn filter(q: &EventQuery) -> EventFilter {
@@ -223,16 +237,30 @@ fn filter(q: &EventQuery) -> EventFilter {
 /// One page of events and the total that match.
 pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64)> {
     let f = filter(q);
-    let page = Page { offset: q.offset() as u64, limit: q.per_page as u64 };
-    let rows: Vec<EventRow> = st.events(&f, page)?.into_iter().map(EventRow::from).collect();
+    let page = Page {
+        offset: q.offset() as u64,
+        limit: q.per_page as u64,
+    };
+    let rows: Vec<EventRow> = st
+        .events(&f, page)?
+        .into_iter()
+        .map(EventRow::from)
+        .collect();
     // The total is only worth a second query when the page does not already show it.
-    let total = if q.page == 1 && rows.len() < q.per_page { rows.len() as u64 } else { st.count_events(&f)? };
+    let total = if q.page == 1 && rows.len() < q.per_page {
+        rows.len() as u64
+    } else {
+        st.count_events(&f)?
+    };
     Ok((rows, total))
 }
 
 /// One page of events with their sources (what an ACLED row needs: outlets, notes).
 pub fn event_details(st: &Store, q: &EventQuery) -> Result<Vec<rasad_store::EventDetail>> {
-    let page = Page { offset: q.offset() as u64, limit: q.per_page as u64 };
+    let page = Page {
+        offset: q.offset() as u64,
+        limit: q.per_page as u64,
+    };
     let mut out = Vec::new();
     for e in st.events(&filter(q), page)? {
         if let Some(d) = st.event(&e.id)? {
@@ -243,17 +271,26 @@ pub fn event_details(st: &Store, q: &EventQuery) -> Result<Vec<rasad_store::Even
 }
 
 pub fn event_detail(st: &Store, id: &str) -> Result<Option<EventDetail>> {
-    let Some(d) = st.event(id)? else { return Ok(None) };
+    let Some(d) = st.event(id)? else {
+        return Ok(None);
+    };
     // Each source's sentence needs its article's text; one article may report the event
     // once, but fetch each article once regardless.
     let mut texts: Vec<(String, String)> = Vec::new();
     let mut sources = Vec::with_capacity(d.sources.len());
     for s in d.sources {
         if !texts.iter().any(|(id, _)| *id == s.article_id) {
-            let text = st.article(&s.article_id)?.map(|a| a.article.text).unwrap_or_default();
+            let text = st
+                .article(&s.article_id)?
+                .map(|a| a.article.text)
+                .unwrap_or_default();
             texts.push((s.article_id.clone(), text));
         }
-        let text = &texts.iter().find(|(id, _)| *id == s.article_id).expect("just inserted").1;
+        let text = &texts
+            .iter()
+            .find(|(id, _)| *id == s.article_id)
+            .expect("just inserted")
+            .1;
         let sentence = sentence_of(text, &s.mention);
         sources.push(Source {
             article_id: s.article_id,
@@ -265,20 +302,33 @@ pub fn event_detail(st: &Store, id: &str) -> Result<Option<EventDetail>> {
             sentence,
         });
     }
-    Ok(Some(EventDetail { event: d.event.into(), sources }))
+    Ok(Some(EventDetail {
+        event: d.event.into(),
+        sources,
+    }))
 }
 
 pub fn article_detail(st: &Store, id: &str) -> Result<Option<ArticleDetail>> {
-    let Some(d) = st.article(id)? else { return Ok(None) };
+    let Some(d) = st.article(id)? else {
+        return Ok(None);
+    };
     Ok(Some(ArticleDetail {
         article: d.article,
-        events: d.events.into_iter().map(|(event_id, mention)| ArticleEvent { event_id, mention }).collect(),
+        events: d
+            .events
+            .into_iter()
+            .map(|(event_id, mention)| ArticleEvent { event_id, mention })
+            .collect(),
     }))
 }
 
 pub fn stats(st: &Store, q: &EventQuery) -> Result<Stats> {
     let s = st.stats(&filter(q))?;
-    let b = |v: Vec<(String, u64)>| v.into_iter().map(|(key, count)| Bucket { key, count }).collect();
+    let b = |v: Vec<(String, u64)>| {
+        v.into_iter()
+            .map(|(key, count)| Bucket { key, count })
+            .collect()
+    };
     Ok(Stats {
         total: s.events,
         fatalities: s.fatalities,
@@ -304,7 +354,10 @@ pub fn ingest(st: &mut Store, articles: &[Article], x: &Extractor) -> Result<Ing
         .errors(r.failed)?
         .into_iter()
         .filter(|e| r.failed > 0 && e.source.as_deref() == Some("http"))
-        .map(|e| IngestFailure { id: e.article_id.unwrap_or_default(), error: e.message })
+        .map(|e| IngestFailure {
+            id: e.article_id.unwrap_or_default(),
+            error: e.message,
+        })
         .collect();
     Ok(IngestReport {
         articles: articles.len() as u64,
@@ -331,8 +384,19 @@ pub fn sentence_of(text: &str, m: &Event) -> Option<Sentence> {
     let span = match s.sentence {
         Some(sp) if sp.0 < sp.1 && sp.1 <= n => sp,
         _ => {
-            let parts = [s.trigger, s.actor1, s.actor2, s.location, s.date, s.fatalities];
-            let inside: Vec<Span> = parts.into_iter().flatten().filter(|p| p.0 < p.1 && p.1 <= n).collect();
+            let parts = [
+                s.trigger,
+                s.actor1,
+                s.actor2,
+                s.location,
+                s.date,
+                s.fatalities,
+            ];
+            let inside: Vec<Span> = parts
+                .into_iter()
+                .flatten()
+                .filter(|p| p.0 < p.1 && p.1 <= n)
+                .collect();
             let lo = inside.iter().map(|p| p.0).min()?;
             let hi = inside.iter().map(|p| p.1).max()?;
             let chars: Vec<char> = text.chars().collect();
@@ -353,7 +417,11 @@ pub fn sentence_of(text: &str, m: &Event) -> Option<Sentence> {
             Span(a, b)
         }
     };
-    Some(Sentence { start: span.0, end: span.1, text: span.slice(text).to_string() })
+    Some(Sentence {
+        start: span.0,
+        end: span.1,
+        text: span.slice(text).to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -365,7 +433,13 @@ mod tests {
 
     #[test]
     fn sentence_from_its_span() {
-        let e = Event { spans: Spans { sentence: Some(Span(6, 24)), ..Default::default() }, ..Default::default() };
+        let e = Event {
+            spans: Spans {
+                sentence: Some(Span(6, 24)),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let s = sentence_of(TEXT, &e).unwrap();
         assert_eq!(s.text, "قصفت القوات مواقع.");
         assert_eq!((s.start, s.end), (6, 24));
@@ -375,8 +449,16 @@ mod tests {
     fn sentence_around_other_spans_when_missing() {
         // trigger "انسحبت" starts at char 28
         let start = TEXT.chars().take_while(|_| true).collect::<Vec<_>>();
-        let pos = (0..start.len()).find(|&i| start[i..].iter().collect::<String>().starts_with("انسحبت")).unwrap();
-        let e = Event { spans: Spans { trigger: Some(Span(pos, pos + 6)), ..Default::default() }, ..Default::default() };
+        let pos = (0..start.len())
+            .find(|&i| start[i..].iter().collect::<String>().starts_with("انسحبت"))
+            .unwrap();
+        let e = Event {
+            spans: Spans {
+                trigger: Some(Span(pos, pos + 6)),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let s = sentence_of(TEXT, &e).unwrap();
         assert_eq!(s.text, "ثم انسحبت القوات من القرية.");
         assert_eq!(Span(s.start, s.end).slice(TEXT), s.text);
@@ -385,7 +467,14 @@ mod tests {
     #[test]
     fn no_sentence_when_spans_are_absent_or_out_of_range() {
         assert!(sentence_of(TEXT, &Event::default()).is_none());
-        let e = Event { spans: Spans { trigger: Some(Span(500, 510)), sentence: Some(Span(3, 900)), ..Default::default() }, ..Default::default() };
+        let e = Event {
+            spans: Spans {
+                trigger: Some(Span(500, 510)),
+                sentence: Some(Span(3, 900)),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         assert!(sentence_of(TEXT, &e).is_none());
         assert!(sentence_of("", &e).is_none());
     }

@@ -71,7 +71,11 @@ impl Cache {
         }
         while !g.map.is_empty() && (g.map.len() >= MAX_ENTRIES || g.bytes + size > MAX_BYTES) {
             // Least recently used goes first; a linear scan is fine at this size.
-            let oldest = g.map.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone());
+            let oldest = g
+                .map
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone());
             if let Some(k) = oldest {
                 if let Some((old, _)) = g.map.remove(&k) {
                     g.bytes -= old.body.len() + k.len();
@@ -100,7 +104,10 @@ mod tests {
     use super::*;
 
     fn e(n: usize) -> Entry {
-        Entry { body: vec![b'x'; n].into(), content_type: "application/json" }
+        Entry {
+            body: vec![b'x'; n].into(),
+            content_type: "application/json",
+        }
     }
 
     #[test]

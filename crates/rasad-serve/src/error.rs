@@ -43,9 +43,10 @@ impl ServeError {
             ServeError::ReadOnly => StatusCode::FORBIDDEN,
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ServeError::Store(_) | ServeError::Extract(_) | ServeError::Internal(_) | ServeError::Io(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            ServeError::Store(_)
+            | ServeError::Extract(_)
+            | ServeError::Internal(_)
+            | ServeError::Io(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -55,7 +56,8 @@ pub fn json_error(status: StatusCode, message: &str) -> Response {
     let body = serde_json::json!({ "error": message, "status": status.as_u16() });
     let mut r = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     r
 }

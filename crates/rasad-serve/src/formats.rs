@@ -9,7 +9,12 @@ pub fn geojson(rows: &[EventRow], total: u64) -> Value {
     let features: Vec<Value> = rows
         .iter()
         .map(|r| {
-            let geometry = match r.event.location.as_ref().and_then(|l| Some((l.lon?, l.lat?))) {
+            let geometry = match r
+                .event
+                .location
+                .as_ref()
+                .and_then(|l| Some((l.lon?, l.lat?)))
+            {
                 Some((lon, lat)) if lon.is_finite() && lat.is_finite() => {
                     json!({ "type": "Point", "coordinates": [lon, lat] })
                 }
@@ -62,7 +67,12 @@ mod tests {
                 sub_event_type: "Armed clash".into(),
                 date: Some("2024-03-13".into()),
                 notes: "Clash, with \"quotes\"\nand a newline".into(),
-                location: Some(Location { name_ar: "حقل العمر".into(), lat, lon: Some(40.5), ..Default::default() }),
+                location: Some(Location {
+                    name_ar: "حقل العمر".into(),
+                    lat,
+                    lon: Some(40.5),
+                    ..Default::default()
+                }),
                 ..Default::default()
             },
             source_count: 2,
@@ -72,7 +82,10 @@ mod tests {
     #[test]
     fn geojson_points_are_lon_lat_and_missing_coordinates_are_null() {
         let v = geojson(&[row(Some(35.0)), row(None)], 2);
-        assert_eq!(v["features"][0]["geometry"]["coordinates"], json!([40.5, 35.0]));
+        assert_eq!(
+            v["features"][0]["geometry"]["coordinates"],
+            json!([40.5, 35.0])
+        );
         assert!(v["features"][1]["geometry"].is_null());
         assert_eq!(v["features"][0]["properties"]["id"], "ev1");
         assert_eq!(v["total"], 2);
@@ -82,14 +95,25 @@ mod tests {
     fn csv_quotes_and_keeps_one_row_per_event() {
         let r = row(Some(35.0));
         let d = rasad_store::EventDetail {
-            event: rasad_store::StoredEvent { id: r.id.clone(), event: r.event.clone(), n_sources: 1, updated_at: 0 },
+            event: rasad_store::StoredEvent {
+                id: r.id.clone(),
+                event: r.event.clone(),
+                n_sources: 1,
+                updated_at: 0,
+            },
             sources: vec![],
         };
         let s = acled_csv(&[d]);
         let mut lines = s.split("\r\n");
-        assert_eq!(lines.next().unwrap().split(',').count(), rasad_export::ACLED_COLUMNS.len());
+        assert_eq!(
+            lines.next().unwrap().split(',').count(),
+            rasad_export::ACLED_COLUMNS.len()
+        );
         assert!(lines.next().unwrap().starts_with("XXXEV1,"), "{s}");
-        assert!(s.contains("\"Clash, with \"\"quotes\"\"\nand a newline\""), "{s}");
+        assert!(
+            s.contains("\"Clash, with \"\"quotes\"\"\nand a newline\""),
+            "{s}"
+        );
         assert!(s.ends_with("\r\n"));
     }
 }

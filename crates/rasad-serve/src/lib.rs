@@ -59,7 +59,13 @@ pub struct Config {
 
 impl Config {
     pub fn new(db: impl Into<PathBuf>) -> Config {
-        Config { db: db.into(), write_token: None, assets_dir: None, readers: 8, cache: true }
+        Config {
+            db: db.into(),
+            write_token: None,
+            assets_dir: None,
+            readers: 8,
+            cache: true,
+        }
     }
 }
 
@@ -109,6 +115,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let state = AppState::new(&cfg)?;
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }

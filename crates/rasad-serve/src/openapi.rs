@@ -8,9 +8,7 @@
 use serde_json::{json, Value};
 
 fn filter_params(paging: bool) -> Vec<Value> {
-    let s = |name: &str, desc: &str, schema: Value| {
-        json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema })
-    };
+    let s = |name: &str, desc: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema });
     let mut v = vec![
         s("from", "Earliest event date, inclusive (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
         s("to", "Latest event date, inclusive (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
@@ -29,7 +27,11 @@ fn filter_params(paging: bool) -> Vec<Value> {
         s("q", "Free text searched in notes, place and actor names and source sentences.", json!({ "type": "string", "maxLength": 200 })),
     ];
     if paging {
-        v.push(s("page", "1-based page number.", json!({ "type": "integer", "minimum": 1, "default": 1 })));
+        v.push(s(
+            "page",
+            "1-based page number.",
+            json!({ "type": "integer", "minimum": 1, "default": 1 }),
+        ));
         v.push(s(
             "per_page",
             "Events per page.",
@@ -50,9 +52,7 @@ fn err(desc: &str) -> Value {
 
 /// The document. `version` is the crate version.
 pub fn document() -> Value {
-    let id_param = |what: &str| {
-        json!({ "name": "id", "in": "path", "required": true, "description": what, "schema": { "type": "string" } })
-    };
+    let id_param = |what: &str| json!({ "name": "id", "in": "path", "required": true, "description": what, "schema": { "type": "string" } });
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -221,8 +221,10 @@ mod tests {
 
     #[test]
     fn document_matches_router() {
-        let mut routed: Vec<(String, String)> =
-            crate::routes::api_routes().iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+        let mut routed: Vec<(String, String)> = crate::routes::api_routes()
+            .iter()
+            .map(|r| (r.method.to_string(), r.path.to_string()))
+            .collect();
         routed.sort();
         let documented = documented_operations();
         for r in &routed {

@@ -17,13 +17,41 @@ pub struct Route {
 /// Every API operation, in the order the document lists them.
 pub fn api_routes() -> Vec<Route> {
     vec![
-        Route { method: "GET", path: "/api/health", handler: get(api::health) },
-        Route { method: "GET", path: "/api/openapi.json", handler: get(api::openapi) },
-        Route { method: "GET", path: "/api/events", handler: get(api::list_events) },
-        Route { method: "GET", path: "/api/events/{id}", handler: get(api::get_event) },
-        Route { method: "POST", path: "/api/articles", handler: post(api::post_articles) },
-        Route { method: "GET", path: "/api/articles/{id}", handler: get(api::get_article) },
-        Route { method: "GET", path: "/api/stats", handler: get(api::stats) },
+        Route {
+            method: "GET",
+            path: "/api/health",
+            handler: get(api::health),
+        },
+        Route {
+            method: "GET",
+            path: "/api/openapi.json",
+            handler: get(api::openapi),
+        },
+        Route {
+            method: "GET",
+            path: "/api/events",
+            handler: get(api::list_events),
+        },
+        Route {
+            method: "GET",
+            path: "/api/events/{id}",
+            handler: get(api::get_event),
+        },
+        Route {
+            method: "POST",
+            path: "/api/articles",
+            handler: post(api::post_articles),
+        },
+        Route {
+            method: "GET",
+            path: "/api/articles/{id}",
+            handler: get(api::get_article),
+        },
+        Route {
+            method: "GET",
+            path: "/api/stats",
+            handler: get(api::stats),
+        },
     ]
 }
 
@@ -42,6 +70,10 @@ pub fn build(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn dashboard(State(s): State<AppState>, uri: Uri, headers: HeaderMap) -> axum::response::Response {
+async fn dashboard(
+    State(s): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> axum::response::Response {
     assets::serve(s.inner.assets_dir.as_deref(), &uri, &headers).await
 }

@@ -44,15 +44,33 @@ async fn the_seed_events_at_al_omar_and_conoco_are_served() {
         let n = fold(needle);
         events
             .iter()
-            .filter(|e| e["location"]["name_ar"].as_str().is_some_and(|x| fold(x).contains(&n)))
+            .filter(|e| {
+                e["location"]["name_ar"]
+                    .as_str()
+                    .is_some_and(|x| fold(x).contains(&n))
+            })
             .collect()
     };
     let omar = at("حقل العمر");
     let conoco = at("كونيكو");
-    assert!(!omar.is_empty(), "no event at al-Omar among {} events", events.len());
-    assert!(!conoco.is_empty(), "no event at Conoco among {} events", events.len());
-    assert!(omar.iter().any(|e| e["date"] == "2024-02-28"), "al-Omar 2024-02-28 missing: {omar:?}");
-    assert!(conoco.iter().any(|e| e["date"] == "2024-02-10"), "Conoco 2024-02-10 missing: {conoco:?}");
+    assert!(
+        !omar.is_empty(),
+        "no event at al-Omar among {} events",
+        events.len()
+    );
+    assert!(
+        !conoco.is_empty(),
+        "no event at Conoco among {} events",
+        events.len()
+    );
+    assert!(
+        omar.iter().any(|e| e["date"] == "2024-02-28"),
+        "al-Omar 2024-02-28 missing: {omar:?}"
+    );
+    assert!(
+        conoco.iter().any(|e| e["date"] == "2024-02-10"),
+        "Conoco 2024-02-10 missing: {conoco:?}"
+    );
     for e in omar.iter().chain(&conoco) {
         assert_eq!(e["admin1"], "Deir ez-Zor", "{e}");
     }
@@ -67,20 +85,30 @@ async fn pages_are_disjoint_and_add_up() {
     let mut seen = Vec::new();
     let per = 7;
     for page in 1..=total.div_ceil(per) {
-        let v = get(&s.url(&format!("/api/events?per_page={per}&page={page}"))).await.json();
+        let v = get(&s.url(&format!("/api/events?per_page={per}&page={page}")))
+            .await
+            .json();
         assert_eq!(v["total"], total);
         assert_eq!(v["page"], page);
         for e in events_of(&v) {
             seen.push(e["id"].as_str().unwrap().to_string());
         }
     }
-    let all_ids: Vec<String> = all.iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(seen, all_ids, "paging must walk the same order as one big page");
+    let all_ids: Vec<String> = all
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        seen, all_ids,
+        "paging must walk the same order as one big page"
+    );
     // Newest first.
     let dates: Vec<&str> = all.iter().filter_map(|e| e["date"].as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     // Past the end: an empty page, not an error.
-    let v = get(&s.url(&format!("/api/events?per_page={per}&page=999"))).await.json();
+    let v = get(&s.url(&format!("/api/events?per_page={per}&page=999")))
+        .await
+        .json();
     assert!(events_of(&v).is_empty());
 }
 
@@ -89,23 +117,55 @@ async fn every_filter_narrows_to_matching_events() {
     let s = seeded_or_skip!();
     let (total, _) = all_events(s, "").await;
     let check = |name: &'static str, ok: &'static dyn Fn(&Value) -> bool| (name, ok);
-    let cases: Vec<(String, (&str, &dyn Fn(&Value) -> bool))> = vec![
-        ("event_type=Battles".into(), check("type", &|e| e["event_type"] == "Battles")),
+    type Check<'a> = (&'a str, &'a dyn Fn(&Value) -> bool);
+    let cases: Vec<(String, Check)> = vec![
         (
-            format!("sub_event_type={}", enc("Shelling/artillery/missile attack")),
-            check("sub", &|e| e["sub_event_type"] == "Shelling/artillery/missile attack"),
+            "event_type=Battles".into(),
+            check("type", &|e| e["event_type"] == "Battles"),
         ),
-        (format!("admin1={}", enc("Deir ez-Zor")), check("admin1", &|e| e["admin1"] == "Deir ez-Zor")),
-        ("country=Syria".into(), check("country", &|e| e["country"] == "Syria")),
-        ("status=background".into(), check("status", &|e| e["status"] == "background")),
-        ("from=2024-02-01&to=2024-02-29".into(), check("dates", &|e| {
-            e["date"].as_str().is_some_and(|d| ("2024-02".."2024-03").contains(&d))
-        })),
-        ("bbox=39.5,34.0,41.5,36.0".into(), check("bbox", &|e| {
-            let (lon, lat) = (e["location"]["lon"].as_f64().unwrap(), e["location"]["lat"].as_f64().unwrap());
-            (39.5..=41.5).contains(&lon) && (34.0..=36.0).contains(&lat)
-        })),
-        ("min_confidence=0.5".into(), check("conf", &|e| e["confidence"].as_f64().unwrap() >= 0.5)),
+        (
+            format!(
+                "sub_event_type={}",
+                enc("Shelling/artillery/missile attack")
+            ),
+            check("sub", &|e| {
+                e["sub_event_type"] == "Shelling/artillery/missile attack"
+            }),
+        ),
+        (
+            format!("admin1={}", enc("Deir ez-Zor")),
+            check("admin1", &|e| e["admin1"] == "Deir ez-Zor"),
+        ),
+        (
+            "country=Syria".into(),
+            check("country", &|e| e["country"] == "Syria"),
+        ),
+        (
+            "status=background".into(),
+            check("status", &|e| e["status"] == "background"),
+        ),
+        (
+            "from=2024-02-01&to=2024-02-29".into(),
+            check("dates", &|e| {
+                e["date"]
+                    .as_str()
+                    .is_some_and(|d| ("2024-02".."2024-03").contains(&d))
+            }),
+        ),
+        (
+            "bbox=39.5,34.0,41.5,36.0".into(),
+            check("bbox", &|e| {
+                let (lon, lat) = (
+                    e["location"]["lon"].as_f64().unwrap(),
+                    e["location"]["lat"].as_f64().unwrap(),
+                );
+                (39.5..=41.5).contains(&lon) && (34.0..=36.0).contains(&lat)
+            }),
+        ),
+        (
+            "min_confidence=0.5".into(),
+            check("conf", &|e| e["confidence"].as_f64().unwrap() >= 0.5),
+        ),
     ];
     for (q, (name, ok)) in &cases {
         let (n, evs) = all_events(s, q).await;
@@ -117,15 +177,29 @@ async fn every_filter_narrows_to_matching_events() {
         }
     }
     // Filters combine with AND.
-    let (both, _) = all_events(s, &format!("admin1={}&status=background", enc("Deir ez-Zor"))).await;
+    let (both, _) = all_events(
+        s,
+        &format!("admin1={}&status=background", enc("Deir ez-Zor")),
+    )
+    .await;
     let (a, _) = all_events(s, &format!("admin1={}", enc("Deir ez-Zor"))).await;
     assert!(both <= a);
     // Actor: Arabic, matched after folding (أ/ا, ة/ه spelling differences do not matter).
     let (n, evs) = all_events(s, &format!("actor={}", enc("القوات الامريكيه"))).await;
     assert!(n > 0, "no event with the US forces as a side");
     for e in &evs {
-        let sides = format!("{} {} {} {}", e["actor1"]["name"], e["actor1"]["name_ar"], e["actor2"]["name"], e["actor2"]["name_ar"]);
-        assert!(fold(&sides).contains(&fold("القوات الامريكيه")) || sides.to_lowercase().contains("united states"), "{sides}");
+        let sides = format!(
+            "{} {} {} {}",
+            e["actor1"]["name"],
+            e["actor1"]["name_ar"],
+            e["actor2"]["name"],
+            e["actor2"]["name_ar"]
+        );
+        assert!(
+            fold(&sides).contains(&fold("القوات الامريكيه"))
+                || sides.to_lowercase().contains("united states"),
+            "{sides}"
+        );
     }
     // Text search over the source articles.
     let (n, _) = all_events(s, &format!("q={}", enc("كونيكو"))).await;
@@ -164,7 +238,10 @@ async fn geojson_and_csv_render_the_same_events() {
     assert_eq!(header, rasad_export::ACLED_COLUMNS.join(","));
     // Rows are CRLF-terminated; quoted fields may hold bare newlines.
     assert_eq!(text.matches("\r\n").count() as u64, total + 1);
-    assert!(text.contains(&all[0]["id"].as_str().unwrap().to_uppercase()), "ACLED ids embed the event id");
+    assert!(
+        text.contains(&all[0]["id"].as_str().unwrap().to_uppercase()),
+        "ACLED ids embed the event id"
+    );
 }
 
 #[tokio::test]
@@ -179,31 +256,59 @@ async fn an_event_lists_every_source_with_spans_and_its_sentence() {
         let d = r.json();
         assert_eq!(d["event"]["id"], id);
         let sources = d["sources"].as_array().unwrap();
-        assert_eq!(sources.len() as u64, e["source_count"].as_u64().unwrap(), "{id}");
+        assert_eq!(
+            sources.len() as u64,
+            e["source_count"].as_u64().unwrap(),
+            "{id}"
+        );
         if sources.len() > 1 {
             multi += 1;
         }
         for src in sources {
-            let art = get(&s.url(&format!("/api/articles/{}", enc(src["article_id"].as_str().unwrap())))).await.json();
+            let art = get(&s.url(&format!(
+                "/api/articles/{}",
+                enc(src["article_id"].as_str().unwrap())
+            )))
+            .await
+            .json();
             let text: Vec<char> = art["article"]["text"].as_str().unwrap().chars().collect();
             let sent = &src["sentence"];
             assert!(sent.is_object(), "{id}: source without a sentence: {src}");
-            let (a, b) = (sent["start"].as_u64().unwrap() as usize, sent["end"].as_u64().unwrap() as usize);
-            assert_eq!(text[a..b].iter().collect::<String>(), sent["text"].as_str().unwrap());
+            let (a, b) = (
+                sent["start"].as_u64().unwrap() as usize,
+                sent["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                text[a..b].iter().collect::<String>(),
+                sent["text"].as_str().unwrap()
+            );
             // Every span of the mention points inside the article.
             for (k, span) in src["mention"]["spans"].as_object().unwrap() {
                 // A field's span is [start, end]; `weapons` is a list of them.
-                let list = if k == "weapons" { span.as_array().unwrap().clone() } else { vec![span.clone()] };
+                let list = if k == "weapons" {
+                    span.as_array().unwrap().clone()
+                } else {
+                    vec![span.clone()]
+                };
                 for sp in list {
-                    let (x, y) = (sp[0].as_u64().unwrap() as usize, sp[1].as_u64().unwrap() as usize);
-                    assert!(x <= y && y <= text.len(), "{id}: span {k} {x}..{y} outside the text");
+                    let (x, y) = (
+                        sp[0].as_u64().unwrap() as usize,
+                        sp[1].as_u64().unwrap() as usize,
+                    );
+                    assert!(
+                        x <= y && y <= text.len(),
+                        "{id}: span {k} {x}..{y} outside the text"
+                    );
                 }
             }
             let trig = &src["mention"]["spans"]["trigger"];
             assert!(trig.is_array(), "{id}: no trigger span");
         }
     }
-    assert!(multi > 0, "no event merged reports from several outlets (merge set ingested)");
+    assert!(
+        multi > 0,
+        "no event merged reports from several outlets (merge set ingested)"
+    );
 }
 
 #[tokio::test]
@@ -218,7 +323,12 @@ async fn an_article_carries_its_text_and_the_spans_of_all_its_events() {
     assert!(evs.len() >= 3, "seed article yields {} events", evs.len());
     for e in evs {
         let id = e["event_id"].as_str().unwrap();
-        assert_eq!(get(&s.url(&format!("/api/events/{}", enc(id)))).await.status, 200);
+        assert_eq!(
+            get(&s.url(&format!("/api/events/{}", enc(id))))
+                .await
+                .status,
+            200
+        );
         assert!(e["mention"]["spans"]["trigger"].is_array());
     }
 }
@@ -229,15 +339,28 @@ async fn stats_agree_with_the_event_list() {
     let (total, all) = all_events(s, "").await;
     let st = get(&s.url("/api/stats")).await.json();
     assert_eq!(st["total"], total);
-    let sum = |k: &str| st[k].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).sum::<u64>();
+    let sum = |k: &str| {
+        st[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum::<u64>()
+    };
     assert_eq!(sum("by_type"), total);
-    let day_precise = all.iter().filter(|e| e["date"].as_str().is_some_and(|d| d.len() == 10)).count() as u64;
+    let day_precise = all
+        .iter()
+        .filter(|e| e["date"].as_str().is_some_and(|d| d.len() == 10))
+        .count() as u64;
     assert_eq!(sum("by_day"), day_precise);
     let fat: u64 = all.iter().filter_map(|e| e["fatalities"].as_u64()).sum();
     assert_eq!(st["fatalities"], fat);
     // Filtered stats count the filtered list.
     let (n, _) = all_events(s, "event_type=Battles").await;
-    assert_eq!(get(&s.url("/api/stats?event_type=Battles")).await.json()["total"], n);
+    assert_eq!(
+        get(&s.url("/api/stats?event_type=Battles")).await.json()["total"],
+        n
+    );
 }
 
 #[tokio::test]
@@ -282,14 +405,24 @@ async fn every_documented_operation_is_served_and_every_served_route_documented(
             } else {
                 path.replace("{id}", "seed-000")
             };
-            let r = request(&method.to_uppercase(), &s.url(&concrete), &[("content-type", "application/json")], b"{}".to_vec()).await;
+            let r = request(
+                &method.to_uppercase(),
+                &s.url(&concrete),
+                &[("content-type", "application/json")],
+                b"{}".to_vec(),
+            )
+            .await;
             // The seeded server is read-only: the write answers 403, every read 200.
             let want = if method == "post" { 403 } else { 200 };
             assert_eq!(r.status, want, "{method} {concrete}: {}", r.text());
         }
     }
     let routed = rasad_serve::routes::api_routes();
-    assert_eq!(n, routed.len(), "document and router list different numbers of operations");
+    assert_eq!(
+        n,
+        routed.len(),
+        "document and router list different numbers of operations"
+    );
 }
 
 #[tokio::test]
@@ -304,13 +437,40 @@ async fn the_dashboard_is_served_offline() {
     }
     let html = r.text();
     // Every script and stylesheet is local: nothing is fetched from the internet.
-    assert!(!html.contains("http://") && !html.contains("https://"), "external reference in index.html");
-    for asset in ["vendor/leaflet.js", "vendor/leaflet.markercluster.js", "vendor/topojson-client.min.js", "vendor/countries-50m.json", "app.js", "style.css", "i18n.js"] {
-        assert!(html.contains(asset) || asset.ends_with(".json"), "{asset} not referenced");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "external reference in index.html"
+    );
+    for asset in [
+        "vendor/leaflet.js",
+        "vendor/leaflet.markercluster.js",
+        "vendor/topojson-client.min.js",
+        "vendor/countries-50m.json",
+        "app.js",
+        "style.css",
+        "i18n.js",
+    ] {
+        assert!(
+            html.contains(asset) || asset.ends_with(".json"),
+            "{asset} not referenced"
+        );
         let r = get(&s.url(&format!("/{asset}"))).await;
         assert_eq!(r.status, 200, "{asset}");
         assert!(r.body.len() > 100, "{asset}");
     }
-    let etag = get(&s.url("/app.js")).await.headers["etag"].to_str().unwrap().to_string();
-    assert_eq!(request("GET", &s.url("/app.js"), &[("if-none-match", &etag)], vec![]).await.status, 304);
+    let etag = get(&s.url("/app.js")).await.headers["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        request(
+            "GET",
+            &s.url("/app.js"),
+            &[("if-none-match", &etag)],
+            vec![]
+        )
+        .await
+        .status,
+        304
+    );
 }

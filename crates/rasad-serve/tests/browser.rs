@@ -27,7 +27,9 @@ fn dashboard_in_headless_chromium() {
     if rasad_serve::assets::embedded_count() == 0 {
         panic!("web/node_modules is installed but the dashboard is not built into this binary: run `node web/build.mjs` and rebuild");
     }
-    let Some(server) = common::seeded() else { return };
+    let Some(server) = common::seeded() else {
+        return;
+    };
     let artifacts = root.join("test-artifacts/browser");
     let out = Command::new("node")
         .arg(&script)
@@ -40,7 +42,16 @@ fn dashboard_in_headless_chromium() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "browser tests failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains(" passed, 0 failed"), "no summary line:\n{stdout}");
-    assert!(artifacts.join("event-panel.png").is_file(), "screenshot missing");
+    assert!(
+        out.status.success(),
+        "browser tests failed:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains(" passed, 0 failed"),
+        "no summary line:\n{stdout}"
+    );
+    assert!(
+        artifacts.join("event-panel.png").is_file(),
+        "screenshot missing"
+    );
 }

@@ -18,14 +18,20 @@ pub fn shared() -> Option<PathBuf> {
     if p.join("eval/dev.jsonl").is_file() {
         Some(p)
     } else {
-        eprintln!("note: {} is absent; skipping the seeded-store tests", p.display());
+        eprintln!(
+            "note: {} is absent; skipping the seeded-store tests",
+            p.display()
+        );
         None
     }
 }
 
 /// A fresh scratch directory under the system temp dir.
 pub fn scratch(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     let d = std::env::temp_dir().join(format!("rasad-serve-{name}-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -46,13 +52,19 @@ pub fn seed_articles(shared: &Path) -> Vec<Article> {
     // The seed folder holds the founding article as plain text; its metadata (published
     // date, outlet) is in seed.jsonl. The store deduplicates the two copies by text.
     if let Ok(rd) = std::fs::read_dir(shared.join("seed")) {
-        let mut files: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect();
+        let mut files: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
         files.sort();
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
             let meta = seed_meta.iter().find(|a| a.text.trim() == text.trim());
             out.push(Article {
-                id: meta.map(|m| m.id.clone()).unwrap_or_else(|| f.file_stem().unwrap().to_string_lossy().into_owned()),
+                id: meta
+                    .map(|m| m.id.clone())
+                    .unwrap_or_else(|| f.file_stem().unwrap().to_string_lossy().into_owned()),
                 outlet: meta.and_then(|m| m.outlet.clone()),
                 published: meta.and_then(|m| m.published.clone()),
                 url: None,
@@ -91,11 +103,17 @@ pub fn start(cfg: rasad_serve::Config) -> Server {
     let (tx, rx) = std::sync::mpsc::channel();
     let db = cfg.db.clone();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            rasad_serve::serve(listener, cfg, std::future::pending()).await.unwrap();
+            rasad_serve::serve(listener, cfg, std::future::pending())
+                .await
+                .unwrap();
         });
     });
     let addr = rx.recv().expect("server thread died before listening");
@@ -134,7 +152,10 @@ impl Reply {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn content_type(&self) -> &str {
-        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -148,11 +169,18 @@ pub async fn request(method: &str, url: &str, headers: &[(&str, &str)], body: Ve
     for (k, v) in headers {
         b = b.header(*k, *v);
     }
-    let resp = client().request(b.body(Full::new(Bytes::from(body))).unwrap()).await.expect("request");
+    let resp = client()
+        .request(b.body(Full::new(Bytes::from(body))).unwrap())
+        .await
+        .expect("request");
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let body = resp.into_body().collect().await.expect("body").to_bytes();
-    Reply { status, headers, body }
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub async fn get(url: &str) -> Reply {
