@@ -66,6 +66,8 @@ pub enum SideKind {
 #[derive(Debug, Clone)]
 pub struct Cand {
     pub sentence: usize,
+    /// The sentence's cue flags, as framing read them.
+    pub flags: Flags,
     /// Indices into `Ctx::items` of the triggers, main first.
     pub triggers: Vec<usize>,
     pub sub_event_type: &'static str,
@@ -442,7 +444,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     });
     if flags.suppressed {
         if let Some(c) = claimant {
-            out.push(claim_only(s, c, flags.background));
+            out.push(claim_only(s, c, &flags));
         }
         return;
     }
@@ -598,6 +600,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             .map(|sd| sd.item);
         out.push(Cand {
             sentence: s,
+            flags: flags.clone(),
             triggers: vec![r],
             sub_event_type: prev.sub_event_type,
             actor1: answer.or(prev.actor2),
@@ -617,7 +620,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         // a claim in a sentence that reports its own event names that event's agent;
         // only a claim standing alone names the agent of an event told elsewhere
         if out.len() == first_new {
-            out.push(claim_only(s, c, flags.background));
+            out.push(claim_only(s, c, &flags));
         } else if let Some(cand) = out[first_new..].iter_mut().find(|c| c.actor1.is_none()) {
             cand.claimant = Some(c);
         }
@@ -627,16 +630,17 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
 
 /// A claim of responsibility with no event in its sentence: it names the agent of an
 /// event reported elsewhere in the article. Marked by an empty trigger list.
-fn claim_only(s: usize, claimant: usize, background: bool) -> Cand {
+fn claim_only(s: usize, claimant: usize, flags: &Flags) -> Cand {
     Cand {
         sentence: s,
+        flags: flags.clone(),
         triggers: Vec::new(),
         sub_event_type: "",
         actor1: None,
         actor2: None,
         victims: None,
         weapons: Vec::new(),
-        background,
+        background: flags.background,
         retaliation: false,
         claimant: Some(claimant),
         weak_only: true,
@@ -792,7 +796,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             let blast_verb = trig.iter().any(|&i| ctx.trigger_class(i) == "@explosion" && matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == Frame::Active));
             if blast_verb && flags.property && erv_weapon.is_none() {
                 // "فجّر الجيش عدداً من المنازل": demolition
-                return Some(finish(ctx, s, main, trig, "Looting/property destruction", a1, a2, victims, weapons, flags, weak_only, frame));
+                return Some(finish(ctx, s, main, trig, "Looting/property destruction", (a1, a2, victims), weapons, flags, weak_only, frame, sides));
             }
             match erv_weapon {
                 Some(w @ ("Suicide bomb" | "Chemical weapon" | "Air/drone strike")) => w,
@@ -891,13 +895,15 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     } else {
         (a1, a2)
     };
-    Some(finish(ctx, s, main, trig, sub, a1, a2, victims, weapons, flags, weak_only, frame))
+    Some(finish(ctx, s, main, trig, sub, (a1, a2, victims), weapons, flags, weak_only, frame, sides))
 }
 
 #[allow(clippy::too_many_arguments)]
-fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str, a1: Option<usize>, a2: Option<usize>, victims: Option<usize>, weapons: &[usize], flags: &Flags, weak_only: bool, frame: Frame) -> Cand {
+fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str, roles: (Option<usize>, Option<usize>, Option<usize>), weapons: &[usize], flags: &Flags, weak_only: bool, frame: Frame, sides: &[Side]) -> Cand {
+    let (a1, a2, victims) = roles;
     Cand {
         sentence: s,
+        flags: flags.clone(),
         triggers: std::iter::once(main).chain(trig.iter().copied().filter(|&i| i != main)).collect(),
         sub_event_type: sub,
         actor1: a1,
@@ -913,12 +919,8 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
             frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && it.word_end >= it.end
         },
         elaboration: flags.elaboration,
-        between: a1.is_some_and(|i| sides_between(ctx, s, i)),
+        between: a1.is_some_and(|i| sides.iter().any(|sd| sd.item == i && sd.marker == Marker::Between)),
     }
-}
-
-fn sides_between(ctx: &Ctx, s: usize, i: usize) -> bool {
-    ctx.sides(s).iter().any(|sd| sd.item == i && sd.marker == Marker::Between)
 }
 
 /// The clause holding a group of triggers: from the last clause cue ("فيما", "في حين",

@@ -241,6 +241,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
     let mut out: Vec<Event> = Vec::new();
     let mut claimants: Vec<(usize, bool)> = Vec::new();
     let mut prev_date: Option<(time::Resolved, Option<Span>)> = None;
+    let mut tolls: Vec<(usize, casualties::Toll)> = Vec::new();
     for cand in cands {
         if cand.triggers.is_empty() {
             if let Some(c) = cand.claimant {
@@ -249,7 +250,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             continue;
         }
         let s = cand.sentence;
-        let flags = ctx.flags(s);
+        let flags = &cand.flags;
         let main = cand.triggers[0];
         let anchor = ctx.items[main].start;
         // date: the expression nearest the trigger in the sentence
@@ -272,8 +273,15 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 (Some(d), Some(n)) => d.last_day().is_some_and(|l| l < n.checked_sub(1.day()).unwrap_or(n)),
                 _ => false,
             };
-        let toll = casualties::toll(ctx, s);
-        let (fatalities, fat_span) = casualties::fatalities(ctx, cand, &flags, &toll);
+        let toll = match tolls.iter().find(|(t, _)| *t == s) {
+            Some((_, t)) => *t,
+            None => {
+                let t = casualties::toll(ctx, s);
+                tolls.push((s, t));
+                t
+            }
+        };
+        let (fatalities, fat_span) = casualties::fatalities(ctx, cand, flags, &toll);
         let weapons: Vec<String> = {
             let mut w: Vec<String> = cand
                 .weapons

@@ -125,51 +125,39 @@ impl Matcher {
         Ok(Matcher { ac, entries })
     }
 
+    /// Number of raw automaton matches (before word rules): a development measure.
+    pub fn raw_count(&self, folded: &str) -> usize {
+        self.ac.find_overlapping_iter(folded).count()
+    }
+
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
     pub fn find(&self, folded: &str) -> Vec<Match> {
-        // word bounds of every byte, computed once: a match is checked in O(1)
-        let n = folded.len();
-        let mut word_start = vec![0u32; n + 1];
-        let mut word_end = vec![0u32; n + 1];
-        let mut cur = 0usize;
-        let mut in_word = false;
-        for (i, c) in folded.char_indices() {
-            let letter = is_letter(c);
-            if letter && !in_word {
-                cur = i;
-            }
-            in_word = letter;
-            let ws = if letter { cur } else { i + c.len_utf8() };
-            for b in i..i + c.len_utf8() {
-                word_start[b] = ws as u32;
-            }
-        }
-        word_start[n] = if in_word { cur as u32 } else { n as u32 };
-        let mut end_of_word = n;
-        for (i, c) in folded.char_indices().rev() {
-            if !is_letter(c) {
-                end_of_word = i;
-            }
-            for b in i..i + c.len_utf8() {
-                word_end[b] = end_of_word as u32;
-            }
-        }
-        word_end[n] = n as u32;
         let mut out = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
             let (start, end) = (m.start(), m.end());
             let entry = &self.entries[m.value() as usize];
-            // left edge: clitics only
-            let ws = (word_start[start] as usize).min(start);
-            let prefix = &folded[ws..start];
-            if prefix.len() > 8 || !is_clitic_prefix(prefix) {
+            // left edge: clitics only (at most four letters, so the scan back is short)
+            let mut lo = start.saturating_sub(10);
+            while !folded.is_char_boundary(lo) {
+                lo += 1;
+            }
+            let mut word_start = start;
+            for (i, c) in folded[lo..start].char_indices().rev() {
+                if !is_letter(c) {
+                    break;
+                }
+                word_start = lo + i;
+            }
+            let prefix = &folded[word_start..start];
+            if !is_clitic_prefix(prefix) {
                 continue;
             }
-            let word_start = ws;
             let after_lam = prefix.ends_with("لل");
-            // right edge
-            let we = if end < n && is_letter(folded[end..].chars().next().unwrap_or(' ')) { word_end[end] as usize } else { end };
-            let rest_len = we - end;
+            // right edge: the letters left in the word
+            let rest_len: usize = folded[end..].chars().take_while(|c| is_letter(*c)).take(12).map(char::len_utf8).sum();
+            if rest_len >= 12 {
+                continue;
+            }
             let rest = &folded[end..end + rest_len];
             for &(hit, suffixes, bare) in &entry.hits {
                 if (!bare || after_lam) && suffixes.accepts(rest) {

@@ -98,7 +98,7 @@ pub fn spaces(c: char) -> Option<char> {
 pub fn case(c: char) -> Option<char> {
     if c.is_ascii_uppercase() {
         Some(c.to_ascii_lowercase())
-    } else if c.is_uppercase() && (c as u32) < 0x250 {
+    } else if (c as u32) < 0x250 && (c as u32) >= 0xC0 && c.is_uppercase() {
         c.to_lowercase().next()
     } else {
         Some(c)
@@ -108,6 +108,10 @@ pub fn case(c: char) -> Option<char> {
 /// Run one character through the whole chain.
 #[inline]
 pub fn fold_char(c: char) -> Option<char> {
+    // fast path: plain Arabic letters and ASCII letters, digits and space pass unchanged
+    if matches!(c, 'ء' | 'ا' | 'ب' | 'ت'..='غ' | 'ف'..='ن' | 'و' | 'ي' | 'ه') || c.is_ascii_lowercase() || c.is_ascii_digit() || c == ' ' {
+        return Some(c);
+    }
     let mut c = c;
     for (_, f) in CHAIN {
         c = f(c)?;
@@ -226,6 +230,17 @@ mod tests {
         let fb = n.folded.find("اشخاص").unwrap();
         assert_eq!(n.to_original(fb, n.folded.len()).slice(original), "أشخاصٍ");
         assert_eq!(n.original_len(), original.chars().count());
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_chain() {
+        for c in ('\u{0600}'..='\u{06FF}').chain('\u{0020}'..='\u{007F}') {
+            let mut slow = Some(c);
+            for (_, f) in CHAIN {
+                slow = slow.and_then(f);
+            }
+            assert_eq!(fold_char(c), slow, "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     #[test]

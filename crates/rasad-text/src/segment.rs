@@ -23,7 +23,7 @@ pub fn segment(folded: &str, tokens: &[Token]) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start_tok = 0usize;
     let mut paragraph = 0usize;
-    let mut close = |out: &mut Vec<Sentence>, s: usize, e: usize, para: usize| {
+    let close = |out: &mut Vec<Sentence>, s: usize, e: usize, para: usize| {
         // skip empty runs and runs of only punctuation/newlines
         let content = tokens[s..e].iter().any(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
         if content {

@@ -75,7 +75,7 @@ pub fn bases(word: &str) -> Vec<&str> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !c.is_ascii_digit()
+    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// Cut folded text into tokens.
