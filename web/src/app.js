@@ -432,16 +432,42 @@
     try {
       const [onMap] = await Promise.all([loadMap(), loadTable(), loadTimeline()]);
       if (seq !== reloadSeq) return;
-      const parts = [t('summary', { n: state.total })];
-      parts.push(t('on_map', { m: onMap }));
-      if (state.total > onMap && onMap < MAP_PAGE) parts.push(t('no_coords', { k: state.total - onMap }));
-      $('#summary').textContent = parts.join(' · ');
+      state.onMap = onMap;
+      renderSummary();
     } catch (e) {
       $('#summary').textContent = t('error', { e: e.message });
     } finally {
       if (seq === reloadSeq) document.body.classList.remove('loading');
       document.body.dataset.ready = String(seq);
     }
+  }
+
+  /** Keep the filters in the address, so a view can be bookmarked or sent to a colleague. */
+  function syncUrl() {
+    const q = query();
+    history.replaceState(null, '', location.pathname + (q ? '?' + q : '') + location.hash);
+    const dl = query({ per_page: MAP_PAGE });
+    $('#dl-csv').href = '/api/events?' + dl + '&format=csv';
+    $('#dl-geojson').href = '/api/events?' + dl + '&format=geojson';
+  }
+  const FILTER_KEYS = ['event_type', 'actor', 'admin1', 'from', 'to', 'status', 'q'];
+  function filtersFromUrl() {
+    const p = new URLSearchParams(location.search);
+    for (const k of FILTER_KEYS) {
+      const v = p.get(k);
+      if (v) {
+        state.filters[k] = v;
+        const el = document.querySelector('#filters [name="' + k + '"]');
+        if (el) el.value = v;
+      }
+    }
+  }
+
+  function renderSummary() {
+    if (state.onMap == null) return;
+    const parts = [t('summary', { n: state.total }), t('on_map', { m: state.onMap })];
+    if (state.total > state.onMap && state.onMap < MAP_PAGE) parts.push(t('no_coords', { k: state.total - state.onMap }));
+    $('#summary').textContent = parts.join(' · ');
   }
 
   function setFilter(changes) {
@@ -451,6 +477,7 @@
       if (el && el.value !== v) el.value = v;
     }
     state.page = 1;
+    syncUrl();
     reload();
   }
 
@@ -487,6 +514,7 @@
     form.addEventListener('reset', () => setTimeout(() => {
       state.filters = {};
       state.page = 1;
+      syncUrl();
       reload();
     }, 0));
     $('#prev').addEventListener('click', () => { if (state.page > 1) { state.page--; loadTable(); } });
@@ -517,6 +545,7 @@
       applyLang();
       loadTable();
       renderOverview();
+      renderSummary();
       if (state.selected) selectEvent(state.selected);
     });
     window.addEventListener('resize', () => { renderTimeline(); map.invalidateSize(); });
@@ -536,6 +565,8 @@
   setupFilters();
   setupBrush();
   loadOutlines();
-  loadOptions().catch((e) => console.warn(e)).then(() => applyLang());
+  filtersFromUrl();
+  syncUrl();
+  loadOptions().catch((e) => console.warn(e)).then(() => { applyLang(); filtersFromUrl(); });
   reload().then(route);
 })();

@@ -20,7 +20,7 @@ window.RASAD_I18N = {
     'Battles': 'Battles', 'Explosions/Remote violence': 'Explosions/Remote violence',
     'Violence against civilians': 'Violence against civilians', 'Protests': 'Protests',
     'Riots': 'Riots', 'Strategic developments': 'Strategic developments',
-    c_events: 'events', by_type: 'By type', by_admin1: 'By governorate', by_actor: 'By acting side',
+    c_events: 'events', download: 'Download', by_type: 'By type', by_admin1: 'By governorate', by_actor: 'By acting side',
   },
   ar: {
     title: 'أحداث النزاع', any: 'الكل', f_type: 'نوع الحدث', f_actor: 'الفاعل',
@@ -41,7 +41,7 @@ window.RASAD_I18N = {
     'Battles': 'معارك', 'Explosions/Remote violence': 'انفجارات/عنف عن بعد',
     'Violence against civilians': 'عنف ضد المدنيين', 'Protests': 'احتجاجات',
     'Riots': 'أعمال شغب', 'Strategic developments': 'تطورات استراتيجية',
-    c_events: 'حدثاً', by_type: 'حسب النوع', by_admin1: 'حسب المحافظة', by_actor: 'حسب الفاعل',
+    c_events: 'حدثاً', download: 'تنزيل', by_type: 'حسب النوع', by_admin1: 'حسب المحافظة', by_actor: 'حسب الفاعل',
     'Armed clash': 'اشتباك مسلح', 'Government regains territory': 'استعادة الحكومة لأراضٍ',
     'Non-state actor overtakes territory': 'سيطرة جهة غير حكومية على أراضٍ', 'Chemical weapon': 'سلاح كيميائي',
     'Air/drone strike': 'غارة جوية/بمسيّرة', 'Suicide bomb': 'تفجير انتحاري',

@@ -127,6 +127,9 @@ try {
     for (const e of background) assert(ids.includes(e.id), `background event ${e.id} hidden`);
     const rows = await page.$$eval('#events-table tbody tr[data-id]', (t) => t.length);
     assert(rows > 0, 'table empty after filter');
+    assert(page.url().includes('status=background'), 'filter not kept in the address: ' + page.url());
+    const csv = await page.getAttribute('#dl-csv', 'href');
+    assert(csv.includes('status=background') && csv.includes('format=csv'), 'download link ignores the filter: ' + csv);
     await page.screenshot({ path: join(out, 'filtered-background.png') });
   });
 
@@ -215,6 +218,18 @@ try {
     assert(panel.width >= 380 && panel.y > 200, 'panel not a bottom sheet');
     await phone.screenshot({ path: join(out, 'phone-panel.png') });
     await phone.close();
+  });
+
+  await check('a bookmarked address restores its filters', async () => {
+    const again = await context.newPage();
+    again.on('pageerror', (e) => pageErrors.push(String(e)));
+    await again.goto(base + '/?status=background&admin1=' + encodeURIComponent('Deir ez-Zor'));
+    await again.waitForFunction(() => document.body.dataset.ready && !document.body.classList.contains('loading'));
+    await again.waitForFunction(() => document.querySelector('#f-admin1').value === 'Deir ez-Zor', null, { timeout: 10000 });
+    assert((await again.inputValue('#f-status')) === 'background', 'status not restored');
+    const shown = await again.$$eval('#events-table tbody tr[data-id] td:nth-child(7)', (tds) => tds.map((t) => t.textContent));
+    assert(shown.length > 0 && shown.every((x) => x === 'Deir ez-Zor'), 'table not filtered: ' + shown);
+    await again.close();
   });
 
   await check('nothing was fetched from outside the server and no script errors', async () => {
