@@ -494,6 +494,11 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             }
             _ => {}
         }
+        // "للتصدي", "لاستهداف": a purpose, not an event ("تعرضت القاعدة لقصف" is the exception)
+        let lam = matches!(&folded[it.word_start..it.start], "ل" | "لل");
+        if lam && family(&tr.class).is_none() && !weak.iter().chain(strong.iter()).any(|&j| ctx.trigger_class(j) == "@attack" && matches!(ctx.items[j].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == Frame::Passive)) {
+            continue;
+        }
         // "حاولتا استهداف": the attack that was tried and foiled
         if family(&tr.class).is_none() && flags.attempts.iter().any(|&a| a <= it.word_start && ctx.tokens_between(a, it.word_start) <= 3) {
             continue;
@@ -544,13 +549,25 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         // protest sentences: a later arrest group folds in
         let (p, rest): (Vec<_>, Vec<_>) = groups.into_iter().partition(|g| g.0 == "Riots" || g.0 == "Protests");
         groups = p;
+        let protest_start = groups[0].1.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0);
         for g in rest {
-            if g.1.iter().all(|&i| matches!(ctx.trigger_class(i), "Arrests" | "Looting/property destruction")) {
+            let after = g.1.iter().all(|&i| ctx.items[i].start > protest_start);
+            if after && g.1.iter().all(|&i| matches!(ctx.trigger_class(i), "Arrests" | "Looting/property destruction")) {
                 groups[0].1.extend(g.1);
             } else {
                 groups.push(g);
             }
         }
+    }
+    // a definite noun after another event's trigger refers back ("اعتقلت … ممن شاركوا في
+    // تنظيم الاحتجاجات"): it is no event of its own
+    if groups.len() > 1 {
+        let first_start = groups.iter().flat_map(|g| g.1.iter()).map(|&i| ctx.items[i].start).min().unwrap_or(0);
+        groups.retain(|g| {
+            let main = g.1[0];
+            let definite = folded_prefix(ctx, main).ends_with("ال");
+            !(definite && g.1.len() == 1 && ctx.items[main].start > first_start && matches!(ctx.lex.triggers.get(match ctx.items[main].hit { Hit::Trigger(t) => t as usize, _ => usize::MAX }).map(|t| t.frame), Some(Frame::Noun)))
+        });
     }
     // weak triggers join the nearest group; a retaliation after a group is its own event
     let mut retaliations = Vec::new();
@@ -580,6 +597,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         }
     }
     let first_new = out.len();
+    groups.sort_by_key(|g| g.1.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0));
     for (fam, trig) in groups {
         let only_weak = fam.is_empty();
         if let Some(c) = build(ctx, s, fam, trig, &sides, &weapons, &flags, only_weak || weak_only) {
@@ -818,10 +836,10 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         }
         "Riots" => {
             let storming = trig.iter().any(|&i| ctx.doc.folded()[ctx.items[i].start..ctx.items[i].end].starts_with("اقتح"));
-            let supporters = a1.is_some_and(|i| matches!(ctx.doc.folded()[..ctx.items[i].word_start].split_whitespace().last(), Some("انصار" | "مناصري" | "مويدي" | "انصار")));
+            let supporters = a1.is_some_and(|i| supporters_of(ctx, i));
             let armed_agent = !supporters && (a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter"));
             let civilians_act = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80);
-            if supporters {
+            if supporters || civilians_act && !has("@protest") && !protesters && !storming {
                 "Mob violence"
             } else if has("@protest") || protesters {
                 "Violent demonstration"
@@ -890,8 +908,13 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         let pro = usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester") && !victim_of_toll(sd.item)).map(|sd| sd.item);
         let keep_force = sub != "Peaceful protest" || flags.intervention;
         (pro, if keep_force { force } else { None })
-    } else if sub == "Mob violence" && a2.is_none() {
-        (a1, usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester")).map(|sd| sd.item))
+    } else if sub == "Mob violence" {
+        // the mob acts: named supporters, else the civilians who act ("أهالي البلدة")
+        let mob = a1.filter(|&i| ctx.actor(i).is_some_and(|a| !is_armed(a.inter)) || supporters_of(ctx, i)).or_else(|| {
+            usable.iter().find(|sd| ctx.people_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80).map(|sd| sd.item)
+        });
+        let target = a2.or_else(|| targets.first().copied()).or_else(|| usable.iter().find(|sd| ctx.people_class(sd.item) == Some("protester")).map(|sd| sd.item));
+        (mob.or(a1), target.filter(|&t| Some(t) != mob))
     } else {
         (a1, a2)
     };
@@ -925,7 +948,7 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
 
 /// The clause holding a group of triggers: from the last clause cue ("فيما", "في حين",
 /// "كما") before its first trigger to the first one after its last trigger.
-fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
+pub fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
     let sent = &ctx.doc.sentences[s];
     let first = trig.iter().map(|&i| ctx.items[i].word_start).min().unwrap_or(sent.start);
     let last = trig.iter().map(|&i| ctx.items[i].word_end).max().unwrap_or(sent.end);
@@ -933,6 +956,11 @@ fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
     let start = cues.iter().copied().filter(|&c| c <= first).max().unwrap_or(sent.start);
     let end = cues.iter().copied().filter(|&c| c >= last).min().unwrap_or(sent.end);
     (start, end)
+}
+
+/// "أنصار التيار الصدري": the supporters of a party, a crowd rather than its armed wing.
+fn supporters_of(ctx: &Ctx, i: usize) -> bool {
+    matches!(ctx.doc.folded()[..ctx.items[i].word_start].split_whitespace().last(), Some("انصار" | "مناصري" | "مويدي"))
 }
 
 fn folded_prefix<'a>(ctx: &'a Ctx, i: usize) -> &'a str {

@@ -154,7 +154,13 @@ fn sentence_places(ctx: &Ctx, s: usize) -> Vec<usize> {
 /// preferring places after it; two places joined by و ("في حقل كونيكو وحقل العمر") are
 /// two events unless a "بين" makes them the ends of one road.
 fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
-    let ps = sentence_places(ctx, cand.sentence);
+    let mut ps = sentence_places(ctx, cand.sentence);
+    // places of the trigger's clause, when it has any ("…، فيما اغتال مسلحون … في قضاء المقدادية")
+    let (cs, ce) = frame::clause_of(ctx, cand.sentence, &cand.triggers);
+    let in_clause: Vec<usize> = ps.iter().copied().filter(|&p| ctx.places[p].start >= cs && ctx.places[p].end <= ce).collect();
+    if !in_clause.is_empty() {
+        ps = in_clause;
+    }
     if ps.is_empty() {
         return Vec::new();
     }
@@ -205,6 +211,17 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
     }
 }
 
+/// "ذاته", "نفسه": the sentence speaks of a place named before.
+fn same_place_words(ctx: &Ctx, s: usize) -> bool {
+    let sent = &ctx.doc.sentences[s];
+    ctx.doc.folded()[sent.start..sent.end].split_whitespace().any(|w| matches!(w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"))
+}
+
+/// The last precise place of sentence `t`.
+fn choose_last_place(ctx: &Ctx, t: usize) -> Option<usize> {
+    sentence_places(ctx, t).into_iter().filter(|&p| place_rank(ctx.places[p].kind) <= 1).last()
+}
+
 /// The admin1 (and country) for a candidate without its own: its sentence's other
 /// places, the sentences before it in the paragraph, then the dateline.
 fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(String, String, Option<Span>)> {
@@ -237,11 +254,14 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 ctx.dates.iter().filter(|d| d.sentence == c.sentence && d.relative_day).find_map(|d| d.date.and_then(|r| r.first_day()))
             })
         })
-        .or(published);
+        .or(published)
+        // undated articles: an explicit day in the lead ("يوم الخميس 25 آب/ أغسطس 2022")
+        .or_else(|| ctx.dates.iter().filter(|d| d.sentence < 2).find_map(|d| d.date.filter(|r| r.precision == 1).and_then(|r| r.first_day())));
     let mut out: Vec<Event> = Vec::new();
     let mut claimants: Vec<(usize, bool)> = Vec::new();
     let mut prev_date: Option<(time::Resolved, Option<Span>)> = None;
     let mut tolls: Vec<(usize, casualties::Toll)> = Vec::new();
+    let mut prev_event_date: Option<(usize, time::Resolved, Option<Span>)> = None;
     for cand in cands {
         if cand.triggers.is_empty() {
             if let Some(c) = cand.claimant {
@@ -257,16 +277,24 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         let own = ctx
             .dates
             .iter()
-            .filter(|d| d.sentence == s)
+            .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day))
             .min_by_key(|d| if d.start >= anchor { ctx.tokens_between(anchor, d.start) * 2 } else { ctx.tokens_between(d.end, anchor) * 3 + 1 });
         let (date, date_span) = match own {
             Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
             Some(d) => (d.date, Some(ctx.doc.span(d.start, d.end))),
             None if cand.background || cand.retaliation && prev_date.is_some() => (if cand.retaliation { prev_date.map(|p| p.0) } else { None }, None),
-            None => (news_date.map(time::Resolved::day), None),
+            // a sentence with no date of its own continues the paragraph's last event
+            // ("وشهدت مدينة شهبا وقفة احتجاجية مماثلة")
+            None => match prev_event_date {
+                Some((para, d, sp)) if para == ctx.doc.sentences[s].paragraph => (Some(d), sp),
+                _ => (news_date.map(time::Resolved::day), None),
+            },
         };
         if let Some(d) = date {
             prev_date = Some((d, date_span));
+            if !cand.background {
+                prev_event_date = Some((ctx.doc.sentences[s].paragraph, d, date_span));
+            }
         }
         let background = cand.background
             || match (date, news_date) {
@@ -295,7 +323,13 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             w.retain(|x| seen.insert(x.trim_end_matches('s').to_string()));
             w
         };
-        let places = choose_places(ctx, cand);
+        let mut places = choose_places(ctx, cand);
+        if places.is_empty() && same_place_words(ctx, s) {
+            // "وكان المطار ذاته قد تعرض …": the place named last before this sentence
+            if let Some(p) = (0..s).rev().find_map(|t| choose_last_place(ctx, t)) {
+                places.push(p);
+            }
+        }
         let place_list: Vec<Option<usize>> = if places.is_empty() { vec![None] } else { places.into_iter().map(Some).collect() };
         for p in place_list {
             let mut location = p.map(|p| ctx.places[p].location.clone());

@@ -149,8 +149,12 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
         let disrupted = e.sub_event_type == "Disrupted weapons use";
         // a back-reference or a source's account joins the latest event it can be
         if (h.anaphoric || h.elaboration) && !disrupted {
+            // a definite back-reference ("وتأتي الغارة غداة …") names no date of its own:
+            // it joins the latest event of its type whatever date its sentence holds
             let target = out.iter_mut().rev().find(|k| {
-                (k.event_type == e.event_type || h.weak_only) && dates_agree(k, &e) && k.status == e.status && k.sub_event_type != "Disrupted weapons use"
+                let dates = dates_agree(k, &e) || h.anaphoric && !h.elaboration;
+                let status = k.status == e.status || h.anaphoric && !h.elaboration;
+                (k.event_type == e.event_type || h.weak_only) && dates && status && k.sub_event_type != "Disrupted weapons use"
             });
             if let Some(k) = target {
                 let mut e = e;
