@@ -325,10 +325,9 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
         }
     }
     let news: Vec<i64> = set.keys().copied().collect();
-    // 1. Stored mentions in the windows of the new ones, by the event they belong to,
-    // with the new mentions whose window found them (only those are compared: comparing
-    // every candidate with every new mention of a batch is quadratic).
-    let mut by_event: BTreeMap<String, BTreeMap<i64, Vec<i64>>> = BTreeMap::new();
+    // 1. Events with a stored mention in the window of a new one (same type, dates within
+    // a day, same admin1), with the new mentions whose window found them.
+    let mut by_event: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
     for r in &news {
         let l = &set[r];
         let Some((start, end)) = l.features.days() else {
@@ -342,79 +341,50 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
         let mut stmt = tx.prepare_cached(
-            "SELECT rowid, event_uid FROM mentions WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
+            "SELECT DISTINCT event_uid FROM mentions WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
                AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)
-             UNION ALL
-             SELECT rowid, event_uid FROM mentions WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
+             UNION
+             SELECT DISTINCT event_uid FROM mentions WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
                AND day_end >= ?2 - 1 AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)",
         )?;
-        let rows = stmt.query_map(
+        let uids = stmt.query_map(
             params![l.mention.event.event_type, start, end, admin1],
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            |r| r.get::<_, String>(0),
         )?;
-        for c in rows {
-            let (c, uid) = c?;
-            if !set.contains_key(&c) {
-                by_event
-                    .entry(uid)
-                    .or_default()
-                    .entry(c)
-                    .or_default()
-                    .push(*r);
+        for uid in uids {
+            let uid = uid?;
+            if !uid.is_empty() {
+                by_event.entry(uid).or_default().insert(*r);
             }
         }
     }
-    // 2. Events with a compatible candidate join the set entire, except large ones: they
-    // join through their first BIG_EVENT members (by canonical key), which keeps a much
-    // reported event from making every batch quadratic in its number of reports.
+    // 2. An event joins the set when one of its members is compatible with a finder:
+    // entire when small, through its first BIG_EVENT members (by canonical key) when
+    // large, which keeps a much reported event from making every batch quadratic in
+    // its number of reports.
     let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
-    for (uid, cands) in by_event {
+    for (uid, finders) in by_event {
         let size: i64 = tx
             .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
             .query_row([&uid], |r| r.get(0))?;
         let size = size.max(0) as usize;
-        let (members, compared): (Vec<i64>, Vec<(i64, Vec<i64>)>) = if size > BIG_EVENT {
-            let reps = event_members(tx, &uid, Some(BIG_EVENT))?;
-            let finders: Vec<i64> = cands
-                .values()
-                .flatten()
-                .copied()
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            (
-                reps.clone(),
-                reps.into_iter().map(|r| (r, finders.clone())).collect(),
-            )
-        } else {
-            (Vec::new(), cands.into_iter().collect())
-        };
-        let mut compatible = false;
+        let members = event_members(tx, &uid, Some(BIG_EVENT))?;
         let mut loaded: Vec<(i64, Loaded)> = Vec::new();
-        for (c, finders) in compared {
-            let Some(l) = load(tx, c)? else { continue };
+        let mut compatible = false;
+        for r in &members {
+            let Some(l) = load(tx, *r)? else { continue };
             compatible |= finders
                 .iter()
                 .any(|n| rasad_merge::score_features(&set[n].features, &l.features).is_some());
-            loaded.push((c, l));
+            loaded.push((*r, l));
         }
         if !compatible {
             continue;
         }
-        let rows = if size > BIG_EVENT {
+        if size > BIG_EVENT {
             big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
-            members
-        } else {
-            event_members(tx, &uid, None)?
-        };
-        let mut loaded: BTreeMap<i64, Loaded> = loaded.into_iter().collect();
-        for r in rows {
-            if let Some(l) = loaded.remove(&r) {
-                set.insert(r, l);
-            } else if let Some(l) = load(tx, r)? {
-                set.insert(r, l);
-            }
         }
+        set.extend(loaded);
     }
     // 3. Cluster and rewrite.
     let rows: Vec<i64> = set.keys().copied().collect();
@@ -459,14 +429,22 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             continue;
         }
         changed += 1;
-        // Big events followed: their other members move (one UPDATE) and take part in the record.
+        // Big events followed: their other members move (one UPDATE) and take part in the
+        // record through the event's stored record (reloading every report of a much
+        // reported event in every batch would make ingest quadratic in its reports).
         let mut extra: Vec<Mention> = Vec::new();
         for old in &followed {
-            let others = event_members(tx, old, None)?;
-            for r in others.into_iter().filter(|r| !set.contains_key(r)) {
-                if let Some(l) = load(tx, r)? {
-                    extra.push(l.mention);
-                }
+            let json: Option<String> = tx
+                .prepare_cached("SELECT json FROM events WHERE uid = ?1")?
+                .query_row([old], |r| r.get(0))
+                .optional()?;
+            if let Some(json) = json {
+                let event: Event = serde_json::from_str(&json)?;
+                extra.push(Mention {
+                    article_id: "\u{10FFFF}merged".into(),
+                    index: 0,
+                    event,
+                });
             }
             if *old != uid {
                 tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE event_uid = ?2")?

@@ -392,3 +392,43 @@ fn a_much_reported_event_stays_one_event_in_any_order() {
     }
     assert_eq!(results[0], results[1], "same ids whatever the order");
 }
+
+#[test]
+fn a_v1_database_is_migrated_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&p).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO articles (id, text_hash, text, ingested_at) VALUES ('old', 'h', 'نص قديم', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    assert!(
+        Store::open_readonly(&p).is_err(),
+        "read-only refuses an old schema"
+    );
+    let store = Store::open(&p).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(SCHEMA_VERSION >= 2);
+    assert!(store.article("old").unwrap().is_some());
+    let cols: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM pragma_index_info('mentions_window')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cols, 6, "covering window index");
+    // A database from a newer Rasad is refused, not damaged.
+    store
+        .conn
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    drop(store);
+    assert!(Store::open(&p).is_err());
+}
