@@ -78,6 +78,12 @@ const FEATURES: &[(&str, PlaceKind)] = &[
     ("ريف", PlaceKind::Region),
     ("محافظه", PlaceKind::Admin1),
     ("مركز", PlaceKind::City),
+    ("طريق", PlaceKind::Site),
+    ("اوتستراد", PlaceKind::Site),
+    ("اوتوستراد", PlaceKind::Site),
+    ("مبني", PlaceKind::Site),
+    ("مستشفي", PlaceKind::Site),
+    ("مشفي", PlaceKind::Site),
 ];
 
 /// Dual and plural feature words: "بلدتي X وY", "قرى X وY".
@@ -115,6 +121,12 @@ const KNOWN_ONLY: &[&str] = &[
     "سهل",
     "ميناء",
     "مرفا",
+    "طريق",
+    "اوتستراد",
+    "اوتوستراد",
+    "مبني",
+    "مستشفي",
+    "مشفي",
 ];
 
 /// Dual feature words (and the village/town plurals) that may frame unknown names.
@@ -473,6 +485,12 @@ const NOT_NAMES: &[&str] = &[
 
 /// First words of construct names whose second word carries no article ("خربة سلم").
 const HEADS: &[&str] = &[
+    "الشيخ",
+    "السيده",
+    "النبي",
+    "مار",
+    "خان",
+    "حوش",
     "ابو",
     "ابي",
     "ام",

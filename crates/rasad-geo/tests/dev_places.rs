@@ -203,6 +203,20 @@ fn dev_gold_places_are_found_with_their_admin1() {
     for m in &misses {
         println!("  miss: {m}");
     }
+    // held out (never tuned on): the merge set's gold events, figures only
+    let (mut m3, mut i3) = (Vec::new(), Vec::new());
+    if let Some(t) = measure(&g, "merge.jsonl", &mut m3, &mut i3) {
+        println!(
+            "held-out merge.jsonl: found {}/{} ({:.1}%), exact {}",
+            t.found,
+            t.events,
+            100.0 * t.found as f64 / t.events.max(1) as f64,
+            t.exact
+        );
+        for m in i3.iter().chain(m3.iter()) {
+            println!("  merge: {m}");
+        }
+    }
     // the same with the compiled gazetteer, when this machine has one (figures only)
     if rasad_geo::compiled_path().is_some_and(|p| p.is_file()) {
         let g = Geocoder::builtin().expect("compiled gazetteer loads");
