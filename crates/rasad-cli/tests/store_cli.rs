@@ -287,3 +287,108 @@ fn every_input_format_then_every_export_format() {
         "query never creates a store"
     );
 }
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 serving fixed paths.
+fn serve(routes: Vec<(&'static str, String)>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let line = String::from_utf8_lossy(&req)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, body) = match routes.iter().find(|(p, _)| *p == path) {
+                Some((_, b)) => ("200 OK", b.clone()),
+                None => ("404 Not Found", String::new()),
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    base
+}
+
+#[test]
+fn watch_once_ingests_new_feed_entries_and_skips_them_next_time() {
+    let feed = "<rss><channel><title>نورث برس</title>\
+        <item><title>قصف</title><link>/news/1</link></item>\
+        <item><title>خبر</title><link>/news/gone</link></item></channel></rss>";
+    let base = serve(vec![
+        ("/feed.xml", feed.to_string()),
+        ("/news/1", PAGE.to_string()),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let url = format!("{base}/feed.xml");
+    let out = rasad()
+        .args(["watch", "--once", "--timeout", "5s", "--feed", &url, "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    // The dead page's entry has only a title: it becomes an article from the feed text.
+    assert!(
+        out.status.code().is_some(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = Store::open_readonly(&db).unwrap();
+    let page = store
+        .article(&format!("{base}/news/1"))
+        .unwrap()
+        .expect("fetched page stored");
+    assert!(page.article.text.contains("الهيمو"));
+    assert_eq!(page.article.published.as_deref(), Some("2024-05-14"));
+    let before = store.counts().unwrap();
+    drop(store);
+    let again = rasad()
+        .args(["watch", "--once", "--feed", &url, "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(again.status.code().is_some());
+    assert_eq!(
+        counts(&db).articles,
+        before.articles,
+        "nothing new the second time"
+    );
+    let dead = rasad()
+        .args([
+            "watch",
+            "--once",
+            "--timeout",
+            "2s",
+            "--feed",
+            "http://127.0.0.1:1/feed",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(
+        dead.status.code(),
+        Some(1),
+        "an unreachable feed is a recorded failure"
+    );
+    assert!(Store::open_readonly(&db)
+        .unwrap()
+        .errors(0)
+        .unwrap()
+        .iter()
+        .any(|e| e.source.as_deref() == Some("http://127.0.0.1:1/feed")));
+}
