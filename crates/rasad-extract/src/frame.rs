@@ -938,8 +938,13 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
         claimant: None,
         weak_only,
         anaphoric: {
-            let it = ctx.items[main];
-            frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال") && it.word_end >= it.end
+            // "الضربة", "هذه المواجهات": a definite noun names an event already told —
+            // unless its sentence tells a new one (another trigger, or an explicit date)
+            let definite = frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال");
+            let demonstrative = matches!(ctx.doc.folded()[..ctx.items[main].word_start].split_whitespace().last(), Some("هذه" | "هذا" | "تلك" | "ذلك"));
+            let alone = trig.iter().all(|&i| i == main || matches!(ctx.trigger_class(i), "@casualty" | "@injury"));
+            let explicit_date = ctx.dates.iter().any(|d| d.sentence == s && d.date.is_some() && !d.relative_day);
+            definite && (demonstrative || alone && !explicit_date)
         },
         elaboration: flags.elaboration,
         between: a1.is_some_and(|i| sides.iter().any(|sd| sd.item == i && sd.marker == Marker::Between)),

@@ -277,7 +277,9 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         let own = ctx
             .dates
             .iter()
-            .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day))
+            // unresolved month names are no dates; an unresolved "أمس" (no publication date) is
+            // a date we cannot know, and stays null
+            .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday))
             .min_by_key(|d| if d.start >= anchor { ctx.tokens_between(anchor, d.start) * 2 } else { ctx.tokens_between(d.end, anchor) * 3 + 1 });
         let (date, date_span) = match own {
             Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
