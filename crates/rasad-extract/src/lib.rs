@@ -211,6 +211,20 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
     }
 }
 
+/// Keep a place's name but put it inside `unit` (its admin units and coordinates, at
+/// precision 2): for a name the gazetteer resolved to a namesake elsewhere.
+fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Location) {
+    l.country = unit.country.clone();
+    l.admin1 = unit.admin1.clone();
+    l.admin2 = unit.admin2.clone();
+    l.admin3 = None;
+    l.pcode = None;
+    l.lat = unit.lat;
+    l.lon = unit.lon;
+    l.geo_precision = Some(2);
+    l.gazetteer_id = None;
+}
+
 /// "ذاته", "نفسه": the sentence speaks of a place named before.
 fn same_place_words(ctx: &Ctx, s: usize) -> bool {
     let sent = &ctx.doc.sentences[s];
@@ -340,15 +354,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             if let Some(enc) = p.and_then(|pi| ctx.places[pi].enclosing).map(|e| &ctx.places[e]) {
                 if let (Some(l), Some(ea)) = (location.as_mut(), enc.location.admin1.as_ref()) {
                     if l.admin1.as_ref() != Some(ea) {
-                        l.admin1 = Some(ea.clone());
-                        l.country = enc.location.country.clone();
-                        l.admin2 = enc.location.admin2.clone();
-                        l.admin3 = None;
-                        l.pcode = None;
-                        l.lat = enc.location.lat;
-                        l.lon = enc.location.lon;
-                        l.geo_precision = Some(2);
-                        l.gazetteer_id = None;
+                        place_within(l, &enc.location);
                     }
                 }
             }
@@ -360,15 +366,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 let coarse = !pl.known || matches!(pl.kind, PlaceKind::Region | PlaceKind::Admin1 | PlaceKind::Admin2);
                 if other_country && coarse {
                     if let Some(l) = location.as_mut() {
-                        l.country = dl.location.country.clone();
-                        l.admin1 = dl.location.admin1.clone();
+                        place_within(l, &dl.location);
                         l.admin2 = None;
-                        l.admin3 = None;
-                        l.pcode = None;
-                        l.lat = dl.location.lat;
-                        l.lon = dl.location.lon;
-                        l.geo_precision = Some(2);
-                        l.gazetteer_id = None;
                     }
                 }
             }
