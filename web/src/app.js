@@ -115,6 +115,9 @@
     },
   });
   map.addLayer(clusters);
+  const LABEL_ZOOM = 9;
+  const toggleLabels = () => $('#map').classList.toggle('labels', map.getZoom() >= LABEL_ZOOM);
+  map.on('zoomend', toggleLabels);
 
   async function loadOutlines() {
     try {
@@ -152,7 +155,10 @@
         icon: L.divIcon({
           className: 'ev-marker',
           html: '<span data-id="' + esc(p.id) + '" data-type="' + esc(p.event_type) + '" style="background:' +
-            colourOf(p.event_type) + ';width:' + d + 'px;height:' + d + 'px"></span>',
+            colourOf(p.event_type) + ';width:' + d + 'px;height:' + d + 'px"></span>' +
+            // Place label, shown only when zoomed in (there are no tiles to name places).
+            '<b class="lbl" style="left:' + (d + 3) + 'px" dir="auto">' +
+            esc(p.location ? (state.lang === 'ar' ? p.location.name_ar || p.location.name : p.location.name || p.location.name_ar) : '') + '</b>',
           iconSize: [d, d],
         }),
         keyboard: true,
@@ -161,6 +167,7 @@
       markers.push(m);
     }
     clusters.addLayers(markers);
+    toggleLabels();
     $('#map').dataset.markers = String(markers.length);
     if (!fittedOnce && markers.length) {
       fittedOnce = true;
@@ -544,6 +551,7 @@
       localStorage.setItem('rasad.lang', state.lang);
       applyLang();
       loadTable();
+      loadMap();
       renderOverview();
       renderSummary();
       if (state.selected) selectEvent(state.selected);

@@ -108,6 +108,9 @@ try {
     // Markers are coloured by type and sized by deaths.
     const styles = await page.$$eval('.ev-marker span[data-id]', (els) => els.map((e) => e.getAttribute('style')));
     assert(styles.every((s) => /background:#[0-9a-f]{6}/.test(s) && /width:\d+px/.test(s)), 'marker without colour/size');
+    // Zoomed in, markers carry their place names (no tiles name the places).
+    const labels = await page.$$eval('#map.labels .ev-marker .lbl', (ls) => ls.filter((l) => l.offsetParent).map((l) => l.textContent));
+    assert(labels.some((l) => /omar/i.test(l) || l.includes('العمر')), 'no visible al-Omar label: ' + labels);
     await page.screenshot({ path: join(out, 'seed-markers.png') });
   });
 
