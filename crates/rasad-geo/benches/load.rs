@@ -21,6 +21,16 @@ fn best_of<T>(n: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, last.expect("n > 0"))
 }
 
+/// CPU seconds this thread has used (Linux `/proc/thread-self/stat`, 10 ms ticks): on a
+/// shared machine wall time counts other processes' turns too.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn main() {
     let (ms, g) = best_of(5, || Geocoder::curated().expect("curated"));
     println!(
@@ -63,7 +73,8 @@ fn main() {
         50.0 * docs.len() as f64 / t.elapsed().as_secs_f64(),
         raw / 50 / docs.len()
     );
-    let rounds = 50;
+    let rounds = 200;
+    let cpu0 = cpu_seconds();
     let t = Instant::now();
     let mut n = 0;
     for _ in 0..rounds {
@@ -72,7 +83,14 @@ fn main() {
         }
     }
     let s = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds()
+        .zip(cpu0)
+        .map(|(b, a)| b - a)
+        .filter(|c| *c > 0.0);
     let articles = (rounds * docs.len()) as f64;
+    if let Some(c) = cpu {
+        println!("find_places: {:.0} articles/s per CPU second of this thread ({c:.2} CPU s, {s:.2} wall s)", articles / c);
+    }
     println!(
         "find_places: {:.0} articles/s, {:.1} MB/s on one core ({} dev articles of {:.1} KB average, {} mentions per round)",
         articles / s,

@@ -560,8 +560,9 @@ fn is_clitic(p: &str) -> bool {
     )
 }
 
-/// FNV-1a: the word lists are tiny and hashed on every token, SipHash's DoS resistance
-/// buys nothing here (the keys are ours, not the input's).
+/// A multiply-rotate hash over 8-byte chunks (the FxHash recipe): the word lists are
+/// tiny and hashed on every token, SipHash's DoS resistance buys nothing here (the keys
+/// are ours; the input only probes them).
 #[derive(Default, Clone, Copy)]
 struct Fnv(u64);
 
@@ -570,16 +571,23 @@ impl std::hash::Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf29ce484222325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= *b as u64;
-            h = h.wrapping_mul(0x100000001b3);
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
         }
         self.0 = h;
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
@@ -1451,13 +1459,39 @@ pub(crate) fn find_places(
         }
     }
 
-    // original character index → byte offset, once (slicing spans char by char is quadratic)
-    let char_bytes: Option<Vec<usize>> = original.map(|o| {
-        o.char_indices()
+    // original byte offsets of the span ends, in one forward pass over the text
+    // (slicing every span from the start would be quadratic)
+    let mut span_bytes: Vec<(usize, usize)> = Vec::new();
+    if let Some(o) = original {
+        let mut ends: Vec<(usize, usize)> = Vec::with_capacity(2 * n);
+        for (k, r) in raws.iter().enumerate() {
+            let sp = doc.span(r.s, r.e);
+            ends.push((sp.0, 2 * k));
+            ends.push((sp.1, 2 * k + 1));
+        }
+        ends.sort_unstable();
+        span_bytes = vec![(usize::MAX, usize::MAX); n];
+        let mut it = o
+            .char_indices()
             .map(|(b, _)| b)
             .chain(std::iter::once(o.len()))
-            .collect()
-    });
+            .enumerate();
+        let mut cur = it.next();
+        for (c, slot) in ends {
+            while cur.is_some_and(|(ci, _)| ci < c) {
+                cur = it.next();
+            }
+            if let Some((ci, b)) = cur.filter(|(ci, _)| *ci == c) {
+                let _ = ci;
+                let e = &mut span_bytes[slot / 2];
+                if slot % 2 == 0 {
+                    e.0 = b;
+                } else {
+                    e.1 = b;
+                }
+            }
+        }
+    }
 
     // resolve right to left
     let mut locs: Vec<Option<Location>> = vec![None; n];
@@ -1546,10 +1580,8 @@ pub(crate) fn find_places(
         if r.near {
             loc.geo_precision = Some(loc.geo_precision.unwrap_or(2).max(2));
         }
-        loc.name_ar = match (original, &char_bytes) {
-            (Some(o), Some(cb)) if span.0 <= span.1 && span.1 < cb.len() => {
-                o[cb[span.0]..cb[span.1]].to_string()
-            }
+        loc.name_ar = match (original, span_bytes.get(k)) {
+            (Some(o), Some(&(a, b))) if a <= b && b <= o.len() => o[a..b].to_string(),
             _ => f[r.s..r.e].to_string(),
         };
         loc.span = Some(span);
