@@ -509,6 +509,13 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             weak.push(i);
         }
     }
+    // "هذه المواجهات" points back at an event told before; beside other triggers it adds
+    // nothing, alone it makes an anaphoric candidate (merged later)
+    let demonstrative = |i: usize| matches!(folded[..ctx.items[i].word_start].split_whitespace().last(), Some("هذه" | "هذا" | "تلك" | "ذلك"));
+    if strong.len() + weak.len() > 1 {
+        strong.retain(|&i| !demonstrative(i));
+        weak.retain(|&i| !demonstrative(i));
+    }
     // group strong triggers by family; protests and riots are one family (the riot wins)
     let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
     for &i in &strong {
@@ -701,7 +708,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     let frame = trig
         .iter()
         .copied()
-        .filter(|&i| ctx.items[i].start <= pos && frame_of(i) == Frame::Passive)
+        .filter(|&i| ctx.items[i].start <= pos && frame_of(i) == Frame::Passive && ctx.trigger_class(i) == "@attack")
         .map(|_| Frame::Passive)
         .next()
         .unwrap_or_else(|| frame_of(main));
@@ -737,10 +744,12 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         .filter(|sd| sd.marker == Marker::Between && (is_actor(sd) || matches!(ctx.person_class(sd.item), Some("fighter" | "protester"))))
         .map(|sd| sd.item)
         .collect();
+    // the victims: people named near the trigger, those whose kind is said first
+    // ("مدنيين" before "آخرون")
     let victims = usable
         .iter()
         .filter(|sd| matches!(ctx.people_class(sd.item), Some("civilian" | "protester" | "suspect" | "unknown")))
-        .min_by_key(|sd| (ctx.items[sd.item].start as i64 - pos as i64).abs())
+        .min_by_key(|sd| (ctx.people_class(sd.item) == Some("unknown"), (ctx.items[sd.item].start as i64 - pos as i64).abs()))
         .map(|sd| sd.item);
     let unmarked_after: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::None) && is_actor(sd) && ctx.items[sd.item].start > pos).map(|sd| sd.item).collect();
     let unmarked_before: Vec<usize> = usable.iter().filter(|sd| matches!(sd.marker, Marker::None) && is_actor(sd) && ctx.items[sd.item].start < pos).map(|sd| sd.item).collect();
@@ -890,7 +899,9 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             } else if civilians_hit && !fighters_hit {
                 "Attack"
             } else if has("@attack") || firearm || agent_side {
-                if civilians_hit { "Attack" } else { "Armed clash" }
+                // an armed target makes a clash, whoever else died ("هجوماً على مواقع لقسد
+                // أسفر عن مقتل 18 شخصاً بينهم مدنيون")
+                if civilians_hit && !fighters_hit { "Attack" } else { "Armed clash" }
             } else {
                 return None;
             }

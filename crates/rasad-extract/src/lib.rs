@@ -451,6 +451,20 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             });
         }
     }
+    // an agreement names its parties; one named party stands for both sides ("بين الطرفين")
+    for e in out.iter_mut().filter(|e| e.sub_event_type == "Agreement" && e.actor2.is_none()) {
+        e.actor2 = e.actor1.clone();
+        e.spans.actor2 = e.spans.actor1;
+    }
+    // an interception stopped the weapons of the attack reported before it
+    for i in 0..out.len() {
+        if out[i].sub_event_type == "Disrupted weapons use" && out[i].actor2.is_none() {
+            if let Some(attacker) = out[..i].iter().rev().find(|e| e.event_type == "Explosions/Remote violence").and_then(|e| e.actor1.clone()) {
+                out[i].spans.actor2 = attacker.span;
+                out[i].actor2 = Some(attacker);
+            }
+        }
+    }
     // claims of responsibility name the agent of the reported attack when its agent is not named
     for (c, _) in claimants {
         for e in out.iter_mut().filter(|e| e.actor1.is_none() && e.status == Status::Current && matches!(e.event_type.as_str(), "Explosions/Remote violence" | "Battles")) {
