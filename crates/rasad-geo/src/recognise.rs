@@ -1142,6 +1142,14 @@ impl<'a> Walker<'a> {
                     cands.clear();
                 }
             }
+            // "جبل الأربعين" is a mountain, not the neighbourhood الأربعين
+            if matches!(fw, "جبل" | "جبال" | "وادي" | "سهل" | "جزيره")
+                && !cands
+                    .iter()
+                    .any(|&c| self.g.entries[c as usize].kind == PlaceKind::Region)
+            {
+                cands.clear();
+            }
             let region =
                 fw == "ريف" || (kind == PlaceKind::Region && !cands.is_empty() && fw != "منطقه");
             if fw == "ريف" {

@@ -116,6 +116,16 @@ fn measure(
                     .all(|m| m.location.admin1.as_deref() == Some(admin1))
                 {
                     t.named_admin1_ok += 1;
+                } else {
+                    let bad: Vec<String> = named
+                        .iter()
+                        .filter(|m| m.location.admin1.as_deref() != Some(admin1))
+                        .map(|m| format!("{}→{:?}", m.location.name_ar, m.location.admin1))
+                        .collect();
+                    inexact.push(format!(
+                        "{} [{admin1}] a name match with another admin1: {bad:?}",
+                        a["id"].as_str().unwrap_or("?")
+                    ));
                 }
             }
             let gold_n: Vec<Vec<String>> = gold.iter().map(|g| norm_ar(g)).collect();
