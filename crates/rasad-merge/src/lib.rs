@@ -316,7 +316,13 @@ struct PlaceFeat {
 
 fn place_feat(loc: &Location) -> Option<PlaceFeat> {
     let mut ws = words(&rasad_text::fold(&loc.name_ar));
-    let mut coarse = loc.geo_precision == Some(3);
+    // A place named like its governorate ("بغداد", "إدلب") is read as the governorate:
+    // "in Idlib" in a report rarely pins the city.
+    let named_as_admin1 = match (&loc.name, &loc.admin1) {
+        (Some(n), Some(a)) => !n.trim().is_empty() && n.trim().eq_ignore_ascii_case(a.trim()),
+        _ => false,
+    };
+    let mut coarse = loc.geo_precision == Some(3) || named_as_admin1;
     while ws.len() > 1 && PLACE_WORDS.contains(&ws[0].as_str()) {
         coarse |= COARSE_WORDS.contains(&ws[0].as_str());
         ws.remove(0);
@@ -339,11 +345,12 @@ fn place_feat(loc: &Location) -> Option<PlaceFeat> {
         words: ws,
         compact,
         coarse,
+        // Read as the governorate, the place says nothing about the district.
         admin2: loc
             .admin2
             .as_ref()
             .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty()),
+            .filter(|s| !s.is_empty() && !named_as_admin1),
         gazetteer_id: loc.gazetteer_id.clone().filter(|s| !s.is_empty()),
         coords,
         exact: loc.geo_precision == Some(1),
@@ -681,6 +688,40 @@ pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
         parent[child] = root;
         let moved = std::mem::take(&mut members[child]);
         members[root].extend(moved);
+    }
+    // Reports that name no place and no side join the one event they can belong to
+    // (compatible with every member, some evidence with one); when two events could
+    // take them they stay apart. Decided on the clustering before any attachment, in
+    // canonical order, so the outcome does not depend on input order either.
+    let bare =
+        |i: usize| feats[i].place.is_none() && feats[i].actor1.vague && feats[i].actor2.vague;
+    let roots: Vec<usize> = (0..n).filter(|&i| find(&mut parent, i) == i).collect();
+    let mut attach: Vec<(usize, usize)> = Vec::new();
+    for &i in order
+        .iter()
+        .filter(|&&i| bare(i) && members[find(&mut parent, i)].len() == 1)
+    {
+        let targets: Vec<usize> = roots
+            .iter()
+            .copied()
+            .filter(|&r| r != i && !(members[r].len() == 1 && bare(members[r][0])))
+            .filter(|&r| {
+                members[r].iter().all(|&x| pair(i, x).is_some())
+                    && members[r]
+                        .iter()
+                        .any(|&x| pair(i, x).is_some_and(|s| s >= BACKGROUND_THRESHOLD))
+            })
+            .collect();
+        if let [t] = targets[..] {
+            attach.push((i, t));
+        }
+    }
+    for (i, t) in attach {
+        if members[t].iter().all(|&x| pair(i, x).is_some()) {
+            parent[i] = t;
+            members[i].clear();
+            members[t].push(i);
+        }
     }
     (0..n)
         .map(|i| {

@@ -336,3 +336,17 @@ fn uid_is_stable_and_order_free() {
     assert_ne!(cluster_uid(&[&a]), cluster_uid(&[&b]));
     assert_eq!(cluster_uid(&[&a]).len(), 16);
 }
+
+#[test]
+fn a_bare_report_joins_the_only_event_it_fits_and_no_other() {
+    let mut bare = ev("2023-10-12", "", "", "", None);
+    bare.location = None;
+    let a = m("a", ev("2023-10-12", "أريحا", "قوات النظام", "", Some(2)));
+    let b = m("b", ev("2023-10-12", "أريحا", "قوات النظام", "", Some(3)));
+    let x = m("x", bare.clone());
+    let labels = cluster(&[a.clone(), b.clone(), x.clone()]);
+    assert_eq!(labels, [0, 0, 0], "one event it can belong to");
+    let c = m("c", ev("2023-10-12", "سرمين", "القوات الروسية", "", None));
+    let labels = cluster(&[a, b, x, c]);
+    assert_eq!(labels[2], 2, "two events could take it: it stays apart");
+}

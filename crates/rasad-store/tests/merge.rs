@@ -173,6 +173,6 @@ fn end_to_end_merge_score_has_a_floor() {
     let p = figures["bcubed_precision"].as_f64().unwrap();
     let r = figures["bcubed_recall"].as_f64().unwrap();
     // Floors under today's figures (see docs/store.md); the target is P ≥ 0.95, R ≥ 0.9.
-    assert!(p >= 0.90, "B-cubed precision {p}");
-    assert!(r >= 0.80, "B-cubed recall {r}");
+    assert!(p >= 0.93, "B-cubed precision {p}");
+    assert!(r >= 0.85, "B-cubed recall {r}");
 }
