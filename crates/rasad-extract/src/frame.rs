@@ -146,6 +146,11 @@ impl<'a> Ctx<'a> {
     /// The kind of people a side names: a person noun's class, or for the generic
     /// actors "civilian" (inter 7) and "protester" (inter 5 and 6).
     pub fn people_class(&self, i: usize) -> Option<&'a str> {
+        // "قيادي سابق في فصائل المعارضة": a former fighter is a civilian
+        let after = self.doc.folded()[self.items[i].word_end..].split_whitespace().next();
+        if self.person_class(i) == Some("fighter") && matches!(after, Some("سابق" | "سابقا" | "متقاعد")) {
+            return Some("civilian");
+        }
         self.person_class(i).or_else(|| match self.items[i].hit {
             Hit::Actor(a) => match self.lex.actors[a as usize].inter {
                 7 => Some("civilian"),
@@ -242,7 +247,10 @@ impl<'a> Ctx<'a> {
                     let first = self.doc.sentences[s].start;
                     if self.tokens_between(first, it.word_start) <= 1 {
                         let actor_next = range.clone().any(|j| {
-                            matches!(self.items[j].hit, Hit::Actor(_)) && self.items[j].word_start >= it.word_end && self.tokens_between(it.word_end, self.items[j].word_start) <= 1
+                            matches!(self.items[j].hit, Hit::Actor(_))
+                                && self.actor(j).is_some_and(|a| is_armed(a.inter))
+                                && self.items[j].word_start >= it.word_end
+                                && self.tokens_between(it.word_end, self.items[j].word_start) <= 1
                         });
                         if !actor_next {
                             f.elaboration = true;
@@ -371,7 +379,8 @@ impl<'a> Ctx<'a> {
                 let prev_start = folded[..it.word_start].trim_end().len() - prev_word.len();
                 if let Some(p) = out.iter().rev().find(|sd| self.person_class(sd.item).is_some() && self.items[sd.item].word_end <= prev_start && self.tokens_between(self.items[sd.item].word_end, prev_start) <= 1) {
                     let pi = self.items[p.item];
-                    let after_casualty = range.clone().any(|j| {
+                    let former = self.people_class(p.item) == Some("civilian");
+                    let after_casualty = !former && range.clone().any(|j| {
                         matches!(self.trigger_class(j), "@casualty" | "@injury") && self.items[j].word_end <= pi.word_start && self.tokens_between(self.items[j].word_end, pi.word_start) <= 3
                     });
                     marker = match p.marker {
@@ -498,6 +507,13 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         let lam = matches!(&folded[it.word_start..it.start], "ل" | "لل");
         if lam && family(&tr.class).is_none() && !weak.iter().chain(strong.iter()).any(|&j| ctx.trigger_class(j) == "@attack" && matches!(ctx.items[j].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == Frame::Passive)) {
             continue;
+        }
+        // "ناشط في تظاهرات ذي قار": what someone took part in, not an event of the sentence
+        if tr.class == "@protest" && prev_word == "في" {
+            let before_fi = folded[..it.word_start].trim_end().len() - 2;
+            if range.clone().any(|j| matches!(ctx.items[j].hit, Hit::Person(_)) && ctx.items[j].word_end <= before_fi && ctx.tokens_between(ctx.items[j].word_end, before_fi) == 0) {
+                continue;
+            }
         }
         // "حاولتا استهداف": the attack that was tried and foiled
         if family(&tr.class).is_none() && flags.attempts.iter().any(|&a| a <= it.word_start && ctx.tokens_between(a, it.word_start) <= 3) {

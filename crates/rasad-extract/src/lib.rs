@@ -225,15 +225,30 @@ fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Location) {
     l.gazetteer_id = None;
 }
 
-/// "ذاته", "نفسه": the sentence speaks of a place named before.
-fn same_place_words(ctx: &Ctx, s: usize) -> bool {
+/// A place the sentence names only by pointing back: "المطار ذاته" (the last precise
+/// place before), or a bare definite feature word ("في القاعدة", "داخل المخيم") — the
+/// last place before whose phrase starts with that word.
+fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
+    const FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
     let sent = &ctx.doc.sentences[s];
-    ctx.doc.folded()[sent.start..sent.end].split_whitespace().any(|w| matches!(w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"))
-}
-
-/// The last precise place of sentence `t`.
-fn choose_last_place(ctx: &Ctx, t: usize) -> Option<usize> {
-    sentence_places(ctx, t).into_iter().filter(|&p| place_rank(ctx.places[p].kind) <= 1).last()
+    let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
+    let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
+    // "القاعدة" alone: a definite feature word not followed by a name of its own
+    let feature = words.iter().enumerate().find_map(|(k, w)| {
+        let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| FEATURES.contains(b))?;
+        let definite = w.ends_with(&format!("ال{bare}")) || w.ends_with(&format!("لل{bare}"));
+        let next_is_name = words.get(k + 1).is_some_and(|n| !n.starts_with("ال") && n.chars().all(char::is_alphabetic));
+        (definite && !next_is_name).then_some(bare)
+    });
+    if !same && feature.is_none() {
+        return None;
+    }
+    (0..s).rev().find_map(|t| {
+        sentence_places(ctx, t).into_iter().rev().find(|&p| {
+            let pl = &ctx.places[p];
+            place_rank(pl.kind) <= 1 && feature.map_or(true, |f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
+        })
+    })
 }
 
 /// The admin1 (and country) for a candidate without its own: its sentence's other
@@ -286,15 +301,26 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         let s = cand.sentence;
         let flags = &cand.flags;
         let main = cand.triggers[0];
-        let anchor = ctx.items[main].start;
         // date: the expression nearest the trigger in the sentence
+        // the expression nearest any trigger of the candidate ("الهجوم … الذي استهدف المطار
+        // مساء أمس الجمعة"), after it rather than before
+        let dist = |d: &time::DateExpr| {
+            cand.triggers
+                .iter()
+                .map(|&t| {
+                    let a = ctx.items[t].start;
+                    if d.start >= a { ctx.tokens_between(a, d.start) * 2 } else { ctx.tokens_between(d.end, a) * 3 + 1 }
+                })
+                .min()
+                .unwrap_or(usize::MAX)
+        };
         let own = ctx
             .dates
             .iter()
             // unresolved month names are no dates; an unresolved "أمس" (no publication date) is
             // a date we cannot know, and stays null
             .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday))
-            .min_by_key(|d| if d.start >= anchor { ctx.tokens_between(anchor, d.start) * 2 } else { ctx.tokens_between(d.end, anchor) * 3 + 1 });
+            .min_by_key(|d| dist(d));
         let (date, date_span) = match own {
             Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
             Some(d) => (d.date, Some(ctx.doc.span(d.start, d.end))),
@@ -340,9 +366,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             w
         };
         let mut places = choose_places(ctx, cand);
-        if places.is_empty() && same_place_words(ctx, s) {
-            // "وكان المطار ذاته قد تعرض …": the place named last before this sentence
-            if let Some(p) = (0..s).rev().find_map(|t| choose_last_place(ctx, t)) {
+        if places.is_empty() {
+            if let Some(p) = place_referred_back(ctx, s) {
                 places.push(p);
             }
         }

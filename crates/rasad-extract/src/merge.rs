@@ -152,8 +152,8 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
             // a definite back-reference ("وتأتي الغارة غداة …") names no date of its own:
             // it joins the latest event of its type whatever date its sentence holds
             let target = out.iter_mut().rev().find(|k| {
-                let dates = dates_agree(k, &e) || h.anaphoric && !h.elaboration;
-                let status = k.status == e.status || h.anaphoric && !h.elaboration;
+                let dates = dates_agree(k, &e) || h.anaphoric;
+                let status = k.status == e.status || h.anaphoric;
                 (k.event_type == e.event_type || h.weak_only) && dates && status && k.sub_event_type != "Disrupted weapons use"
             });
             if let Some(k) = target {
