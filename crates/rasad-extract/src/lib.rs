@@ -579,6 +579,78 @@ pub(crate) mod tests {
         assert!(e.location.as_ref().unwrap().name_ar.contains("البارة"));
     }
 
+    fn one(text: &str) -> Event {
+        let ev = extractor().extract(&article(text, "2024-03-06")).unwrap();
+        assert_eq!(ev.len(), 1, "{text}: {ev:#?}");
+        ev.into_iter().next().unwrap()
+    }
+
+    fn sides(e: &Event) -> (String, String) {
+        let n = |a: &Option<Actor>| a.as_ref().map(|a| a.name_ar.clone()).unwrap_or_default();
+        (n(&e.actor1), n(&e.actor2))
+    }
+
+    #[test]
+    fn roles_passive_target_first() {
+        let e = one("تعرضت قاعدة للتحالف الدولي في حقل العمر النفطي بريف دير الزور الشرقي لهجوم بالصواريخ، أمس.");
+        assert_eq!(e.sub_event_type, "Shelling/artillery/missile attack");
+        assert_eq!(sides(&e), (String::new(), "التحالف الدولي".to_string()));
+    }
+
+    #[test]
+    fn roles_between_and_membership() {
+        let e = one("قتل عنصران من قوات النظام في اشتباكات اندلعت أمس بين قوات النظام وهيئة تحرير الشام في بلدة كفرنبل بريف إدلب.");
+        assert_eq!(e.event_type, "Battles");
+        assert_eq!(e.fatalities, Some(2));
+        let (a1, a2) = sides(&e);
+        assert!(a1.contains("قوات النظام") && a2.contains("هيئة تحرير الشام"), "{a1} / {a2}");
+    }
+
+    #[test]
+    fn roles_adjective_on_the_weapon_names_the_attacker() {
+        let e = one("قتل ثلاثة مدنيين، أمس، بغارة نفذتها طائرة مسيرة تركية على سيارة في قرية تل جمعة بريف الحسكة.");
+        assert_eq!(e.sub_event_type, "Air/drone strike");
+        assert_eq!(e.actor1.as_ref().unwrap().actor_id.as_deref(), Some("mil_turkey"));
+        assert_eq!(e.actor2.as_ref().unwrap().inter, 7);
+        assert_eq!(e.fatalities, Some(3));
+    }
+
+    #[test]
+    fn roles_killing_by_unidentified_gunmen_is_violence_against_civilians() {
+        let e = one("اغتال مسلحون مجهولون، مساء أمس، شاباً بإطلاق النار عليه في مدينة طفس بريف درعا الغربي.");
+        assert_eq!(e.sub_event_type, "Attack");
+        assert_eq!(e.actor1.as_ref().unwrap().inter, 3);
+        assert_eq!(e.fatalities, Some(1));
+        assert_eq!(e.date.as_deref(), Some("2024-03-05"));
+    }
+
+    #[test]
+    fn claims_name_the_agent_of_the_attack() {
+        let ev = extractor()
+            .extract(&article(
+                "تعرضت قاعدة عين الأسد الجوية في محافظة الأنبار لهجوم بالصواريخ، فجر اليوم.\nوتبنت المقاومة الإسلامية في العراق الهجوم في بيان.",
+                "2024-03-06",
+            ))
+            .unwrap();
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert!(ev[0].actor1.as_ref().unwrap().name_ar.contains("المقاومة الإسلامية"));
+        assert_eq!(ev[0].date.as_deref(), Some("2024-03-06"));
+    }
+
+    #[test]
+    fn background_recollections_keep_their_own_date() {
+        let ev = extractor()
+            .extract(&article(
+                "قصفت قوات النظام، أمس، بلدة البارة بريف إدلب.\nوكانت طائرات حربية روسية قد شنت في العاشر من الشهر الماضي غارات على مدينة أريحا.",
+                "2024-03-06",
+            ))
+            .unwrap();
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert_eq!(ev[1].status, Status::Background);
+        assert_eq!(ev[1].date.as_deref(), Some("2024-02-10"));
+        assert_eq!(ev[1].sub_event_type, "Air/drone strike");
+    }
+
     #[test]
     fn habitual_statements_are_not_events() {
         let x = extractor();
