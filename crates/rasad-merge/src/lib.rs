@@ -695,15 +695,27 @@ pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
     // canonical order, so the outcome does not depend on input order either.
     let bare =
         |i: usize| feats[i].place.is_none() && feats[i].actor1.vague && feats[i].actor2.vague;
-    let roots: Vec<usize> = (0..n).filter(|&i| find(&mut parent, i) == i).collect();
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(x, y) in compat.keys() {
+        neighbours[x].push(y);
+        neighbours[y].push(x);
+    }
     let mut attach: Vec<(usize, usize)> = Vec::new();
-    for &i in order
+    let singles: Vec<usize> = order
         .iter()
-        .filter(|&&i| bare(i) && members[find(&mut parent, i)].len() == 1)
-    {
-        let targets: Vec<usize> = roots
+        .copied()
+        .filter(|&i| bare(i) && members[find(&mut parent, i)].len() == 1)
+        .collect();
+    for i in singles {
+        // Only events with a compatible member can take it.
+        let mut roots: Vec<usize> = neighbours[i]
             .iter()
-            .copied()
+            .map(|&j| find(&mut parent, j))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let targets: Vec<usize> = roots
+            .into_iter()
             .filter(|&r| r != i && !(members[r].len() == 1 && bare(members[r][0])))
             .filter(|&r| {
                 members[r].iter().all(|&x| pair(i, x).is_some())
