@@ -124,7 +124,6 @@ const KNOWN_ONLY: &[&str] = &[
     "طريق",
     "اوتستراد",
     "اوتوستراد",
-    "مبني",
     "مستشفي",
     "مشفي",
 ];
@@ -434,6 +433,15 @@ const NOT_NAMES: &[&str] = &[
     "الحكومه",
     "الدوله",
     "حزب",
+    "سكني",
+    "حكومي",
+    "مؤلف",
+    "مكون",
+    "مهجور",
+    "مدمر",
+    "مجاور",
+    "قريب",
+    "مقابل",
     "صحراويه",
     "سكنيه",
     "زراعيه",
@@ -1593,6 +1601,15 @@ pub(crate) fn find_places(
             _ => f[r.s..r.e].to_string(),
         };
         loc.span = Some(span);
+        // a known place whose encloser lies in another admin1 is not *in* it: "الزاوية
+        // غرب العاصمة طرابلس" says where, not what contains it
+        if !r.cands.is_empty() {
+            if let Some(el) = &enc_loc {
+                if el.admin1.is_some() && loc.admin1.is_some() && el.admin1 != loc.admin1 {
+                    enc[k] = None;
+                }
+            }
+        }
         kinds[k] = kind;
         locs[k] = Some(loc);
     }
@@ -1732,6 +1749,18 @@ mod tests {
         );
         assert_eq!((l.lat, l.lon), (ms[1].location.lat, ms[1].location.lon));
         assert!(l.lat.is_some());
+    }
+
+    #[test]
+    fn a_direction_into_another_admin1_is_no_encloser() {
+        let g = geo();
+        let ms = g.find_places_in_text("اشتباكات في محيط مصفاة الزاوية غرب العاصمة طرابلس");
+        let m = ms.iter().find(|m| m.location.name_ar == "محيط مصفاة الزاوية").expect("refinery");
+        assert_eq!(m.location.admin1.as_deref(), Some("Zawiya"));
+        assert_eq!(m.enclosing, None);
+        // the same shape inside one admin1 keeps the link
+        let ms = g.find_places_in_text("قصف على قرية الحلونجي شرقي جرابلس");
+        assert_eq!(ms[0].enclosing, Some(1));
     }
 
     #[test]
