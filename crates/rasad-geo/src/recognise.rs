@@ -73,7 +73,7 @@ const FEATURES: &[(&str, PlaceKind)] = &[
     ("جبل", PlaceKind::Region),
     ("جبال", PlaceKind::Region),
     ("سهل", PlaceKind::Region),
-    ("محور", PlaceKind::Region),
+    ("محور", PlaceKind::Site),
     ("جبهه", PlaceKind::Region),
     ("ريف", PlaceKind::Region),
     ("محافظه", PlaceKind::Admin1),
@@ -1361,6 +1361,9 @@ fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
                         | "عند"
                         | "بمحيط"
                         | "محيط"
+                        | "قاطع"
+                        | "بقاطع"
+                        | "حدود"
                 ) =>
             {
                 words += 1
@@ -1614,6 +1617,60 @@ pub(crate) fn find_places(
         locs[k] = Some(loc);
     }
     let _ = &w.hits;
+    // A sentence that opens with "(و)في <place>،" is framed by it: later places of the
+    // sentence with no encloser of their own lie in it ("وفي ريف حماة الشرقي، قُتل ...
+    // في بادية عقيربات"). The link points backwards; admin units were resolved already.
+    let mut encloses_earlier = vec![false; n];
+    for (q, e) in enc.iter().enumerate() {
+        if let Some(e) = *e {
+            if e > q {
+                encloses_earlier[e] = true;
+            }
+        }
+    }
+    for k in 0..n {
+        let si = sent[k];
+        let Some(sen) = doc.sentences.get(si) else {
+            continue;
+        };
+        if k > 0 && sent[k - 1] == si {
+            continue;
+        }
+        let r = &raws[k];
+        let lead: Vec<&str> = doc.tokens[sen.start_tok..r.ta.max(sen.start_tok)]
+            .iter()
+            .map(|t| &f[t.start..t.end])
+            .collect();
+        let opener = lead.is_empty()
+            || lead
+                .iter()
+                .all(|w| matches!(*w, "و" | "في" | "وفي" | "ففي" | "اما" | "واما" | "اما في"))
+            || r.prefix.contains('ب') && lead.len() <= 1;
+        let comma = doc
+            .tokens
+            .get(r.tb)
+            .is_some_and(|t| &f[t.start..t.end] == ",");
+        if !opener || !comma || lead.len() > 2 {
+            continue;
+        }
+        let frame_rank = kinds[k].containment_rank();
+        let frame_a1 = locs[k].as_ref().and_then(|l| l.admin1.clone());
+        for j in k + 1..n {
+            if sent[j] != si {
+                break;
+            }
+            let a1 = locs[j].as_ref().and_then(|l| l.admin1.clone());
+            let compatible = frame_a1.is_none() || a1.is_none() || a1 == frame_a1;
+            if enc[j].is_none()
+                && kinds[j].containment_rank() < frame_rank
+                && compatible
+                && !encloses_earlier[j]
+            {
+                enc[j] = Some(k);
+            }
+        }
+    }
+
     raws.iter()
         .enumerate()
         .map(|(k, r)| PlaceMention {
@@ -1755,7 +1812,10 @@ mod tests {
     fn a_direction_into_another_admin1_is_no_encloser() {
         let g = geo();
         let ms = g.find_places_in_text("اشتباكات في محيط مصفاة الزاوية غرب العاصمة طرابلس");
-        let m = ms.iter().find(|m| m.location.name_ar == "محيط مصفاة الزاوية").expect("refinery");
+        let m = ms
+            .iter()
+            .find(|m| m.location.name_ar == "محيط مصفاة الزاوية")
+            .expect("refinery");
         assert_eq!(m.location.admin1.as_deref(), Some("Zawiya"));
         assert_eq!(m.enclosing, None);
         // the same shape inside one admin1 keeps the link

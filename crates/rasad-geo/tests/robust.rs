@@ -14,7 +14,13 @@ fn check(g: &Geocoder, text: &str) {
         assert!(f.is_char_boundary(m.start) && f.is_char_boundary(m.end));
         assert!(m.sentence < doc.sentences.len().max(1));
         if let Some(e) = m.enclosing {
-            assert!(e > i && e < ms.len(), "encloser must follow: {i} → {e}");
+            assert!(e != i && e < ms.len(), "encloser out of range: {i} → {e}");
+            if e < i {
+                assert_eq!(
+                    ms[e].sentence, m.sentence,
+                    "a backward encloser frames its own sentence"
+                );
+            }
         }
         let span = m.location.span.expect("span");
         assert!(span.1 <= text.chars().count());
