@@ -1655,17 +1655,19 @@ pub(crate) fn find_places(
         }
         let frame_rank = kinds[k].containment_rank();
         let frame_a1 = locs[k].as_ref().and_then(|l| l.admin1.clone());
+        let prec = |q: usize| locs[q].as_ref().and_then(|l| l.geo_precision).unwrap_or(3);
+        // a smaller kind, or a region inside a wider region ("بادية عقيربات" in "ريف حماة")
+        let finer = |q: usize| {
+            let r = kinds[q].containment_rank();
+            r < frame_rank || (r == frame_rank && prec(q) < prec(k))
+        };
         for j in k + 1..n {
             if sent[j] != si {
                 break;
             }
             let a1 = locs[j].as_ref().and_then(|l| l.admin1.clone());
             let compatible = frame_a1.is_none() || a1.is_none() || a1 == frame_a1;
-            if enc[j].is_none()
-                && kinds[j].containment_rank() < frame_rank
-                && compatible
-                && !encloses_earlier[j]
-            {
+            if enc[j].is_none() && finer(j) && compatible && !encloses_earlier[j] {
                 enc[j] = Some(k);
             }
         }
@@ -1821,6 +1823,26 @@ mod tests {
         // the same shape inside one admin1 keeps the link
         let ms = g.find_places_in_text("قصف على قرية الحلونجي شرقي جرابلس");
         assert_eq!(ms[0].enclosing, Some(1));
+    }
+
+    #[test]
+    fn a_sentence_opening_place_frames_the_rest() {
+        let g = geo();
+        let ms =
+            g.find_places_in_text("وفي ريف حماة الشرقي، قُتل ثلاثة بانفجار لغم في بادية عقيربات.");
+        assert_eq!(ms[0].location.name_ar, "ريف حماة الشرقي");
+        assert_eq!(ms[1].location.name_ar, "بادية عقيربات");
+        assert_eq!(ms[1].enclosing, Some(0));
+        // no comma after the opener: no frame
+        let ms = g.find_places_in_text("وفي ريف حماة الشرقي قتل ثلاثة في بادية عقيربات.");
+        assert_eq!(ms[1].enclosing, None);
+        // "محور X" is a site near the town X
+        let ms = g.find_places_in_text("قتل عنصر على محور تادف قرب مدينة الباب");
+        assert_eq!(
+            (ms[0].kind, ms[0].location.geo_precision),
+            (PlaceKind::Site, Some(2))
+        );
+        assert_eq!(ms[0].location.admin1.as_deref(), Some("Aleppo"));
     }
 
     #[test]
