@@ -80,7 +80,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             end = n.end;
             pos = n.end;
             // the person noun after the number
-            if let Some(p) = ctx.items.iter().find(|i| i.word_start > pos && ctx.tokens_between(pos, i.word_start) <= 1 && matches!(i.hit, Hit::Person(_))) {
+            if let Some(p) = ctx.items.iter().find(|i| i.word_start > pos && i.word_end <= limit && ctx.tokens_between(pos, i.word_start) <= 1 && matches!(i.hit, Hit::Person(_))) {
                 end = p.word_end;
                 pos = p.word_end;
             }
@@ -122,7 +122,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
 
 /// Skip "من قوات النظام" / "في صفوف X" after a count, up to the next و-conjunct.
 fn skip_group(folded: &str, pos: usize, limit: usize) -> usize {
-    let rest = &folded[pos..limit];
+    let Some(rest) = folded.get(pos..limit) else { return pos };
     let trimmed = rest.trim_start();
     if trimmed.starts_with("من ") || trimmed.starts_with("في ") {
         // jump to the next word starting with و within a few words, else stay
@@ -149,6 +149,21 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
     let mut seen_killed = false;
     for i in range.clone() {
         let it = ctx.items[i];
+        // "ارتفاع عدد ضحايا التفجير … إلى ثلاثة شهداء": an updated toll replaces the first
+        if ctx.cue(i) == Some("toll_update") {
+            let rest = &folded[it.word_end..sent.end];
+            if let Some(k) = rest.find(" الي ") {
+                let at = it.word_end + k + " الي ".len();
+                if ctx.tokens_between(it.word_end, at) <= 15 {
+                    if let Some((Some(v), end)) = count_after(ctx, at - 1, sent.end) {
+                        t.killed = Some(v);
+                        t.killed_span = Some((it.word_start, end));
+                        seen_killed = true;
+                    }
+                }
+            }
+            continue;
+        }
         let kind = match it.hit {
             Hit::Trigger(_) => match ctx.trigger_class(i) {
                 "@casualty" | "@kill" => Kind::Killed,
@@ -226,7 +241,7 @@ fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sen
     // a later figure introduced as another source's count is an alternative: keep the lower
     let alternative = |prev: Option<(usize, usize)>| {
         prev.is_some_and(|(_, pe)| {
-            let between = &folded[pe.max(sent_start)..span.0];
+            let between = folded.get(pe.max(sent_start)..span.0).unwrap_or("");
             ctx.items.iter().any(|i| i.word_start >= pe && i.word_end <= span.0 && ctx.cue(ctx.items.iter().position(|x| x == i).unwrap()) == Some("alternative"))
                 || between.contains("مصادر") && between.contains("عن")
         })

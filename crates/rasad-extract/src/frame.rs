@@ -829,7 +829,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     let civilians_hit = victim_class == Some("civilian") || a2_actor.is_some_and(|a| a.inter == 7);
     let fighters_hit = a2_actor.is_some_and(|a| is_armed(a.inter))
         || sides.iter().any(|sd| sd.marker == Marker::VictimGroup)
-        || usable.iter().any(|sd| ctx.person_class(sd.item) == Some("fighter"));
+        || usable.iter().any(|sd| ctx.people_class(sd.item) == Some("fighter"));
     let protesters = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("protester") || ctx.actor(sd.item).is_some_and(|a| a.inter == 6 || a.inter == 5));
     let explicit: Option<&'static str> = trig.iter().filter_map(|&i| rasad_model::SUB_EVENT_TYPES.iter().find(|(s, _)| *s == ctx.trigger_class(i)).map(|(s, _)| *s)).next();
     let has = |c: &str| classes.contains(&c);

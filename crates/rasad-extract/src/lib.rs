@@ -376,7 +376,25 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let mut location = p.map(|p| ctx.places[p].location.clone());
             // the text's own frame wins over a namesake: "منطقة صلاح الدين جنوبي العاصمة
             // طرابلس" is in Tripoli whatever the gazetteer's Salah al-Din is
-            if let Some(enc) = p.and_then(|pi| ctx.places[pi].enclosing).map(|e| &ctx.places[e]) {
+            // the encloser the gazetteer linked, or a coarser place written right after it
+            // ("منطقة صلاح الدين جنوبي العاصمة طرابلس")
+            let encloser = p.and_then(|pi| {
+                ctx.places[pi].enclosing.or_else(|| {
+                    let pl = &ctx.places[pi];
+                    (0..ctx.places.len()).find(|&q| {
+                        let pq = &ctx.places[q];
+                        // only against a namesake in another country: "غرب العاصمة طرابلس" is
+                        // beside Tripoli, not in it
+                        pq.sentence == pl.sentence
+                            && pq.start >= pl.end
+                            && ctx.tokens_between(pl.end, pq.start) <= 1
+                            && place_rank(pq.kind) > place_rank(pl.kind)
+                            && pq.location.country.is_some()
+                            && pq.location.country != pl.location.country
+                    })
+                })
+            });
+            if let Some(enc) = encloser.map(|e| &ctx.places[e]) {
                 if let (Some(l), Some(ea)) = (location.as_mut(), enc.location.admin1.as_ref()) {
                     if l.admin1.as_ref() != Some(ea) {
                         place_within(l, &enc.location);

@@ -207,6 +207,7 @@ pub const CUE_KINDS: &[&str] = &[
     "descriptor",   // سلمية: an adjective that is also a place name, kept from being read as one
     "echo",         // دوي انفجارات، في إشارة إلى: the event is the one already reported
     "clause",       // كما، بالتزامن مع: a new clause, which may report a second event
+    "toll_update",  // ارتفاع عدد الضحايا … إلى: the figure after "إلى" is the toll now
     "property",     // منازل، مباني: buildings as the object of a blast (demolition, not an attack on people)
 ];
 
