@@ -15,13 +15,10 @@ pub enum GeoError {
         line: usize,
         msg: String,
     },
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be read or written. (The I/O error is part of the message rather
+    /// than a `source`, so `anyhow`'s `{:#}` chain does not print it twice.)
+    #[error("{}: {err}", path.display())]
+    Io { path: PathBuf, err: std::io::Error },
     /// A JSON source or compiled gazetteer is not what its reader expects.
     #[error("{path}: {msg}")]
     Json { path: String, msg: String },
@@ -46,7 +43,7 @@ impl GeoError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> GeoError {
         GeoError::Io {
             path: path.into(),
-            source,
+            err: source,
         }
     }
 }
