@@ -23,8 +23,11 @@ fn read_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> 
     Ok(n)
 }
 
-/// Split an HTTP response into (headers lower-cased, body); `None` if it is not one.
-fn split_http(payload: &[u8]) -> Option<(Vec<(String, String)>, &[u8])> {
+/// HTTP header lines as (lower-cased name, value).
+type Headers = Vec<(String, String)>;
+
+/// Split an HTTP response into (headers, body); `None` if it is not one.
+fn split_http(payload: &[u8]) -> Option<(Headers, &[u8])> {
     if !payload.starts_with(b"HTTP/") {
         return None;
     }
@@ -51,10 +54,7 @@ fn split_http(payload: &[u8]) -> Option<(Vec<(String, String)>, &[u8])> {
 /// Undo `Transfer-Encoding: chunked`; on malformed input returns what it could decode.
 pub fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(nl) = body.iter().position(|&b| b == b'\n') else {
-            break;
-        };
+    while let Some(nl) = body.iter().position(|&b| b == b'\n') {
         let size_line = String::from_utf8_lossy(&body[..nl]);
         let size_hex = size_line.trim().split(';').next().unwrap_or("").trim();
         let Ok(size) = usize::from_str_radix(size_hex, 16) else {
