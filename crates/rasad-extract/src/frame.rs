@@ -212,11 +212,10 @@ impl<'a> Ctx<'a> {
                         f.background = true;
                     }
                 }
-                "past_aux" => {
-                    if kana.is_some_and(|k| k < it.start) {
+                "past_aux"
+                    if kana.is_some_and(|k| k < it.start) => {
                         past_aux_after_kana = Some(it.start);
                     }
-                }
                 "generic" => generic = true,
                 "aggregate" => aggregate = true,
                 "hypothetical" | "negation" | "future" | "opinion" => {
@@ -230,7 +229,7 @@ impl<'a> Ctx<'a> {
                         .clone()
                         .filter(|&j| self.items[j].word_end <= it.start && matches!(self.cue(j), Some("alternative" | "clause")))
                         .map(|j| self.items[j].word_start)
-                        .last()
+                        .next_back()
                         .into_iter()
                         .chain(self.doc.folded()[sent_start..it.start].rfind(',').map(|k| sent_start + k))
                         .max()
@@ -327,7 +326,7 @@ impl<'a> Ctx<'a> {
                 }
                 // "قوات النظام والميليشيات الإيرانية": a co-actor of the side before
                 if gap.is_empty() && folded[it.word_start..it.start] == *"و" && matches!(self.side_kind(last.item), Some(SideKind::Actor(_))) && matches!(self.side_kind(i), Some(SideKind::Actor(_))) {
-                    let mut co = last.clone();
+                    let mut co = *last;
                     co.item = i;
                     co.marker = if last.marker == Marker::Between { Marker::Between } else { Marker::Associate };
                     out.push(co);
@@ -443,12 +442,12 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     let claimant = flags.claim_at.and_then(|at| {
         // the claimant is the subject of the claim verb: before it after "قد"
         // ("وكانت X قد تبنت"), else the first actor after it ("وتبنت X الهجوم")
-        let actors = sides.iter().filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)))).map(|sd| sd.item);
+        let mut actors = sides.iter().filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)))).map(|sd| sd.item);
         let before_qad = folded[..at].trim_end().ends_with("قد");
         if before_qad {
-            actors.filter(|&i| ctx.items[i].start < at).last()
+            actors.rfind(|&i| ctx.items[i].start < at)
         } else {
-            actors.clone().find(|&i| ctx.items[i].start > at).or_else(|| actors.filter(|&i| ctx.items[i].start < at).last())
+            actors.clone().find(|&i| ctx.items[i].start > at).or_else(|| actors.rfind(|&i| ctx.items[i].start < at))
         }
     });
     if flags.suppressed {
@@ -745,7 +744,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     let (clause_start, clause_end) = clause_of(ctx, s, &trig);
     let usable: Vec<&Side> = sides
         .iter()
-        .filter(|sd| sd.marker != Marker::Associate && flags.cut_at.map_or(true, |c| ctx.items[sd.item].start < c))
+        .filter(|sd| sd.marker != Marker::Associate && flags.cut_at.is_none_or(|c| ctx.items[sd.item].start < c))
         .filter(|sd| ctx.items[sd.item].start >= clause_start && ctx.items[sd.item].end <= clause_end)
         .collect();
     let is_actor = |sd: &&Side| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_))) && ctx.people_class(sd.item).is_none();
@@ -773,7 +772,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
 
     let mut a1: Option<usize> = None;
     let mut a2: Option<usize> = None;
-    if between.len() >= 1 {
+    if !between.is_empty() {
         // "بين X و Y": X is the one marked, Y the next actor after it
         let x = between[0];
         let y = sides
@@ -815,7 +814,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
                 _ => unmarked_after
                     .iter()
                     .copied()
-                    .find(|&i| Some(i) != a1 && a1.map_or(true, |a| ctx.items[i].start > ctx.items[a].start) && ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 12),
+                    .find(|&i| Some(i) != a1 && a1.is_none_or(|a| ctx.items[i].start > ctx.items[a].start) && ctx.tokens_between(ctx.items[main].word_end, ctx.items[i].word_start) <= 12),
             });
     }
     if a1 == a2 {

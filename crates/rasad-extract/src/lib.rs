@@ -246,7 +246,7 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
     (0..s).rev().find_map(|t| {
         sentence_places(ctx, t).into_iter().rev().find(|&p| {
             let pl = &ctx.places[p];
-            place_rank(pl.kind) <= 1 && feature.map_or(true, |f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
+            place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
         })
     })
 }

@@ -89,8 +89,7 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
         if let Some(prev) = words.last_mut() {
             let gap = folded.get(prev.end..it.word_start).unwrap_or("x");
             let joined = gap.trim().is_empty() && (prefix == "و" || prefix.is_empty());
-            if joined && prev.value.is_some() && value.is_some() {
-                let (p, v) = (prev.value.unwrap(), value.unwrap());
+            if let (true, Some(p), Some(v)) = (joined, prev.value, value) {
                 prev.value = Some(if n.kind == "thousand" && p < 1000 && n.value == 1000 { p * 1000 } else { p + v });
                 prev.end = it.end;
                 continue;

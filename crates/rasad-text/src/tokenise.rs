@@ -91,12 +91,8 @@ pub fn tokenise(folded: &str) -> Vec<Token> {
         } else if c.is_ascii_digit() {
             let mut end = i + 1;
             while let Some(&(j, d)) = it.peek() {
-                if d.is_ascii_digit() {
-                    end = j + 1;
-                    it.next();
-                } else if matches!(d, '.' | ',' | ':' | '/')
-                    && bytes.get(j + 1).is_some_and(|b| b.is_ascii_digit())
-                {
+                // digits, and a separator with a digit after it ("1.5", "1:40")
+                if d.is_ascii_digit() || matches!(d, '.' | ',' | ':' | '/') && bytes.get(j + 1).is_some_and(|b| b.is_ascii_digit()) {
                     end = j + 1;
                     it.next();
                 } else {
