@@ -1,5 +1,5 @@
 use super::*;
-use rasad_model::{Actor, Event, Location, Status};
+use rasad_model::{Actor, Event, Location};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -15,33 +15,6 @@ fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-fn first_str(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) => a.iter().find_map(|x| x.as_str().map(str::to_string)),
-        _ => None,
-    }
-}
-
-/// A gold actor list as a model actor: first Arabic name, first ASCII name as English.
-fn gold_actor(v: &Value) -> Option<Actor> {
-    let list: Vec<&str> = v.as_array()?.iter().filter_map(|x| x.as_str()).collect();
-    let ar = list.iter().find(|s| !s.is_ascii()).copied().unwrap_or("");
-    let en = list
-        .iter()
-        .find(|s| s.is_ascii() && !s.is_empty())
-        .copied()
-        .unwrap_or("");
-    if ar.is_empty() && en.is_empty() {
-        return None;
-    }
-    Some(Actor {
-        name: en.into(),
-        name_ar: ar.into(),
-        ..Default::default()
-    })
-}
-
 /// Gold events of merge.jsonl as mentions, with their gold cluster ids.
 pub(crate) fn gold_mentions() -> Option<Vec<(Mention, String)>> {
     let path = shared("eval/merge.jsonl")?;
@@ -51,26 +24,7 @@ pub(crate) fn gold_mentions() -> Option<Vec<(Mention, String)>> {
         let doc: Value = serde_json::from_str(line).expect("merge.jsonl line");
         let id = doc["id"].as_str().unwrap_or_default().to_string();
         for (i, g) in doc["events"].as_array().into_iter().flatten().enumerate() {
-            let event = Event {
-                event_type: g["event_type"].as_str().unwrap_or_default().into(),
-                sub_event_type: first_str(&g["sub_event_type"]).unwrap_or_default(),
-                date: g["date"].as_str().map(str::to_string),
-                country: g["country"].as_str().map(str::to_string),
-                admin1: g["admin1"].as_str().map(str::to_string),
-                location: first_str(&g["location"]).map(|n| Location {
-                    name_ar: n,
-                    ..Default::default()
-                }),
-                actor1: gold_actor(&g["actor1"]),
-                actor2: gold_actor(&g["actor2"]),
-                fatalities: g["fatalities"].as_u64().map(|f| f as u32),
-                status: if g["status"] == "background" {
-                    Status::Background
-                } else {
-                    Status::Current
-                },
-                ..Default::default()
-            };
+            let event = rasad_model::event_from_gold(g);
             let cluster = g["cluster"].as_str().unwrap_or_default().to_string();
             out.push((
                 Mention {

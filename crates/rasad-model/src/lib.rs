@@ -246,6 +246,40 @@ pub enum ArticleResult {
     Err { id: String, error: String },
 }
 
+/// Read one gold event of the annotation format (`../shared/eval/*.jsonl`, GUIDELINES.md)
+/// as an [`Event`]: for fields that list acceptable values, the first one; for actors,
+/// the first Arabic name as `name_ar` and the first Latin one as `name`. Tests of the
+/// later stages (merging, storing) use it to run on gold extraction.
+pub fn event_from_gold(g: &serde_json::Value) -> Event {
+    use serde_json::Value;
+    fn first(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Array(a) => a.iter().find_map(|x| x.as_str().map(str::to_string)),
+            _ => None,
+        }
+    }
+    fn actor(v: &Value) -> Option<Actor> {
+        let list: Vec<&str> = v.as_array()?.iter().filter_map(|x| x.as_str()).collect();
+        let ar = list.iter().find(|s| !s.is_ascii()).copied().unwrap_or("");
+        let en = list.iter().find(|s| s.is_ascii() && !s.is_empty()).copied().unwrap_or("");
+        (!ar.is_empty() || !en.is_empty()).then(|| Actor { name: en.into(), name_ar: ar.into(), ..Default::default() })
+    }
+    Event {
+        event_type: g["event_type"].as_str().unwrap_or_default().into(),
+        sub_event_type: first(&g["sub_event_type"]).unwrap_or_default(),
+        date: g["date"].as_str().map(str::to_string),
+        country: g["country"].as_str().map(str::to_string),
+        admin1: g["admin1"].as_str().map(str::to_string),
+        location: first(&g["location"]).map(|n| Location { name_ar: n, ..Default::default() }),
+        actor1: actor(&g["actor1"]),
+        actor2: actor(&g["actor2"]),
+        fatalities: g["fatalities"].as_u64().map(|f| f as u32),
+        status: if g["status"] == "background" { Status::Background } else { Status::Current },
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +301,19 @@ mod tests {
         }
         assert_eq!(event_type_of("Arrests"), Some("Strategic developments"));
         assert_eq!(event_type_of("Nope"), None);
+    }
+
+    #[test]
+    fn gold_events_read_their_first_acceptable_values() {
+        let g = serde_json::json!({"event_type": "Battles", "sub_event_type": ["Armed clash", "Attack"], "date": "2024-02-28",
+            "admin1": "Deir ez-Zor", "location": ["حقل العمر النفطي", "حقل العمر"], "actor1": ["SDF", "قسد"], "actor2": [],
+            "fatalities": 3, "status": "background"});
+        let e = event_from_gold(&g);
+        assert_eq!(e.sub_event_type, "Armed clash");
+        assert_eq!(e.location.unwrap().name_ar, "حقل العمر النفطي");
+        assert_eq!(e.actor1.as_ref().map(|a| (a.name.as_str(), a.name_ar.as_str())), Some(("SDF", "قسد")));
+        assert!(e.actor2.is_none());
+        assert_eq!((e.fatalities, e.status), (Some(3), Status::Background));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use rasad_model::{Actor, Article, Event, Location, Status};
+use rasad_model::{Article, Event};
 use rasad_store::Store;
 use serde_json::Value;
 
@@ -21,29 +21,6 @@ fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
-fn first(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Array(a) => a.iter().find_map(|x| x.as_str().map(str::to_string)),
-        _ => None,
-    }
-}
-
-fn actor(v: &Value) -> Option<Actor> {
-    let list: Vec<&str> = v.as_array()?.iter().filter_map(|x| x.as_str()).collect();
-    let ar = list.iter().find(|s| !s.is_ascii()).copied().unwrap_or("");
-    let en = list
-        .iter()
-        .find(|s| s.is_ascii() && !s.is_empty())
-        .copied()
-        .unwrap_or("");
-    (!ar.is_empty() || !en.is_empty()).then(|| Actor {
-        name: en.into(),
-        name_ar: ar.into(),
-        ..Default::default()
-    })
-}
-
 /// Articles of merge.jsonl with their gold events as the "extraction".
 fn gold() -> Option<Vec<(Article, Vec<Event>)>> {
     let text = std::fs::read_to_string(shared("eval/merge.jsonl")?).ok()?;
@@ -55,26 +32,7 @@ fn gold() -> Option<Vec<(Article, Vec<Event>)>> {
             .as_array()
             .unwrap()
             .iter()
-            .map(|g| Event {
-                event_type: g["event_type"].as_str().unwrap_or_default().into(),
-                sub_event_type: first(&g["sub_event_type"]).unwrap_or_default(),
-                date: g["date"].as_str().map(str::to_string),
-                country: g["country"].as_str().map(str::to_string),
-                admin1: g["admin1"].as_str().map(str::to_string),
-                location: first(&g["location"]).map(|n| Location {
-                    name_ar: n,
-                    ..Default::default()
-                }),
-                actor1: actor(&g["actor1"]),
-                actor2: actor(&g["actor2"]),
-                fatalities: g["fatalities"].as_u64().map(|f| f as u32),
-                status: if g["status"] == "background" {
-                    Status::Background
-                } else {
-                    Status::Current
-                },
-                ..Default::default()
-            })
+            .map(rasad_model::event_from_gold)
             .collect();
         out.push((article, events));
     }
