@@ -233,12 +233,14 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
     let sent = &ctx.doc.sentences[s];
     let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
     let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
-    // "القاعدة" alone: a definite feature word not followed by a name of its own
+    // "في القاعدة": a definite feature word in a sentence that names no place (had it a
+    // name of its own, the place stage would have found the phrase)
     let feature = words.iter().enumerate().find_map(|(k, w)| {
         let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| FEATURES.contains(b))?;
         let definite = w.ends_with(&format!("ال{bare}")) || w.ends_with(&format!("لل{bare}"));
-        let next_is_name = words.get(k + 1).is_some_and(|n| !n.starts_with("ال") && n.chars().all(char::is_alphabetic));
-        (definite && !next_is_name).then_some(bare)
+        // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
+        let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
+        (definite && closes).then_some(bare)
     });
     if !same && feature.is_none() {
         return None;
@@ -338,7 +340,10 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 prev_event_date = Some((ctx.doc.sentences[s].paragraph, d, date_span));
             }
         }
-        let background = cand.background
+        // "وكان المرصد قد رصد في وقت سابق من اليوم …": a recollection of the news day is
+        // the news itself
+        let same_day_as_news = matches!((date, news_date), (Some(d), Some(n)) if d.precision == 1 && d.first_day() == Some(n));
+        let background = cand.background && !same_day_as_news
             || match (date, news_date) {
                 (Some(d), Some(n)) => d.last_day().is_some_and(|l| l < n.checked_sub(1.day()).unwrap_or(n)),
                 _ => false,
@@ -398,6 +403,27 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 if let (Some(l), Some(ea)) = (location.as_mut(), enc.location.admin1.as_ref()) {
                     if l.admin1.as_ref() != Some(ea) {
                         place_within(l, &enc.location);
+                    }
+                }
+            }
+            // a town or village resolved to a namesake in another country than the one its
+            // own sentence names ("قرية حيمو … في شمال شرق سوريا"): keep the name only.
+            // Only a region written just after it counts: a country's bare name is often a
+            // side, and a heading ("من اتجاه شمال شرق بيروت") is elsewhere.
+            if let Some(pi) = p {
+                let pl = &ctx.places[pi];
+                let sentence_country = ctx.places.iter().filter(|q| q.sentence == pl.sentence && q.kind == PlaceKind::Region && q.start >= pl.end && ctx.tokens_between(pl.end, q.start) <= 6).find_map(|q| q.location.country.clone());
+                if let (Some(l), Some(c)) = (location.as_mut(), sentence_country) {
+                    if place_rank(pl.kind) <= 1 && l.country.as_ref().is_some_and(|lc| *lc != c) {
+                        l.country = Some(c);
+                        l.admin1 = None;
+                        l.admin2 = None;
+                        l.admin3 = None;
+                        l.pcode = None;
+                        l.lat = None;
+                        l.lon = None;
+                        l.geo_precision = Some(2);
+                        l.gazetteer_id = None;
                     }
                 }
             }
