@@ -5,7 +5,7 @@ use crate::backend;
 use crate::cache;
 use crate::error::{json_error, Result, ServeError};
 use crate::formats;
-use crate::params::{EventQuery, Format, EVENT_PARAMS, STATS_PARAMS};
+use crate::params::{EventQuery, Format};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -67,7 +67,7 @@ where
 }
 
 pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
-    let q = EventQuery::parse(raw.as_deref(), EVENT_PARAMS)?;
+    let q = EventQuery::parse(raw.as_deref(), true)?;
     let key = format!("events?{}", raw.unwrap_or_default());
     let format = q.format;
     let mut r = cached(&s, key, move |st| {
@@ -132,7 +132,7 @@ pub async fn get_article(
 }
 
 pub async fn stats(State(s): State<AppState>, RawQuery(raw): RawQuery) -> Result<Response> {
-    let q = EventQuery::parse(raw.as_deref(), STATS_PARAMS)?;
+    let q = EventQuery::parse(raw.as_deref(), false)?;
     let key = format!("stats?{}", raw.unwrap_or_default());
     cached(&s, key, move |st| {
         let v = backend::stats(st, &q)?;

@@ -7,8 +7,8 @@ use crate::error::{Result, ServeError};
 use crate::params::EventQuery;
 use crate::AppState;
 use rasad_extract::Extractor;
-use rasad_model::{Article, Event, Span, Status};
-use rasad_store::{EventFilter, Page, Store};
+use rasad_model::{Article, Event, Span};
+use rasad_store::{Page, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -215,34 +215,15 @@ pub fn counts(st: &Store) -> Result<Counts> {
     })
 }
 
-fn filter(q: &EventQuery) -> EventFilter {
-    EventFilter {
-        date_from: q.from.clone(),
-        date_to: q.to.clone(),
-        event_type: q.event_type.clone(),
-        sub_event_type: q.sub_event_type.clone(),
-        actor: q.actor.clone(),
-        country: q.country.clone(),
-        admin1: q.admin1.clone(),
-        bbox: q.bbox,
-        status: q.status.map(|s| match s {
-            Status::Current => "current".to_string(),
-            Status::Background => "background".to_string(),
-        }),
-        min_confidence: q.min_confidence,
-        text: q.q.clone(),
-    }
-}
-
 /// One page of events and the total that match.
 pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64)> {
-    let f = filter(q);
+    let f = &q.filter;
     let page = Page {
         offset: q.offset() as u64,
         limit: q.per_page as u64,
     };
     let rows: Vec<EventRow> = st
-        .events(&f, page)?
+        .events(f, page)?
         .into_iter()
         .map(EventRow::from)
         .collect();
@@ -250,7 +231,7 @@ pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64)> {
     let total = if q.page == 1 && rows.len() < q.per_page {
         rows.len() as u64
     } else {
-        st.count_events(&f)?
+        st.count_events(f)?
     };
     Ok((rows, total))
 }
@@ -262,7 +243,7 @@ pub fn event_details(st: &Store, q: &EventQuery) -> Result<Vec<rasad_store::Even
         limit: q.per_page as u64,
     };
     let mut out = Vec::new();
-    for e in st.events(&filter(q), page)? {
+    for e in st.events(&q.filter, page)? {
         if let Some(d) = st.event(&e.id)? {
             out.push(d);
         }
@@ -323,7 +304,7 @@ pub fn article_detail(st: &Store, id: &str) -> Result<Option<ArticleDetail>> {
 }
 
 pub fn stats(st: &Store, q: &EventQuery) -> Result<Stats> {
-    let s = st.stats(&filter(q))?;
+    let s = st.stats(&q.filter)?;
     let b = |v: Vec<(String, u64)>| {
         v.into_iter()
             .map(|(key, count)| Bucket { key, count })

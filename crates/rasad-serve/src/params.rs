@@ -4,6 +4,7 @@
 
 use crate::error::{Result, ServeError};
 use rasad_model::{EVENT_TYPES, SUB_EVENT_TYPES};
+use rasad_store::EventFilter;
 
 /// Largest page a client may ask for (the dashboard's map asks for exactly this).
 pub const MAX_PER_PAGE: usize = 5000;
@@ -23,49 +24,21 @@ pub enum Format {
     Csv,
 }
 
-/// A checked `/api/events` or `/api/stats` query.
+/// A checked `/api/events` or `/api/stats` query: the store's own filter plus paging.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventQuery {
-    /// Inclusive date bounds `YYYY-MM-DD`.
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub event_type: Option<String>,
-    pub sub_event_type: Option<String>,
-    /// Substring of either actor's English or Arabic name (Arabic compared after folding).
-    pub actor: Option<String>,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
-    /// `[min_lon, min_lat, max_lon, max_lat]`.
-    pub bbox: Option<[f64; 4]>,
-    pub status: Option<rasad_model::Status>,
-    pub min_confidence: Option<f32>,
-    /// Free text searched in notes, place names, actors and source text.
-    pub q: Option<String>,
+    /// Date range, type, sub-type, actor, country, admin1, bbox, status, minimum
+    /// confidence and free text (`q`), exactly as the store filters them.
+    pub filter: EventFilter,
     /// 1-based page number.
     pub page: usize,
     pub per_page: usize,
     pub format: Format,
 }
 
-/// Parameters each endpoint accepts: anything else is refused so typos do not silently
-/// return everything.
-pub const EVENT_PARAMS: &[&str] = &[
-    "from",
-    "to",
-    "event_type",
-    "sub_event_type",
-    "actor",
-    "country",
-    "admin1",
-    "bbox",
-    "status",
-    "min_confidence",
-    "q",
-    "page",
-    "per_page",
-    "format",
-];
-pub const STATS_PARAMS: &[&str] = &[
+/// Filter parameters, accepted by both endpoints; anything else is refused so typos do not
+/// silently return everything.
+pub const FILTER_PARAMS: &[&str] = &[
     "from",
     "to",
     "event_type",
@@ -78,10 +51,14 @@ pub const STATS_PARAMS: &[&str] = &[
     "min_confidence",
     "q",
 ];
+/// Paging and format parameters, accepted by `/api/events` only.
+pub const PAGING_PARAMS: &[&str] = &["page", "per_page", "format"];
 
 impl EventQuery {
-    /// Parse a raw query string (`a=1&b=2`), accepting only `allowed` names.
-    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<EventQuery> {
+    /// Parse a raw query string (`a=1&b=2`): the filter parameters, plus the paging ones
+    /// when `paging`.
+    pub fn parse(raw: Option<&str>, paging: bool) -> Result<EventQuery> {
+        let allowed: Vec<&str> = FILTER_PARAMS.iter().chain(if paging { PAGING_PARAMS } else { &[] }).copied().collect();
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
             .map_err(|e| ServeError::BadRequest(format!("malformed query string: {e}")))?;
         let mut q = EventQuery {
@@ -108,40 +85,37 @@ impl EventQuery {
                 continue; // an empty filter means "no filter", as HTML forms send it
             }
             match name {
-                "from" => q.from = Some(date(name, v)?),
-                "to" => q.to = Some(date(name, v)?),
+                "from" => q.filter.date_from = Some(date(name, v)?),
+                "to" => q.filter.date_to = Some(date(name, v)?),
                 "event_type" => {
                     if !EVENT_TYPES.contains(&v) {
                         return Err(bad_choice(name, v, EVENT_TYPES.iter().copied()));
                     }
-                    q.event_type = Some(v.to_string());
+                    q.filter.event_type = Some(v.to_string());
                 }
                 "sub_event_type" => {
                     if !SUB_EVENT_TYPES.iter().any(|(s, _)| *s == v) {
                         return Err(bad_choice(name, v, SUB_EVENT_TYPES.iter().map(|(s, _)| *s)));
                     }
-                    q.sub_event_type = Some(v.to_string());
+                    q.filter.sub_event_type = Some(v.to_string());
                 }
-                "actor" => q.actor = Some(text(name, v)?),
-                "country" => q.country = Some(text(name, v)?),
-                "admin1" => q.admin1 = Some(text(name, v)?),
-                "q" => q.q = Some(text(name, v)?),
-                "bbox" => q.bbox = Some(bbox(v)?),
+                "actor" => q.filter.actor = Some(text(name, v)?),
+                "country" => q.filter.country = Some(text(name, v)?),
+                "admin1" => q.filter.admin1 = Some(text(name, v)?),
+                "q" => q.filter.text = Some(text(name, v)?),
+                "bbox" => q.filter.bbox = Some(bbox(v)?),
                 "status" => {
-                    q.status = Some(match v {
-                        "current" => rasad_model::Status::Current,
-                        "background" => rasad_model::Status::Background,
-                        _ => {
-                            return Err(bad_choice(name, v, ["current", "background"].into_iter()))
-                        }
-                    })
+                    if !matches!(v, "current" | "background") {
+                        return Err(bad_choice(name, v, ["current", "background"].into_iter()));
+                    }
+                    q.filter.status = Some(v.to_string());
                 }
                 "min_confidence" => {
                     let c: f32 = v.parse().map_err(|_| bad(name, v, "a number in 0..1"))?;
                     if !(0.0..=1.0).contains(&c) {
                         return Err(bad(name, v, "a number in 0..1"));
                     }
-                    q.min_confidence = Some(c);
+                    q.filter.min_confidence = Some(c);
                 }
                 "page" => {
                     q.page = v.parse().map_err(|_| bad(name, v, "a whole number ≥ 1"))?;
@@ -168,7 +142,7 @@ impl EventQuery {
                 _ => unreachable!("every allowed name is handled"),
             }
         }
-        if let (Some(f), Some(t)) = (&q.from, &q.to) {
+        if let (Some(f), Some(t)) = (&q.filter.date_from, &q.filter.date_to) {
             if f > t {
                 return Err(ServeError::BadRequest(format!(
                     "from ({f}) is after to ({t})"
@@ -263,7 +237,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> Result<EventQuery> {
-        EventQuery::parse(Some(s), EVENT_PARAMS)
+        EventQuery::parse(Some(s), true)
     }
 
     #[test]
@@ -272,15 +246,15 @@ mod tests {
                    &country=Syria&admin1=Deir+ez-Zor&bbox=35,32,42.5,37.5&status=background&min_confidence=0.5\
                    &q=oil&page=3&per_page=20&format=geojson")
         .unwrap();
-        assert_eq!(q.from.as_deref(), Some("2024-03-01"));
-        assert_eq!(q.to.as_deref(), Some("2024-03-31"));
-        assert_eq!(q.event_type.as_deref(), Some("Battles"));
-        assert_eq!(q.sub_event_type.as_deref(), Some("Armed clash"));
-        assert_eq!(q.actor.as_deref(), Some("قسد"));
-        assert_eq!(q.admin1.as_deref(), Some("Deir ez-Zor"));
-        assert_eq!(q.bbox, Some([35.0, 32.0, 42.5, 37.5]));
-        assert_eq!(q.status, Some(rasad_model::Status::Background));
-        assert_eq!(q.min_confidence, Some(0.5));
+        assert_eq!(q.filter.date_from.as_deref(), Some("2024-03-01"));
+        assert_eq!(q.filter.date_to.as_deref(), Some("2024-03-31"));
+        assert_eq!(q.filter.event_type.as_deref(), Some("Battles"));
+        assert_eq!(q.filter.sub_event_type.as_deref(), Some("Armed clash"));
+        assert_eq!(q.filter.actor.as_deref(), Some("قسد"));
+        assert_eq!(q.filter.admin1.as_deref(), Some("Deir ez-Zor"));
+        assert_eq!(q.filter.bbox, Some([35.0, 32.0, 42.5, 37.5]));
+        assert_eq!(q.filter.status.as_deref(), Some("background"));
+        assert_eq!(q.filter.min_confidence, Some(0.5));
         assert_eq!((q.page, q.per_page, q.offset()), (3, 20, 40));
         assert_eq!(q.format, Format::GeoJson);
     }
@@ -297,7 +271,7 @@ mod tests {
             }
         );
         assert_eq!(
-            EventQuery::parse(None, EVENT_PARAMS).unwrap().per_page,
+            EventQuery::parse(None, true).unwrap().per_page,
             DEFAULT_PER_PAGE
         );
     }
@@ -334,8 +308,8 @@ mod tests {
 
     #[test]
     fn stats_refuses_paging_parameters() {
-        assert!(EventQuery::parse(Some("page=2"), STATS_PARAMS).is_err());
-        assert!(EventQuery::parse(Some("admin1=Homs"), STATS_PARAMS).is_ok());
+        assert!(EventQuery::parse(Some("page=2"), false).is_err());
+        assert!(EventQuery::parse(Some("admin1=Homs"), false).is_ok());
     }
 
     #[test]
