@@ -45,8 +45,8 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
         // skip bounds and approximations
         let rest = folded[pos..limit].trim_start();
         let at = limit - rest.len();
-        if let Some(it) = ctx.items.iter().find(|i| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
-            let cue = ctx.cue(ctx.items.iter().position(|x| x == it).unwrap()).unwrap_or("");
+        if let Some((k, it)) = ctx.items.iter().enumerate().find(|(_, i)| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
+            let cue = ctx.cue(k).unwrap_or("");
             if matches!(cue, "min" | "approx") {
                 pos = it.word_end;
                 continue;
@@ -242,7 +242,7 @@ fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sen
     let alternative = |prev: Option<(usize, usize)>| {
         prev.is_some_and(|(_, pe)| {
             let between = folded.get(pe.max(sent_start)..span.0).unwrap_or("");
-            ctx.items.iter().any(|i| i.word_start >= pe && i.word_end <= span.0 && ctx.cue(ctx.items.iter().position(|x| x == i).unwrap()) == Some("alternative"))
+            ctx.items.iter().enumerate().any(|(k, i)| i.word_start >= pe && i.word_end <= span.0 && ctx.cue(k) == Some("alternative"))
                 || between.contains("مصادر") && between.contains("عن")
         })
     };
