@@ -665,7 +665,6 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             cand.claimant = Some(c);
         }
     }
-    let _ = folded;
 }
 
 /// A claim of responsibility with no event in its sentence: it names the agent of an

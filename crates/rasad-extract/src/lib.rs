@@ -272,6 +272,9 @@ fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Optio
 
 fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> (Vec<Event>, Vec<merge::Hint>) {
     let mut hints = Vec::new();
+    // the country that names generic sides ("Civilians (…)") when an event has no place:
+    // the dateline's, else Syria, where most of the sources Rasad reads report from
+    let default_country = dateline.and_then(|d| d.location.country.clone()).unwrap_or_else(|| "Syria".to_string());
     // the news date: the first dated current event of the lead, else publication
     // the news date: the first day named relative to publication in the lead (first three
     // sentences), else in the sentence of the first current event, else publication
@@ -458,7 +461,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                     }
                 }
             }
-            let ctry = country.clone().unwrap_or_else(|| "Syria".to_string());
+            let ctry = country.clone().unwrap_or_else(|| default_country.clone());
             let mut actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
@@ -537,7 +540,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
     // claims of responsibility name the agent of the reported attack when its agent is not named
     for (c, _) in claimants {
         for e in out.iter_mut().filter(|e| e.actor1.is_none() && e.status == Status::Current && matches!(e.event_type.as_str(), "Explosions/Remote violence" | "Battles")) {
-            let ctry = e.country.clone().unwrap_or_else(|| "Syria".into());
+            let ctry = e.country.clone().unwrap_or_else(|| default_country.clone());
             e.actor1 = Some(actor_out(ctx, text, c, &ctry));
             e.spans.actor1 = e.actor1.as_ref().and_then(|a| a.span);
             e.field_confidence.actor1 = 0.6;

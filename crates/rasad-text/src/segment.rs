@@ -19,7 +19,6 @@ pub struct Sentence {
 }
 
 pub fn segment(folded: &str, tokens: &[Token]) -> Vec<Sentence> {
-    let _ = folded;
     let mut out = Vec::new();
     let mut start_tok = 0usize;
     let mut paragraph = 0usize;
