@@ -74,45 +74,75 @@ pub fn bases(word: &str) -> Vec<&str> {
     out
 }
 
-fn is_word_char(c: char) -> bool {
+/// Letters that make up words: the Arabic letters first (one range check, the common
+/// case), then any other alphabetic or numeric character.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
     ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// The character at byte `i` of `s` (a char boundary) and its length in bytes.
+///
+/// One- and two-byte characters (ASCII and Arabic: nearly all of a folded text) are
+/// decoded inline; longer ones go through the standard decoder.
+#[inline]
+pub fn char_at(s: &str, i: usize) -> (char, usize) {
+    let bytes = s.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else if b < 0xE0 && i + 1 < bytes.len() {
+        let code = (((b & 0x1F) as u32) << 6) | (bytes[i + 1] & 0x3F) as u32;
+        // below 0x800 every code point is a char (no surrogates there)
+        (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), 2)
+    } else {
+        let c = s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        (c, c.len_utf8())
+    }
 }
 
 /// Cut folded text into tokens.
 pub fn tokenise(folded: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(folded.len() / 5);
     let bytes = folded.as_bytes();
-    let mut it = folded.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c == '\n' {
+    let mut out = Vec::with_capacity(bytes.len() / 6 + 1);
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let (c, len) = char_at(folded, i);
+        if c == ' ' {
+            i += 1;
+        } else if c == '\n' {
             out.push(Token { start: i, end: i + 1, kind: TokenKind::Newline });
-        } else if c.is_whitespace() {
-            continue;
+            i += 1;
         } else if c.is_ascii_digit() {
             let mut end = i + 1;
-            while let Some(&(j, d)) = it.peek() {
-                // digits, and a separator with a digit after it ("1.5", "1:40")
-                if d.is_ascii_digit() || matches!(d, '.' | ',' | ':' | '/') && bytes.get(j + 1).is_some_and(|b| b.is_ascii_digit()) {
-                    end = j + 1;
-                    it.next();
+            // digits, and a separator with a digit after it ("1.5", "1:40")
+            while end < bytes.len() {
+                let d = bytes[end];
+                if d.is_ascii_digit() || matches!(d, b'.' | b',' | b':' | b'/') && bytes.get(end + 1).is_some_and(|b| b.is_ascii_digit()) {
+                    end += 1;
                 } else {
                     break;
                 }
             }
             out.push(Token { start: i, end, kind: TokenKind::Number });
+            i = end;
         } else if is_word_char(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
+            let mut end = i + len;
+            while end < bytes.len() {
+                let (d, dl) = char_at(folded, end);
                 if is_word_char(d) || d.is_ascii_digit() {
-                    end = j + d.len_utf8();
-                    it.next();
+                    end += dl;
                 } else {
                     break;
                 }
             }
             out.push(Token { start: i, end, kind: TokenKind::Word });
+            i = end;
+        } else if c.is_whitespace() {
+            i += len;
         } else {
-            out.push(Token { start: i, end: i + c.len_utf8(), kind: TokenKind::Punct });
+            out.push(Token { start: i, end: i + len, kind: TokenKind::Punct });
+            i += len;
         }
     }
     out
