@@ -21,4 +21,5 @@ fn main() {
         }
     }
     println!("raw {} in {:?}", raw / 20, t.elapsed() / 20);
+    println!("patterns and trie bytes: {:?}", lex.matcher.size());
 }
