@@ -21,5 +21,4 @@ fn main() {
         }
     }
     println!("raw {} in {:?}", raw / 20, t.elapsed() / 20);
-    println!("patterns and trie bytes: {:?}", lex.matcher.size());
 }

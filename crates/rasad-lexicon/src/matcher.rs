@@ -1,12 +1,7 @@
-//! One trie over every lexicon pattern, walked from the places where a word may begin.
+//! One Aho–Corasick automaton over every lexicon pattern.
 //!
 //! Patterns are matched on folded text with Arabic word rules rather than plain
-//! substring rules, and those rules also say where a match may *start*: at the start of
-//! a word or right after a clitic sequence inside it. So instead of an Aho–Corasick scan
-//! of every character (which spends its time following failure links into the middle
-//! of words, and missing the cache doing it), the matcher walks a character-wise
-//! double-array trie (`crawdad`) from each such start, a handful per word; the trie's
-//! upper levels, where most walks end, stay in cache. The rules:
+//! substring rules:
 //! - **left edge**: the letters between the start of the word and the match must be a
 //!   clitic sequence (و ف ب ل ك and their combinations, [`rasad_text::tokenise::is_clitic_prefix`]),
 //!   so "والقوات" matches "القوات" but "الانفجار" does not match "نفجار";
@@ -17,8 +12,8 @@
 
 use crate::tables::*;
 use crate::LexiconError;
-use rasad_text::tokenise::{char_at, is_clitic_prefix};
-use rasad_text::trie::PatternTrie;
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
+use rasad_text::tokenise::is_clitic_prefix;
 use std::collections::HashMap;
 
 /// What a pattern stands for: a row of one of the tables.
@@ -55,18 +50,8 @@ struct Entry {
 }
 
 pub struct Matcher {
-    /// Every pattern (folded) → its entry.
-    trie: PatternTrie,
+    ac: CharwiseDoubleArrayAhoCorasick<u32>,
     entries: Vec<Entry>,
-}
-
-/// The longest clitic sequence, in bytes ("وبال": four two-byte letters).
-const MAX_PREFIX: usize = 8;
-
-/// Letters of which clitic sequences are made (و ف ب ل ك and the article's ا).
-#[inline]
-fn is_clitic_letter(c: char) -> bool {
-    matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك' | 'ا')
 }
 
 /// Letters that make up words: Arabic letters first (the common case, one range
@@ -131,73 +116,47 @@ impl Matcher {
         for (i, c) in cues.iter().enumerate() {
             add(&c.pattern, Hit::Cue(i as u32), c.suffixes);
         }
-        let pats: Vec<(&str, u32)> = index.iter().map(|(t, &i)| (t.as_str(), i as u32)).collect();
-        // matches are only looked for where a word or a clitic's host begins
-        if let Some((p, _)) = pats.iter().find(|(p, _)| !p.chars().next().is_some_and(is_letter)) {
-            return Err(LexiconError::Automaton(format!("pattern {p:?} must begin with a letter or a digit")));
-        }
-        let trie = PatternTrie::new(pats).map_err(|e| LexiconError::Automaton(e.to_string()))?;
-        Ok(Matcher { trie, entries })
+        let mut pats: Vec<(&str, u32)> = index.iter().map(|(t, &i)| (t.as_str(), i as u32)).collect();
+        pats.sort();
+        let ac = CharwiseDoubleArrayAhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build_with_values(pats)
+            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        Ok(Matcher { ac, entries })
     }
 
-    /// Number of raw trie matches (before the suffix rules): a development measure.
+    /// Number of raw automaton matches (before word rules): a development measure.
     pub fn raw_count(&self, folded: &str) -> usize {
-        let mut n = 0;
-        self.walk(folded, |_, _, _, _| n += 1);
-        n
-    }
-
-    /// Patterns in the trie and the trie's size in bytes: a development measure.
-    pub fn size(&self) -> (usize, usize) {
-        (self.entries.len(), self.trie.heap_bytes())
-    }
-
-    /// Calls `f(word_start, start, end, entry)` for every pattern occurrence whose left
-    /// edge is acceptable: the letters between the start of its word and the match are a
-    /// clitic sequence. Patterns begin with a letter ([`Matcher::build`] checks), so the
-    /// starts are each word's first letter and the letters after its clitic prefixes; the
-    /// rest of a word is skipped.
-    fn walk(&self, folded: &str, mut f: impl FnMut(usize, usize, usize, u32)) {
-        let n = folded.len();
-        let mut i = 0usize;
-        while i < n {
-            let (c, len) = char_at(folded, i);
-            if !is_letter(c) {
-                i += len;
-                continue;
-            }
-            // a word begins at i
-            let run = i;
-            self.trie.prefixes_at(folded, run, |end, v| f(run, run, end, v));
-            // starts after clitic prefixes: only while every letter may be a clitic's
-            let mut j = i + len;
-            let mut clitic_letters = is_clitic_letter(c);
-            while j < n {
-                let (d, dl) = char_at(folded, j);
-                if !is_letter(d) {
-                    break;
-                }
-                if clitic_letters && j - run <= MAX_PREFIX && is_clitic_prefix(&folded[run..j]) {
-                    let start = j;
-                    self.trie.prefixes_at(folded, start, |end, v| f(run, start, end, v));
-                }
-                clitic_letters = clitic_letters && is_clitic_letter(d);
-                j += dl;
-            }
-            i = j;
-        }
+        self.ac.find_overlapping_iter(folded).count()
     }
 
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
     pub fn find(&self, folded: &str) -> Vec<Match> {
         let mut out = Vec::new();
-        self.walk(folded, |word_start, start, end, value| {
-            let entry = &self.entries[value as usize];
-            let after_lam = folded[word_start..start].ends_with("لل");
+        for m in self.ac.find_overlapping_iter(folded) {
+            let (start, end) = (m.start(), m.end());
+            let entry = &self.entries[m.value() as usize];
+            // left edge: clitics only (at most four letters, so the scan back is short)
+            let mut lo = start.saturating_sub(10);
+            while !folded.is_char_boundary(lo) {
+                lo += 1;
+            }
+            let mut word_start = start;
+            for (i, c) in folded[lo..start].char_indices().rev() {
+                if !is_letter(c) {
+                    break;
+                }
+                word_start = lo + i;
+            }
+            let prefix = &folded[word_start..start];
+            if !is_clitic_prefix(prefix) {
+                continue;
+            }
+            let after_lam = prefix.ends_with("لل");
             // right edge: the letters left in the word
             let rest_len: usize = folded[end..].chars().take_while(|c| is_letter(*c)).take(12).map(char::len_utf8).sum();
             if rest_len >= 12 {
-                return;
+                continue;
             }
             let rest = &folded[end..end + rest_len];
             for &(hit, suffixes, bare) in &entry.hits {
@@ -205,7 +164,7 @@ impl Matcher {
                     out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
                 }
             }
-        });
+        }
         out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         out
     }

@@ -15,7 +15,6 @@
 pub mod normalise;
 pub mod segment;
 pub mod tokenise;
-pub mod trie;
 
 pub use normalise::{fold, Normalised};
 pub use segment::Sentence;
