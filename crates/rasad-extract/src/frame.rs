@@ -320,8 +320,7 @@ impl<'a> Ctx<'a> {
             // "(العمشات)" after "فصيل السلطان سليمان شاه" names the same side again
             if let Some(last) = out.last() {
                 let gap = folded[self.items[last.item].word_end.min(it.word_start)..it.word_start].trim();
-                let bare_gap: String = gap.chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
-                if bare_gap == "(" {
+                if gap.chars().filter(|c| !c.is_whitespace() && *c != '"').eq(['(']) {
                     continue;
                 }
                 // "قوات النظام والميليشيات الإيرانية": a co-actor of the side before

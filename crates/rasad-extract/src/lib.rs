@@ -553,7 +553,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
 fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
     let it = ctx.items[item];
     let span = ctx.doc.span(it.start, it.word_end);
-    let mut surface = span.slice(text).trim().to_string();
+    let mut surface = ctx.doc.original(text, span).trim().to_string();
     // "للتحالف" is ل + التحالف: give the name its article back
     if ctx.doc.folded()[it.word_start..it.start].ends_with("لل") {
         surface.insert_str(0, "ال");

@@ -1478,40 +1478,6 @@ pub(crate) fn find_places(
         }
     }
 
-    // original byte offsets of the span ends, in one forward pass over the text
-    // (slicing every span from the start would be quadratic)
-    let mut span_bytes: Vec<(usize, usize)> = Vec::new();
-    if let Some(o) = original {
-        let mut ends: Vec<(usize, usize)> = Vec::with_capacity(2 * n);
-        for (k, r) in raws.iter().enumerate() {
-            let sp = doc.span(r.s, r.e);
-            ends.push((sp.0, 2 * k));
-            ends.push((sp.1, 2 * k + 1));
-        }
-        ends.sort_unstable();
-        span_bytes = vec![(usize::MAX, usize::MAX); n];
-        let mut it = o
-            .char_indices()
-            .map(|(b, _)| b)
-            .chain(std::iter::once(o.len()))
-            .enumerate();
-        let mut cur = it.next();
-        for (c, slot) in ends {
-            while cur.is_some_and(|(ci, _)| ci < c) {
-                cur = it.next();
-            }
-            if let Some((ci, b)) = cur.filter(|(ci, _)| *ci == c) {
-                let _ = ci;
-                let e = &mut span_bytes[slot / 2];
-                if slot % 2 == 0 {
-                    e.0 = b;
-                } else {
-                    e.1 = b;
-                }
-            }
-        }
-    }
-
     // resolve right to left
     let mut locs: Vec<Option<Location>> = vec![None; n];
     let mut kinds: Vec<PlaceKind> = vec![PlaceKind::Village; n];
@@ -1599,8 +1565,8 @@ pub(crate) fn find_places(
         if r.near {
             loc.geo_precision = Some(loc.geo_precision.unwrap_or(2).max(2));
         }
-        loc.name_ar = match (original, span_bytes.get(k)) {
-            (Some(o), Some(&(a, b))) if a <= b && b <= o.len() => o[a..b].to_string(),
+        loc.name_ar = match original.map(|o| doc.original(o, span)) {
+            Some(text) if !text.is_empty() => text.to_string(),
             _ => f[r.s..r.e].to_string(),
         };
         loc.span = Some(span);

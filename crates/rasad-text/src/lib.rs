@@ -48,6 +48,12 @@ impl Document {
         self.norm.to_original(fb_start, fb_end)
     }
 
+    /// The text of an original character span, sliced from `original` (the text this
+    /// document was built from) without counting characters.
+    pub fn original<'a>(&self, original: &'a str, span: Span) -> &'a str {
+        self.norm.original_slice(original, span)
+    }
+
     /// Original character span of tokens `i..j` (exclusive).
     pub fn token_span(&self, i: usize, j: usize) -> Span {
         let j = j.max(i + 1).min(self.tokens.len());

@@ -153,6 +153,9 @@ pub struct Normalised {
     /// `map[b]` = original char index of the folded char containing byte `b`;
     /// `map[folded.len()]` = number of original characters.
     map: Vec<u32>,
+    /// `bytes[c]` = byte offset of original character `c`; `bytes[n]` = the original's
+    /// length in bytes. Slicing the original by a character span is then O(1).
+    bytes: Vec<u32>,
 }
 
 impl Normalised {
@@ -165,6 +168,13 @@ impl Normalised {
         let s = self.map[fb_start.min(n)] as usize;
         let e = self.map[fb_end.min(n)] as usize;
         rasad_model::Span(s, e.max(s))
+    }
+
+    /// The original text of a character span, `""` when the span is out of range or
+    /// `original` is not the text this was built from.
+    pub fn original_slice<'a>(&self, original: &'a str, span: rasad_model::Span) -> &'a str {
+        let (Some(&s), Some(&e)) = (self.bytes.get(span.0), self.bytes.get(span.1)) else { return "" };
+        original.get(s as usize..e as usize).unwrap_or("")
     }
 
     /// Number of characters of the original text.
@@ -186,6 +196,7 @@ pub fn normalise(original: &str) -> Normalised {
     // length bounds the output; the rare longer fold grows the buffers first.
     let mut folded: Vec<u8> = vec![0; bytes.len() + 4];
     let mut map: Vec<u32> = vec![0; bytes.len() + 5];
+    let mut starts: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
     let mut o = 0usize;
     let mut n = 0u32;
     let mut i = 0usize;
@@ -193,6 +204,7 @@ pub fn normalise(original: &str) -> Normalised {
     let mut last = b'\n';
     while i < bytes.len() {
         let (c, len) = crate::tokenise::char_at(original, i);
+        starts.push(i as u32);
         i += len;
         let code = c as u32;
         let f = if (code as usize) < TABLE_END { table[code as usize] } else { fold_char_chain(c).map_or(DELETED, |c| c as u32) };
@@ -235,7 +247,8 @@ pub fn normalise(original: &str) -> Normalised {
     // code point below 0x80 as one byte, one below 0x800 (never a surrogate) as the two
     // bytes of its encoding, anything else through `char::encode_utf8`.
     let folded = unsafe { String::from_utf8_unchecked(folded) };
-    Normalised { folded, map }
+    starts.push(bytes.len() as u32);
+    Normalised { folded, map, bytes: starts }
 }
 
 /// Fold a short string (a lexicon entry, a query) and squeeze runs of spaces:
@@ -298,6 +311,11 @@ mod tests {
         let fb = n.folded.find("اشخاص").unwrap();
         assert_eq!(n.to_original(fb, n.folded.len()).slice(original), "أشخاصٍ");
         assert_eq!(n.original_len(), original.chars().count());
+        for (s, e) in [(0, 5), (6, 11), (12, 19), (0, 19), (3, 3)] {
+            let span = Span(s, e);
+            assert_eq!(n.original_slice(original, span), span.slice(original));
+        }
+        assert_eq!(n.original_slice(original, Span(5, 99)), "");
     }
 
     #[test]
