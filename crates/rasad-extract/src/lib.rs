@@ -19,6 +19,7 @@ pub mod frame;
 pub mod merge;
 pub mod notes;
 pub mod recognise;
+pub mod scan;
 pub mod time;
 
 use frame::{Cand, Ctx, SideKind};
@@ -44,6 +45,8 @@ pub enum ExtractError {
     Lexicon(#[from] rasad_lexicon::LexiconError),
     #[error(transparent)]
     Geo(#[from] rasad_geo::GeoError),
+    #[error("building the scanner: {0}")]
+    Scanner(String),
 }
 
 /// Articles longer than this are refused rather than processed for minutes.
@@ -53,18 +56,21 @@ pub const MAX_TEXT: usize = 4 << 20;
 pub struct Extractor {
     lex: Lexicon,
     geo: Geocoder,
+    /// Lexicon patterns and place names in one automaton (see [`scan`]).
+    scanner: scan::Scanner,
 }
 
 impl Extractor {
     /// Load the built-in lexicons and the gazetteer (curated data, plus the compiled
     /// gazetteer file when the setup has imported one).
     pub fn new() -> Result<Extractor, ExtractError> {
-        Ok(Extractor { lex: Lexicon::embedded()?, geo: Geocoder::builtin()? })
+        Extractor::with_parts(Lexicon::embedded()?, Geocoder::builtin()?)
     }
 
     /// Build from explicit parts (tests, edited lexicons).
-    pub fn with_parts(lex: Lexicon, geo: Geocoder) -> Extractor {
-        Extractor { lex, geo }
+    pub fn with_parts(lex: Lexicon, geo: Geocoder) -> Result<Extractor, ExtractError> {
+        let scanner = scan::Scanner::new(&lex.matcher, &geo).map_err(ExtractError::Scanner)?;
+        Ok(Extractor { lex, geo, scanner })
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -88,10 +94,11 @@ impl Extractor {
             Some(p) => Some(parse_published(p).ok_or_else(|| ExtractError::BadDate(p.to_string()))?),
         };
         let doc = Document::new(&article.text);
-        let items = recognise::items(&doc, &self.lex);
+        let scan = self.scanner.scan(doc.folded(), &self.lex.matcher);
+        let items = recognise::items_from(scan.lexicon);
         let nums = recognise::numbers(&doc, &self.lex, &items);
         let dates = time::find_dates(&doc, &self.lex, &items, published);
-        let places = self.geo.find_places_in(&doc, &article.text);
+        let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_in(&doc, &article.text);
         let ctx = Ctx { doc: &doc, lex: &self.lex, items, nums, dates, places };
         let cands = frame::frame(&ctx);
@@ -235,9 +242,14 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
     let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
     // "في القاعدة": a definite feature word in a sentence that names no place (had it a
     // name of its own, the place stage would have found the phrase)
+    let definite_with = |w: &str, bare: &str| w.strip_suffix(bare).is_some_and(|h| h.ends_with("ال") || h.ends_with("لل"));
     let feature = words.iter().enumerate().find_map(|(k, w)| {
+        // most words end in no definite feature word: skip them before listing readings
+        if !FEATURES.iter().any(|f| definite_with(w, f)) {
+            return None;
+        }
         let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| FEATURES.contains(b))?;
-        let definite = w.ends_with(&format!("ال{bare}")) || w.ends_with(&format!("لل{bare}"));
+        let definite = definite_with(w, bare);
         // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
         let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
         (definite && closes).then_some(bare)

@@ -33,7 +33,12 @@ fn category(h: Hit) -> u8 {
 
 /// All items of a document, in text order.
 pub fn items(doc: &Document, lex: &Lexicon) -> Vec<Item> {
-    let matches = lex.matcher.find(doc.folded());
+    items_from(lex.matcher.find(doc.folded()))
+}
+
+/// [`items`] from the matcher's matches (found by [`rasad_lexicon::Matcher::find`] or a
+/// [`crate::scan::Scanner`] pass), in their order.
+pub fn items_from(matches: Vec<rasad_lexicon::Match>) -> Vec<Item> {
     let mut kept: Vec<Item> = Vec::with_capacity(matches.len());
     // per category: the end of the last kept match
     let mut last_end = [0usize; 7];

@@ -65,6 +65,8 @@ pub struct Geocoder {
     pub(crate) ac: CharwiseDoubleArrayAhoCorasick<u32>,
     /// Candidates of each automaton pattern (indexed by the pattern's value).
     pub(crate) keys: Vec<Vec<Cand>>,
+    /// The folded name of each pattern (indexed like `keys`).
+    pub(crate) names: Vec<String>,
     /// `(country, admin1)` → index of the admin1 entry (for centroids).
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
 }
@@ -488,6 +490,7 @@ impl Geocoder {
             pats.push((k, keys.len() as u32));
             keys.push(cands);
         }
+        let names = pats.iter().map(|(k, _)| k.clone()).collect();
         let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats)
             .map_err(|e| GeoError::Automaton(e.to_string()))?;
         let mut admin1_entry = HashMap::new();
@@ -506,6 +509,7 @@ impl Geocoder {
             admin1_rows,
             ac,
             keys,
+            names,
             admin1_entry,
         })
     }
@@ -566,13 +570,31 @@ impl Geocoder {
     /// *folded* phrase (what the scorer compares anyway); use [`Geocoder::find_places_in`]
     /// to get the phrase exactly as written. `location.span` is exact either way.
     pub fn find_places(&self, doc: &rasad_text::Document) -> Vec<PlaceMention> {
-        recognise::find_places(self, doc, None)
+        recognise::find_places(self, doc, None, None)
     }
 
     /// [`Geocoder::find_places`] with `location.name_ar` sliced from `original`, the text
     /// the document was built from.
     pub fn find_places_in(&self, doc: &rasad_text::Document, original: &str) -> Vec<PlaceMention> {
-        recognise::find_places(self, doc, Some(original))
+        recognise::find_places(self, doc, Some(original), None)
+    }
+
+    /// Every place name (folded) with the value [`Geocoder::find_places_scanned`] expects
+    /// for it: for a caller that scans the text once for several pattern sets.
+    pub fn name_patterns(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32))
+    }
+
+    /// [`Geocoder::find_places_in`] from a scan already made: `raw` holds every
+    /// occurrence `(start, end, value)` of the [`Geocoder::name_patterns`] in the folded
+    /// text, overlapping, in any order.
+    pub fn find_places_scanned(
+        &self,
+        doc: &rasad_text::Document,
+        original: &str,
+        raw: &[(usize, usize, u32)],
+    ) -> Vec<PlaceMention> {
+        recognise::find_places(self, doc, Some(original), Some(raw))
     }
 
     /// [`Geocoder::find_places_in`] on a text of its own (builds the document).

@@ -648,13 +648,28 @@ struct Raw {
     prefix: String,
 }
 
-/// Gazetteer hits, leftmost-longest, non-overlapping.
-fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
+/// Gazetteer hits, leftmost-longest, non-overlapping, from the raw name occurrences
+/// of a scan already made or, without one, of the geocoder's own automaton.
+fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Vec<Hit> {
     let f = doc.folded();
+    let own: Vec<(usize, usize, u32)>;
+    let raw = match raw {
+        Some(r) => r,
+        None => {
+            own = g
+                .ac
+                .find_overlapping_iter(f)
+                .map(|m| (m.start(), m.end(), m.value()))
+                .collect();
+            &own
+        }
+    };
     let toks = &doc.tokens;
     let mut all: Vec<Hit> = Vec::new();
-    for m in g.ac.find_overlapping_iter(f) {
-        let (s, e) = (m.start(), m.end());
+    for &(s, e, key) in raw {
+        if key as usize >= g.keys.len() || e > f.len() || !f.is_char_boundary(s) || !f.is_char_boundary(e) {
+            continue;
+        }
         if f[e..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
@@ -664,7 +679,6 @@ fn hits(g: &Geocoder, doc: &Document) -> Vec<Hit> {
             continue;
         }
         let prefix = &f[t.start..s];
-        let key = m.value();
         let cands = &g.keys[key as usize];
         let ok_plain = is_clitic(prefix);
         let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
@@ -1382,12 +1396,13 @@ pub(crate) fn find_places(
     g: &Geocoder,
     doc: &Document,
     original: Option<&str>,
+    raw: Option<&[(usize, usize, u32)]>,
 ) -> Vec<PlaceMention> {
     let f = doc.folded();
     if f.is_empty() || doc.tokens.is_empty() {
         return Vec::new();
     }
-    let hs = hits(g, doc);
+    let hs = hits(g, doc, raw);
     let mut hit_at = vec![None; doc.tokens.len()];
     for (k, h) in hs.iter().enumerate() {
         if h.ta < hit_at.len() && hit_at[h.ta].is_none() {
@@ -1704,7 +1719,7 @@ pub(crate) fn dateline(
         None => doc.folded()[..end].to_string(),
     };
     let sub = Document::new(&line);
-    find_places(g, &sub, Some(&line))
+    find_places(g, &sub, Some(&line), None)
         .into_iter()
         .take_while(|m| m.end <= end)
         .find(|m| m.known)

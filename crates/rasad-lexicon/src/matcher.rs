@@ -52,6 +52,9 @@ struct Entry {
 pub struct Matcher {
     ac: CharwiseDoubleArrayAhoCorasick<u32>,
     entries: Vec<Entry>,
+    /// The folded pattern of each entry, for callers that compile the patterns into an
+    /// automaton of their own ([`Matcher::patterns`]).
+    patterns: Vec<String>,
 }
 
 /// Letters that make up words: Arabic letters first (the common case, one range
@@ -116,13 +119,17 @@ impl Matcher {
         for (i, c) in cues.iter().enumerate() {
             add(&c.pattern, Hit::Cue(i as u32), c.suffixes);
         }
+        let mut patterns = vec![String::new(); entries.len()];
+        for (t, &i) in &index {
+            patterns[i] = t.clone();
+        }
         let mut pats: Vec<(&str, u32)> = index.iter().map(|(t, &i)| (t.as_str(), i as u32)).collect();
         pats.sort();
         let ac = CharwiseDoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build_with_values(pats)
             .map_err(|e| LexiconError::Automaton(e.to_string()))?;
-        Ok(Matcher { ac, entries })
+        Ok(Matcher { ac, entries, patterns })
     }
 
     /// Number of raw automaton matches (before word rules): a development measure.
@@ -130,43 +137,60 @@ impl Matcher {
         self.ac.find_overlapping_iter(folded).count()
     }
 
+    /// Every pattern (folded) with the value [`Matcher::accept`] takes for it. A caller
+    /// that scans the text once for several pattern sets (the extractor scans for lexicon
+    /// entries and place names together) compiles these into its own automaton.
+    pub fn patterns(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.patterns.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32))
+    }
+
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
     pub fn find(&self, folded: &str) -> Vec<Match> {
         let mut out = Vec::new();
         for m in self.ac.find_overlapping_iter(folded) {
-            let (start, end) = (m.start(), m.end());
-            let entry = &self.entries[m.value() as usize];
-            // left edge: clitics only (at most four letters, so the scan back is short)
-            let mut lo = start.saturating_sub(10);
-            while !folded.is_char_boundary(lo) {
-                lo += 1;
+            self.accept(folded, m.start(), m.end(), m.value(), &mut out);
+        }
+        Matcher::order(&mut out);
+        out
+    }
+
+    /// Puts matches collected by [`Matcher::accept`] in the order [`Matcher::find`] gives.
+    pub fn order(out: &mut [Match]) {
+        out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    }
+
+    /// Applies the word rules to one raw occurrence of pattern `value` at `start..end`
+    /// of `folded` and pushes what they accept.
+    pub fn accept(&self, folded: &str, start: usize, end: usize, value: u32, out: &mut Vec<Match>) {
+        let Some(entry) = self.entries.get(value as usize) else { return };
+        // left edge: clitics only (at most four letters, so the scan back is short)
+        let mut lo = start.saturating_sub(10);
+        while !folded.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let mut word_start = start;
+        for (i, c) in folded[lo..start].char_indices().rev() {
+            if !is_letter(c) {
+                break;
             }
-            let mut word_start = start;
-            for (i, c) in folded[lo..start].char_indices().rev() {
-                if !is_letter(c) {
-                    break;
-                }
-                word_start = lo + i;
-            }
-            let prefix = &folded[word_start..start];
-            if !is_clitic_prefix(prefix) {
-                continue;
-            }
-            let after_lam = prefix.ends_with("لل");
-            // right edge: the letters left in the word
-            let rest_len: usize = folded[end..].chars().take_while(|c| is_letter(*c)).take(12).map(char::len_utf8).sum();
-            if rest_len >= 12 {
-                continue;
-            }
-            let rest = &folded[end..end + rest_len];
-            for &(hit, suffixes, bare) in &entry.hits {
-                if (!bare || after_lam) && suffixes.accepts(rest) {
-                    out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
-                }
+            word_start = lo + i;
+        }
+        let prefix = &folded[word_start..start];
+        if !is_clitic_prefix(prefix) {
+            return;
+        }
+        let after_lam = prefix.ends_with("لل");
+        // right edge: the letters left in the word
+        let rest_len: usize = folded[end..].chars().take_while(|c| is_letter(*c)).take(12).map(char::len_utf8).sum();
+        if rest_len >= 12 {
+            return;
+        }
+        let rest = &folded[end..end + rest_len];
+        for &(hit, suffixes, bare) in &entry.hits {
+            if (!bare || after_lam) && suffixes.accepts(rest) {
+                out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
             }
         }
-        out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        out
     }
 }
 
