@@ -434,6 +434,10 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
 fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     let flags = ctx.flags(s);
     let range = ctx.sentence_items(s);
+    // without a trigger a sentence frames nothing but a claim of responsibility
+    if flags.claim_at.is_none() && !range.clone().any(|i| matches!(ctx.items[i].hit, Hit::Trigger(_))) {
+        return;
+    }
     let folded = ctx.doc.folded();
     let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some()).collect();
     let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));

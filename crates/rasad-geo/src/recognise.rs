@@ -743,9 +743,15 @@ fn feature_of(
 /// Whether a token (as written, clitics included) can start a phrase without being a
 /// gazetteer name: a feature word, a direction, a nearness word, "الريف".
 fn is_trigger(word: &str) -> bool {
-    static SET: OnceLock<HashSet<String, FnvBuild>> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        let mut m = HashSet::default();
+    struct Triggers {
+        set: HashSet<String, FnvBuild>,
+        /// Bit `len * 64 + last byte % 64` is set for some word of the set: most
+        /// tokens fail this test and skip the hash.
+        shapes: [u64; 25],
+    }
+    static SET: OnceLock<Triggers> = OnceLock::new();
+    let t = SET.get_or_init(|| {
+        let mut set = HashSet::default();
         let bases = FEATURES
             .iter()
             .chain(MULTI_FEATURES)
@@ -757,12 +763,19 @@ fn is_trigger(word: &str) -> bool {
             for p in [
                 "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
             ] {
-                m.insert(format!("{p}{w}"));
+                set.insert(format!("{p}{w}"));
             }
         }
-        m
+        let mut shapes = [0u64; 25];
+        for w in &set {
+            if let (Some(slot), Some(&last)) = (shapes.get_mut(w.len()), w.as_bytes().last()) {
+                *slot |= 1 << (last % 64);
+            }
+        }
+        Triggers { set, shapes }
     });
-    word.len() <= 24 && set.contains(word)
+    let Some(&last) = word.as_bytes().last() else { return false };
+    t.shapes.get(word.len()).is_some_and(|s| s & (1 << (last % 64)) != 0) && t.set.contains(word)
 }
 
 fn strip_clitic(word: &str) -> (&str, &str) {
