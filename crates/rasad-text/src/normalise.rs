@@ -114,9 +114,9 @@ fn fold_char_chain(c: char) -> Option<char> {
     Some(c)
 }
 
-/// Characters below this code point are folded by table lookup: ASCII, Latin-1, and
-/// the whole Arabic block — all but a handful of the characters of Arabic news.
-const TABLE_END: usize = 0x700;
+/// Characters below this code point (every one- and two-byte UTF-8 character) are
+/// folded by table lookup: ASCII, Latin-1, and the whole Arabic block — all but a handful of the characters of Arabic news.
+const TABLE_END: usize = 0x800;
 /// Table value of a deleted character.
 const DELETED: u32 = u32::MAX;
 
@@ -203,11 +203,21 @@ pub fn normalise(original: &str) -> Normalised {
     // the last folded byte: a space or newline there squeezes a following space
     let mut last = b'\n';
     while i < bytes.len() {
-        let (c, len) = crate::tokenise::char_at(original, i);
         starts.push(i as u32);
-        i += len;
-        let code = c as u32;
-        let f = if (code as usize) < TABLE_END { table[code as usize] } else { fold_char_chain(c).map_or(DELETED, |c| c as u32) };
+        let b = bytes[i];
+        // one- and two-byte characters index the table straight from their bytes
+        let f = if b < 0x80 {
+            i += 1;
+            table[b as usize]
+        } else if b < 0xE0 && i + 1 < bytes.len() {
+            let code = (((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
+            i += 2;
+            table[code]
+        } else {
+            let (c, len) = crate::tokenise::char_at(original, i);
+            i += len;
+            fold_char_chain(c).map_or(DELETED, |c| c as u32)
+        };
         if f == DELETED || f == b' ' as u32 && (last == b' ' || last == b'\n') {
             n += 1;
             continue;
@@ -218,10 +228,8 @@ pub fn normalise(original: &str) -> Normalised {
             o += 1;
             last = f as u8;
         } else if f < 0x800 {
-            folded[o] = 0xC0 | (f >> 6) as u8;
-            folded[o + 1] = 0x80 | (f & 0x3F) as u8;
-            map[o] = n;
-            map[o + 1] = n;
+            folded[o..o + 2].copy_from_slice(&[0xC0 | (f >> 6) as u8, 0x80 | (f & 0x3F) as u8]);
+            map[o..o + 2].copy_from_slice(&[n, n]);
             o += 2;
             last = 0x80;
         } else {

@@ -85,7 +85,7 @@ pub fn is_word_char(c: char) -> bool {
 ///
 /// One- and two-byte characters (ASCII and Arabic: nearly all of a folded text) are
 /// decoded inline; longer ones go through the standard decoder.
-#[inline]
+#[inline(always)]
 pub fn char_at(s: &str, i: usize) -> (char, usize) {
     let bytes = s.as_bytes();
     let b = bytes[i];
