@@ -332,8 +332,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
             }
-            let prev_two: Vec<&str> = folded[..it.word_start].split_whitespace().rev().take(2).collect();
-            if prev_two.contains(&"الي") || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
+            if folded[..it.word_start].split_whitespace().rev().take(2).any(|w| w == "الي") || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
                 continue;
             }
             // "X التابعة لـ Y" makes Y an ally only when X is itself a named side;

@@ -73,6 +73,11 @@ impl Extractor {
         Ok(Extractor { lex, geo, scanner })
     }
 
+    /// The one-pass scanner over lexicon patterns and place names.
+    pub fn scanner(&self) -> &scan::Scanner {
+        &self.scanner
+    }
+
     pub fn lexicon(&self) -> &Lexicon {
         &self.lex
     }

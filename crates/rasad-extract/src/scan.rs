@@ -51,8 +51,13 @@ impl Scanner {
         }
         let mut pats: Vec<(&str, u32)> = index.into_iter().map(|(p, k)| (p, k as u32)).collect();
         pats.sort_unstable();
-        let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats).map_err(|e| e.to_string())?;
+        let ac = daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new().use_prefilter(false).build_with_values(pats).map_err(|e| e.to_string())?;
         Ok(Scanner { ac, owners })
+    }
+
+    /// Patterns and heap bytes of the automaton: a development measure.
+    pub fn size(&self) -> (usize, usize) {
+        (self.owners.len(), self.ac.heap_bytes())
     }
 
     /// Every lexicon match and every raw place-name occurrence in `folded`.

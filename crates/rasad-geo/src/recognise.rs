@@ -670,7 +670,13 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
         if key as usize >= g.keys.len() || e > f.len() || !f.is_char_boundary(s) || !f.is_char_boundary(e) {
             continue;
         }
-        if f[e..].chars().next().is_some_and(|c| c.is_alphanumeric()) {
+        // a name ends where its word ends (Arabic letters tested first: the slow Unicode
+        // tables are for the rare other scripts)
+        if f[e..]
+            .chars()
+            .next()
+            .is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric())
+        {
             continue;
         }
         let ta = doc.token_at(s);

@@ -192,12 +192,11 @@ impl Normalised {
 pub fn normalise(original: &str) -> Normalised {
     let table = table();
     let bytes = original.as_bytes();
-    // Folding never lengthens a character below the table's end, so the input's
-    // length bounds the output; the rare longer fold grows the buffers first.
-    let mut folded: Vec<u8> = vec![0; bytes.len() + 4];
-    let mut map: Vec<u32> = vec![0; bytes.len() + 5];
+    // Folding never lengthens a one- or two-byte character, so the input's length is
+    // the usual capacity; a longer fold just grows the vectors.
+    let mut folded: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
     let mut starts: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
-    let mut o = 0usize;
     let mut n = 0u32;
     let mut i = 0usize;
     // the last folded byte: a space or newline there squeezes a following space
@@ -223,39 +222,29 @@ pub fn normalise(original: &str) -> Normalised {
             continue;
         }
         if f < 0x80 {
-            folded[o] = f as u8;
-            map[o] = n;
-            o += 1;
+            folded.push(f as u8);
+            map.push(n);
             last = f as u8;
         } else if f < 0x800 {
-            folded[o..o + 2].copy_from_slice(&[0xC0 | (f >> 6) as u8, 0x80 | (f & 0x3F) as u8]);
-            map[o..o + 2].copy_from_slice(&[n, n]);
-            o += 2;
+            folded.extend_from_slice(&[0xC0 | (f >> 6) as u8, 0x80 | (f & 0x3F) as u8]);
+            map.extend_from_slice(&[n, n]);
             last = 0x80;
         } else {
             let mut buf = [0u8; 4];
             let s = char::from_u32(f).unwrap_or(' ').encode_utf8(&mut buf);
-            // room for this character and, unlengthened, the rest of the input
-            if o + s.len() + (bytes.len() - i) + 4 > folded.len() {
-                folded.resize(o + s.len() + (bytes.len() - i) + 4, 0);
-                map.resize(folded.len() + 1, 0);
-            }
-            folded[o..o + s.len()].copy_from_slice(s.as_bytes());
-            map[o..o + s.len()].fill(n);
-            o += s.len();
+            folded.extend_from_slice(s.as_bytes());
+            map.extend(std::iter::repeat_n(n, s.len()));
             last = 0x80;
         }
         n += 1;
     }
-    folded.truncate(o);
-    map.truncate(o);
     map.push(n);
+    starts.push(bytes.len() as u32);
     debug_assert!(std::str::from_utf8(&folded).is_ok());
-    // SAFETY: every byte sequence written above is the UTF-8 encoding of one char: a
+    // SAFETY: every byte sequence pushed above is the UTF-8 encoding of one char: a
     // code point below 0x80 as one byte, one below 0x800 (never a surrogate) as the two
     // bytes of its encoding, anything else through `char::encode_utf8`.
     let folded = unsafe { String::from_utf8_unchecked(folded) };
-    starts.push(bytes.len() as u32);
     Normalised { folded, map, bytes: starts }
 }
 
