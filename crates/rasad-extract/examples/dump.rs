@@ -26,7 +26,7 @@ fn main() {
         for d in &dates {
             println!("DATE s{} {:?} {:?}", d.sentence, &doc.folded()[d.start..d.end], d.date.map(|r| r.to_iso()));
         }
-        let ctx = frame::Ctx { doc: &doc, lex, items, nums, dates, places };
+        let ctx = frame::Ctx::new(&doc, lex, items, nums, dates, places);
         for it in &ctx.items {
             println!("ITEM s{} {:?} {:?}", doc.sentence_of(doc.token_at(it.word_start)), &doc.folded()[it.word_start..it.word_end], it.hit);
         }

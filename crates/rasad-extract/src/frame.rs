@@ -33,6 +33,16 @@ pub struct Ctx<'a> {
     pub nums: Vec<Num>,
     pub dates: Vec<DateExpr>,
     pub places: Vec<PlaceMention>,
+    /// Per-sentence answers asked again and again while resolving (see
+    /// `sentence_places` in the crate root), computed on first use.
+    pub(crate) memo: Vec<std::cell::OnceCell<Vec<usize>>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(doc: &'a Document, lex: &'a Lexicon, items: Vec<Item>, nums: Vec<Num>, dates: Vec<DateExpr>, places: Vec<PlaceMention>) -> Ctx<'a> {
+        let memo = (0..doc.sentences.len()).map(|_| std::cell::OnceCell::new()).collect();
+        Ctx { doc, lex, items, nums, dates, places, memo }
+    }
 }
 
 /// Which side of an event a mention names.

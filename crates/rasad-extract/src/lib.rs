@@ -105,7 +105,7 @@ impl Extractor {
         let dates = time::find_dates(&doc, &self.lex, &items, published);
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_in(&doc, &article.text);
-        let ctx = Ctx { doc: &doc, lex: &self.lex, items, nums, dates, places };
+        let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
         let cands = frame::frame(&ctx);
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
         merge::order_clash_sides(&mut events, &hints);
@@ -140,6 +140,13 @@ fn place_rank(k: PlaceKind) -> u8 {
 /// Place mentions usable as an event's location in sentence `s`: not inside an actor's
 /// name ("مجلس منبج العسكري"), innermost first among enclosing chains.
 fn sentence_places(ctx: &Ctx, s: usize) -> Vec<usize> {
+    match ctx.memo.get(s) {
+        Some(cell) => cell.get_or_init(|| sentence_places_of(ctx, s)).clone(),
+        None => sentence_places_of(ctx, s),
+    }
+}
+
+fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
     let actor_spans: Vec<(usize, usize)> = ctx
         .sentence_items(s)
         .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
