@@ -185,67 +185,116 @@ impl Normalised {
 
 /// Fold `original` through [`CHAIN`], keeping the offset map.
 ///
-/// The loop decodes UTF-8 by hand for the one- and two-byte characters that make up
-/// Arabic text and folds them through the precomputed table; anything longer goes
-/// through [`fold_char`]. Runs of spaces are squeezed so multi-word patterns match
-/// whatever the spacing.
+/// The loop reads one- and two-byte characters (ASCII and Arabic: nearly all of a
+/// folded text) straight into the precomputed table and writes into buffers sized once
+/// by the input's length: folding lengthens no Arabic, ASCII or punctuation character.
+/// The few that it does lengthen (Latin letters whose lower case takes three bytes,
+/// "Ⱥ" → "ⱥ") fit where earlier deletions made room, or the plain definition
+/// ([`normalise_plain`]) is used instead.
 pub fn normalise(original: &str) -> Normalised {
     let table = table();
     let bytes = original.as_bytes();
-    // Folding never lengthens a one- or two-byte character, so the input's length is
-    // the usual capacity; a longer fold just grows the vectors.
-    let mut folded: Vec<u8> = Vec::with_capacity(bytes.len());
-    let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
-    let mut starts: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
-    let mut n = 0u32;
-    let mut i = 0usize;
-    // the last folded byte: a space or newline there squeezes a following space
-    let mut last = b'\n';
-    while i < bytes.len() {
-        starts.push(i as u32);
-        let b = bytes[i];
-        // one- and two-byte characters index the table straight from their bytes
-        let f = if b < 0x80 {
-            i += 1;
-            table[b as usize]
-        } else if b < 0xE0 && i + 1 < bytes.len() {
-            let code = (((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
-            i += 2;
-            table[code]
-        } else {
-            let (c, len) = crate::tokenise::char_at(original, i);
-            i += len;
-            fold_char_chain(c).map_or(DELETED, |c| c as u32)
-        };
-        if f == DELETED || f == b' ' as u32 && (last == b' ' || last == b'\n') {
+    let len = bytes.len();
+    let mut folded: Vec<u8> = Vec::with_capacity(len);
+    let mut map: Vec<u32> = Vec::with_capacity(len + 1);
+    let mut starts: Vec<u32> = Vec::with_capacity(len + 1);
+    let (mut o, mut n, mut i) = (0usize, 0usize, 0usize);
+    {
+        let fo = &mut folded.spare_capacity_mut()[..len];
+        let mo = &mut map.spare_capacity_mut()[..len + 1];
+        let so = &mut starts.spare_capacity_mut()[..len + 1];
+        // the last folded byte: a space or newline there squeezes a following space
+        let mut last = b'\n';
+        while i < len {
+            so[n].write(i as u32);
+            let b = bytes[i];
+            let f = if b < 0x80 {
+                i += 1;
+                table[b as usize]
+            } else if b < 0xE0 && i + 1 < len {
+                let code = (((b & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize;
+                i += 2;
+                table[code]
+            } else {
+                let (c, l) = crate::tokenise::char_at(original, i);
+                i += l;
+                fold_char_chain(c).map_or(DELETED, |c| c as u32)
+            };
+            if f == DELETED || f == b' ' as u32 && (last == b' ' || last == b'\n') {
+                n += 1;
+                continue;
+            }
+            if f < 0x80 {
+                if o >= i {
+                    return normalise_plain(original);
+                }
+                fo[o].write(f as u8);
+                mo[o].write(n as u32);
+                o += 1;
+                last = f as u8;
+            } else if f < 0x800 {
+                if o + 2 > i {
+                    return normalise_plain(original);
+                }
+                fo[o].write(0xC0 | (f >> 6) as u8);
+                fo[o + 1].write(0x80 | (f & 0x3F) as u8);
+                mo[o].write(n as u32);
+                mo[o + 1].write(n as u32);
+                o += 2;
+                last = 0x80;
+            } else {
+                // a fold longer than its character: not with the current chain
+                let mut buf = [0u8; 4];
+                let enc = char::from_u32(f).unwrap_or(' ').encode_utf8(&mut buf).as_bytes();
+                if o + enc.len() > i {
+                    return normalise_plain(original);
+                }
+                for (k, &e) in enc.iter().enumerate() {
+                    fo[o + k].write(e);
+                    mo[o + k].write(n as u32);
+                }
+                o += enc.len();
+                last = 0x80;
+            }
             n += 1;
-            continue;
         }
-        if f < 0x80 {
-            folded.push(f as u8);
-            map.push(n);
-            last = f as u8;
-        } else if f < 0x800 {
-            folded.extend_from_slice(&[0xC0 | (f >> 6) as u8, 0x80 | (f & 0x3F) as u8]);
-            map.extend_from_slice(&[n, n]);
-            last = 0x80;
-        } else {
-            let mut buf = [0u8; 4];
-            let s = char::from_u32(f).unwrap_or(' ').encode_utf8(&mut buf);
-            folded.extend_from_slice(s.as_bytes());
-            map.extend(std::iter::repeat_n(n, s.len()));
-            last = 0x80;
+        mo[o].write(n as u32);
+        so[n].write(len as u32);
+    }
+    // SAFETY: the loop wrote folded[..o], map[..=o] and starts[..=n] (one map entry per
+    // folded byte and one start per original character, then the two end entries), and
+    // o <= len, n <= len keep those ranges inside the capacities reserved above.
+    unsafe {
+        folded.set_len(o);
+        map.set_len(o + 1);
+        starts.set_len(n + 1);
+    }
+    debug_assert!(std::str::from_utf8(&folded).is_ok());
+    // SAFETY: every byte sequence written is the UTF-8 encoding of one char: a code
+    // point below 0x80 as one byte, one below 0x800 (never a surrogate) as the two bytes
+    // of its encoding, anything else through `char::encode_utf8`.
+    let folded = unsafe { String::from_utf8_unchecked(folded) };
+    Normalised { folded, map, bytes: starts }
+}
+
+/// The plain definition of [`normalise`]: the chain per character, the map per byte.
+pub fn normalise_plain(original: &str) -> Normalised {
+    let (mut folded, mut map, mut bytes, mut n) = (String::new(), Vec::new(), Vec::new(), 0u32);
+    for (b, c) in original.char_indices() {
+        bytes.push(b as u32);
+        if let Some(f) = fold_char_chain(c) {
+            if f == ' ' && (folded.is_empty() || folded.ends_with(' ') || folded.ends_with('\n')) {
+                n += 1;
+                continue;
+            }
+            folded.push(f);
+            map.extend(std::iter::repeat_n(n, f.len_utf8()));
         }
         n += 1;
     }
     map.push(n);
-    starts.push(bytes.len() as u32);
-    debug_assert!(std::str::from_utf8(&folded).is_ok());
-    // SAFETY: every byte sequence pushed above is the UTF-8 encoding of one char: a
-    // code point below 0x80 as one byte, one below 0x800 (never a surrogate) as the two
-    // bytes of its encoding, anything else through `char::encode_utf8`.
-    let folded = unsafe { String::from_utf8_unchecked(folded) };
-    Normalised { folded, map, bytes: starts }
+    bytes.push(original.len() as u32);
+    Normalised { folded, map, bytes }
 }
 
 /// Fold a short string (a lexicon entry, a query) and squeeze runs of spaces:
@@ -326,24 +375,6 @@ mod tests {
         }
     }
 
-    /// The plain definition of [`normalise`]: the chain per character, the map per byte.
-    fn reference(original: &str) -> (String, Vec<u32>) {
-        let (mut folded, mut map, mut n) = (String::new(), Vec::new(), 0u32);
-        for c in original.chars() {
-            if let Some(f) = fold_char_chain(c) {
-                if f == ' ' && (folded.is_empty() || folded.ends_with(' ') || folded.ends_with('\n')) {
-                    n += 1;
-                    continue;
-                }
-                folded.push(f);
-                map.extend(std::iter::repeat_n(n, f.len_utf8()));
-            }
-            n += 1;
-        }
-        map.push(n);
-        (folded, map)
-    }
-
     #[test]
     fn table_loop_agrees_with_the_chain_on_mixed_scripts() {
         // one-, two-, three- and four-byte characters, deletions, squeezed spaces
@@ -355,17 +386,25 @@ mod tests {
             "ﻻ ﷲ ︎ 〇 𝟘 ℃ ä",
         ];
         for s in samples {
-            let n = normalise(s);
-            let (f, m) = reference(s);
-            assert_eq!(n.folded, f, "{s:?}");
-            assert_eq!(n.map, m, "{s:?}");
+            let (n, p) = (normalise(s), normalise_plain(s));
+            assert_eq!((&n.folded, &n.map, &n.bytes), (&p.folded, &p.map, &p.bytes), "{s:?}");
         }
         // every code point of the table range, one at a time and between letters
         for c in (0u32..TABLE_END as u32).filter_map(char::from_u32) {
             let s = format!("ا{c}ب {c}");
-            let n = normalise(&s);
-            let (f, m) = reference(&s);
-            assert_eq!((n.folded, n.map), (f, m), "U+{:04X}", c as u32);
+            let (n, p) = (normalise(&s), normalise_plain(&s));
+            assert_eq!((n.folded, n.map, n.bytes), (p.folded, p.map, p.bytes), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn a_fold_longer_than_its_character_is_handled() {
+        // 'Ⱥ' (two bytes) lower-cases to 'ⱥ' (three): written in place after a deletion,
+        // through the plain definition otherwise
+        assert!(fold_char('Ⱥ').is_some_and(|f| f.len_utf8() > 'Ⱥ'.len_utf8()));
+        for s in ["Ⱥ", "ȺȺ ب", "\u{064E}Ⱥ", "اْ Ⱥ"] {
+            let (n, p) = (normalise(s), normalise_plain(s));
+            assert_eq!((&n.folded, &n.map, &n.bytes), (&p.folded, &p.map, &p.bytes), "{s:?}");
         }
     }
 
