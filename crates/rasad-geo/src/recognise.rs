@@ -601,12 +601,42 @@ impl std::hash::Hasher for Fnv {
 
 type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
-/// A membership test over one of the word lists above, hashed once.
+/// A set of words that rejects most non-members before hashing: bit `len * 64 + last
+/// byte % 64` of `shapes` is set for some member. Word lists are probed on nearly every
+/// token, and few tokens share a length and a last letter with a member.
+struct WordSet {
+    set: HashSet<&'static str, FnvBuild>,
+    shapes: [u64; 33],
+}
+
+impl WordSet {
+    fn new(words: impl IntoIterator<Item = &'static str>) -> WordSet {
+        let set: HashSet<&'static str, FnvBuild> = words.into_iter().collect();
+        let mut shapes = [0u64; 33];
+        for w in &set {
+            match (shapes.get_mut(w.len()), w.as_bytes().last()) {
+                (Some(slot), Some(&last)) => *slot |= 1 << (last % 64),
+                // longer than the shape table: every word of that length must hash
+                _ => shapes[32] = u64::MAX,
+            }
+        }
+        WordSet { set, shapes }
+    }
+
+    #[inline]
+    fn contains(&self, w: &str) -> bool {
+        let Some(&last) = w.as_bytes().last() else { return self.set.contains(w) };
+        let slot = self.shapes.get(w.len()).copied().unwrap_or(self.shapes[32]);
+        slot & (1 << (last % 64)) != 0 && self.set.contains(w)
+    }
+}
+
+/// A membership test over one of the word lists above, built once.
 macro_rules! word_set {
     ($($f:ident => $list:ident),* $(,)?) => {$(
         fn $f(w: &str) -> bool {
-            static SET: OnceLock<HashSet<&'static str, FnvBuild>> = OnceLock::new();
-            SET.get_or_init(|| $list.iter().copied().collect()).contains(w)
+            static SET: OnceLock<WordSet> = OnceLock::new();
+            SET.get_or_init(|| WordSet::new($list.iter().copied())).contains(w)
         }
     )*};
 }
