@@ -320,7 +320,7 @@ impl<'a> Ctx<'a> {
                     break;
                 }
             }
-            let prev_word = folded[..it.word_start].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+            let prev_word = prev_word(folded, it.word_start);
             // "إلى جهة مجهولة" is where they went; "في تركيا" is a place, not the Turkish army
             let single_word = !folded[it.start..it.end].contains(' ');
             // "بحسب المرصد", "وفق الحكومة العراقية": a source, not a side
@@ -427,6 +427,12 @@ const WEAPON_ORDER: &[(&str, &str)] = &[
     ("shelling", "Shelling/artillery/missile attack"),
 ];
 
+/// The word just before folded byte `pos` ("" at the start). Found from the end: a
+/// split of everything before `pos` would cost the whole article on every call.
+pub fn prev_word(folded: &str, pos: usize) -> &str {
+    folded.get(..pos).and_then(|b| b.split_whitespace().next_back()).unwrap_or("")
+}
+
 fn is_armed(inter: u8) -> bool {
     matches!(inter, 1..=4 | 8)
 }
@@ -483,7 +489,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         if actor_spans.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) || quotes.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) {
             continue;
         }
-        let prev_word = folded[..it.word_start].trim_end().rsplit([' ', '\n']).next().unwrap_or("");
+        let prev_word = prev_word(folded, it.word_start);
         // "سمع دوي انفجارات": the sound of the event already reported
         if prev_word == "دوي" {
             continue;
@@ -538,7 +544,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     // "هذه المواجهات" points back at an event told before; beside other triggers it adds
     // nothing, alone it makes an anaphoric candidate (merged later)
-    let demonstrative = |i: usize| matches!(folded[..ctx.items[i].word_start].split_whitespace().last(), Some("هذه" | "هذا" | "تلك" | "ذلك"));
+    let demonstrative = |i: usize| matches!(prev_word(folded, ctx.items[i].word_start), "هذه" | "هذا" | "تلك" | "ذلك");
     if strong.len() + weak.len() > 1 {
         strong.retain(|&i| !demonstrative(i));
         weak.retain(|&i| !demonstrative(i));
@@ -978,7 +984,7 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
             // "الضربة", "هذه المواجهات": a definite noun names an event already told —
             // unless its sentence tells a new one (another trigger, or an explicit date)
             let definite = frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال");
-            let demonstrative = matches!(ctx.doc.folded()[..ctx.items[main].word_start].split_whitespace().last(), Some("هذه" | "هذا" | "تلك" | "ذلك"));
+            let demonstrative = matches!(prev_word(ctx.doc.folded(), ctx.items[main].word_start), "هذه" | "هذا" | "تلك" | "ذلك");
             let alone = trig.iter().all(|&i| i == main || matches!(ctx.trigger_class(i), "@casualty" | "@injury"));
             let explicit_date = ctx.dates.iter().any(|d| d.sentence == s && d.date.is_some() && !d.relative_day);
             definite && (demonstrative || alone && !explicit_date)
@@ -1002,7 +1008,7 @@ pub fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
 
 /// "أنصار التيار الصدري": the supporters of a party, a crowd rather than its armed wing.
 fn supporters_of(ctx: &Ctx, i: usize) -> bool {
-    matches!(ctx.doc.folded()[..ctx.items[i].word_start].split_whitespace().last(), Some("انصار" | "مناصري" | "مويدي"))
+    matches!(prev_word(ctx.doc.folded(), ctx.items[i].word_start), "انصار" | "مناصري" | "مويدي")
 }
 
 fn folded_prefix<'a>(ctx: &'a Ctx, i: usize) -> &'a str {

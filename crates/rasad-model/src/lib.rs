@@ -36,9 +36,11 @@ impl Span {
             _ => "",
         }
     }
+#[inline]
     pub fn len(&self) -> usize {
         self.1.saturating_sub(self.0)
     }
+#[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -54,22 +54,26 @@ impl Document {
     }
 
     /// The folded text.
+#[inline]
     pub fn folded(&self) -> &str {
         &self.norm.folded
     }
 
     /// Original character span of a folded byte range.
+#[inline]
     pub fn span(&self, fb_start: usize, fb_end: usize) -> Span {
         self.norm.to_original(fb_start, fb_end)
     }
 
     /// The text of an original character span, sliced from `original` (the text this
     /// document was built from) without counting characters.
+#[inline]
     pub fn original<'a>(&self, original: &'a str, span: Span) -> &'a str {
         self.norm.original_slice(original, span)
     }
 
     /// Original character span of tokens `i..j` (exclusive).
+#[inline]
     pub fn token_span(&self, i: usize, j: usize) -> Span {
         let j = j.max(i + 1).min(self.tokens.len());
         if i >= j {
@@ -79,6 +83,7 @@ impl Document {
     }
 
     /// The index of the token that contains folded byte `fb`, or the next one after it.
+#[inline]
     pub fn token_at(&self, fb: usize) -> usize {
         let Some(&k) = self.blocks.get(fb / BLOCK) else { return self.tokens.len() };
         let mut k = k as usize;
@@ -89,6 +94,7 @@ impl Document {
     }
 
     /// The sentence index holding token `i`.
+#[inline]
     pub fn sentence_of(&self, i: usize) -> usize {
         self.sentences.partition_point(|s| s.end_tok <= i).min(self.sentences.len().saturating_sub(1))
     }

@@ -163,6 +163,7 @@ impl Normalised {
     ///
     /// The end runs up to the next kept character, so harakat and tatweel that trail the
     /// last letter stay inside the span (the span of "قُتلَ" covers its fatha).
+#[inline]
     pub fn to_original(&self, fb_start: usize, fb_end: usize) -> rasad_model::Span {
         let n = self.folded.len();
         let s = self.map[fb_start.min(n)] as usize;
@@ -172,12 +173,14 @@ impl Normalised {
 
     /// The original text of a character span, `""` when the span is out of range or
     /// `original` is not the text this was built from.
+#[inline]
     pub fn original_slice<'a>(&self, original: &'a str, span: rasad_model::Span) -> &'a str {
         let (Some(&s), Some(&e)) = (self.bytes.get(span.0), self.bytes.get(span.1)) else { return "" };
         original.get(s as usize..e as usize).unwrap_or("")
     }
 
     /// Number of characters of the original text.
+#[inline]
     pub fn original_len(&self) -> usize {
         *self.map.last().unwrap_or(&0) as usize
     }

@@ -28,6 +28,7 @@ pub struct Token {
 }
 
 impl Token {
+#[inline]
     pub fn text<'a>(&self, folded: &'a str) -> &'a str {
         &folded[self.start..self.end]
     }
@@ -42,6 +43,7 @@ pub const PREFIXES: &[&str] = &[
 /// True when `p` (folded) is a clitic sequence that may stand before a word: conjunctions,
 /// prepositions, and the article with them (a lexicon entry written without the article,
 /// such as a trigger noun "قصف", also matches "القصف" and "والقصف").
+#[inline]
 pub fn is_clitic_prefix(p: &str) -> bool {
     p.is_empty()
         || matches!(
