@@ -52,13 +52,16 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let load = t0.elapsed();
     let mut secs = Vec::with_capacity(args.runs.max(1));
     let (mut events, mut out_bytes) = (0usize, 0usize);
+    let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
     for _ in 0..args.runs.max(1) {
         let t = Instant::now();
         (events, out_bytes) = (0, 0);
         for a in &corpus {
             let evs = extractor.extract(a).unwrap_or_default();
             events += evs.len();
-            out_bytes += serde_json::to_vec(&ArticleResult::Ok { id: a.id.clone(), events: evs })?.len();
+            line.clear();
+            rasad_model::json::write_result(&mut line, &ArticleResult::Ok { id: a.id.clone(), events: evs });
+            out_bytes += line.len();
         }
         secs.push(t.elapsed().as_secs_f64());
     }

@@ -116,6 +116,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
+    let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
     for path in &paths {
         for input in read_inputs(path, &args) {
             let result = match input {
@@ -128,8 +129,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             if matches!(result, ArticleResult::Err { .. }) {
                 failed += 1;
             }
-            let line = if args.pretty { serde_json::to_string_pretty(&result)? } else { serde_json::to_string(&result)? };
-            if let Err(e) = writeln!(out, "{line}") {
+            line.clear();
+            if args.pretty {
+                serde_json::to_writer_pretty(&mut line, &result)?;
+            } else {
+                rasad_model::json::write_result(&mut line, &result);
+            }
+            line.push(b'\n');
+            if let Err(e) = out.write_all(&line) {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
                     return Ok(if failed > 0 { 1 } else { 0 });
                 }

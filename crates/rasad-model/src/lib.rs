@@ -15,6 +15,8 @@
 //! JavaScript `Array.from` count them) into the *original* article text, half-open
 //! `[start, end)`. Byte offsets would be meaningless to most consumers of JSON.
 
+pub mod json;
+
 use serde::{Deserialize, Serialize};
 
 /// A half-open character range `[start, end)` into the original article text.
