@@ -342,7 +342,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
             }
-            if folded[..it.word_start].split_whitespace().rev().take(2).any(|w| w == "الي") || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
+            if words_before(folded, it.word_start).take(2).any(|w| w == "الي") || single_word && matches!(prev_word, "في" | "من" | "وفي") && matches!(self.side_kind(i), Some(SideKind::Actor(_))) && self.actor(i).is_some_and(|a| a.inter == 1 || a.inter == 8) {
                 continue;
             }
             // "X التابعة لـ Y" makes Y an ally only when X is itself a named side;
@@ -427,10 +427,32 @@ const WEAPON_ORDER: &[(&str, &str)] = &[
     ("shelling", "Shelling/artillery/missile attack"),
 ];
 
-/// The word just before folded byte `pos` ("" at the start). Found from the end: a
-/// split of everything before `pos` would cost the whole article on every call.
+/// The words before folded byte `pos`, nearest first. Found from the end: a split of
+/// everything before `pos` would cost the whole article on every call.
+pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
+    // folded text has only ' ' and '\n' for white space (the normaliser's `spaces`)
+    let bytes = folded.as_bytes();
+    let mut end = pos.min(bytes.len());
+    std::iter::from_fn(move || {
+        while end > 0 && matches!(bytes[end - 1], b' ' | b'\n') {
+            end -= 1;
+        }
+        if end == 0 {
+            return None;
+        }
+        let mut start = end;
+        while start > 0 && !matches!(bytes[start - 1], b' ' | b'\n') {
+            start -= 1;
+        }
+        let word = folded.get(start..end);
+        end = start;
+        word
+    })
+}
+
+/// The word just before folded byte `pos` ("" at the start).
 pub fn prev_word(folded: &str, pos: usize) -> &str {
-    folded.get(..pos).and_then(|b| b.split_whitespace().next_back()).unwrap_or("")
+    words_before(folded, pos).next().unwrap_or("")
 }
 
 fn is_armed(inter: u8) -> bool {

@@ -198,7 +198,7 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
         // where someone comes from or goes to is not where the event happened:
         // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
-        let before: Vec<&str> = folded[..pl.start].split_whitespace().rev().take(2).collect();
+        let before: Vec<&str> = frame::words_before(folded, pl.start).take(2).collect();
         let origin = before.first().is_some_and(|w| *w == "من")
             || before.iter().any(|w| matches!(*w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
         // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
