@@ -131,6 +131,11 @@ pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], publishe
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.tokens.len() {
+        // only a time word or a number starts an expression
+        if time_at[i].is_none() && doc.tokens[i].kind != TokenKind::Number {
+            i += 1;
+            continue;
+        }
         let start_tok = i;
         let mut parts = Parts::default();
         let mut last_real = None;

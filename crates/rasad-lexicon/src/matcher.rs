@@ -163,17 +163,17 @@ impl Matcher {
     /// of `folded` and pushes what they accept.
     pub fn accept(&self, folded: &str, start: usize, end: usize, value: u32, out: &mut Vec<Match>) {
         let Some(entry) = self.entries.get(value as usize) else { return };
-        // left edge: clitics only (at most four letters, so the scan back is short)
-        let mut lo = start.saturating_sub(10);
-        while !folded.is_char_boundary(lo) {
-            lo += 1;
-        }
+        // left edge: the letters before the match in its word must be a clitic sequence,
+        // at most four letters: a fifth letter rejects without looking further
         let mut word_start = start;
-        for (i, c) in folded[lo..start].char_indices().rev() {
+        for (n, c) in folded[..start].chars().rev().enumerate() {
             if !is_letter(c) {
                 break;
             }
-            word_start = lo + i;
+            if n == 4 {
+                return;
+            }
+            word_start -= c.len_utf8();
         }
         let prefix = &folded[word_start..start];
         if !is_clitic_prefix(prefix) {
