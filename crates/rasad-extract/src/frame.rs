@@ -157,8 +157,7 @@ impl<'a> Ctx<'a> {
     /// actors "civilian" (inter 7) and "protester" (inter 5 and 6).
     pub fn people_class(&self, i: usize) -> Option<&'a str> {
         // "قيادي سابق في فصائل المعارضة": a former fighter is a civilian
-        let after = self.doc.folded()[self.items[i].word_end..].split_whitespace().next();
-        if self.person_class(i) == Some("fighter") && matches!(after, Some("سابق" | "سابقا" | "متقاعد")) {
+        if self.person_class(i) == Some("fighter") && matches!(next_word(self.doc.folded(), self.items[i].word_end), "سابق" | "سابقا" | "متقاعد") {
             return Some("civilian");
         }
         self.person_class(i).or_else(|| match self.items[i].hit {
@@ -448,6 +447,20 @@ pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
         end = start;
         word
     })
+}
+
+/// The word just after folded byte `pos` ("" at the end).
+pub fn next_word(folded: &str, pos: usize) -> &str {
+    let bytes = folded.as_bytes();
+    let mut start = pos.min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b' ' | b'\n') {
+        start += 1;
+    }
+    let mut end = start;
+    while end < bytes.len() && !matches!(bytes[end], b' ' | b'\n') {
+        end += 1;
+    }
+    folded.get(start..end).unwrap_or("")
 }
 
 /// The word just before folded byte `pos` ("" at the start).
