@@ -104,7 +104,7 @@ impl Extractor {
         let nums = recognise::numbers(&doc, &self.lex, &items);
         let dates = time::find_dates(&doc, &self.lex, &items, published);
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
-        let dateline = self.geo.dateline_in(&doc, &article.text);
+        let dateline = self.geo.dateline_scanned(&doc, &article.text, &scan.places);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
         let cands = frame::frame(&ctx);
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());

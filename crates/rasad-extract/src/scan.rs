@@ -91,5 +91,8 @@ mod tests {
         assert_eq!(scan.lexicon, x.lexicon().matcher.find(doc.folded()));
         assert!(!scan.lexicon.is_empty() && !scan.places.is_empty());
         assert_eq!(x.geocoder().find_places_scanned(&doc, text, &scan.places), x.geocoder().find_places_in(&doc, text));
+        let dateline = x.geocoder().dateline_scanned(&doc, text, &scan.places);
+        assert!(dateline.is_some());
+        assert_eq!(dateline, x.geocoder().dateline_in(&doc, text));
     }
 }

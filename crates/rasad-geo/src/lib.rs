@@ -605,12 +605,23 @@ impl Geocoder {
     /// The article-level place context from the dateline (the first line, e.g.
     /// "ديرالزور – نورث برس"), when it names a known place.
     pub fn dateline(&self, doc: &rasad_text::Document) -> Option<PlaceMention> {
-        recognise::dateline(self, doc, None)
+        recognise::dateline(self, doc, None, None)
     }
 
     /// [`Geocoder::dateline`] with `name_ar` as written in `original`.
     pub fn dateline_in(&self, doc: &rasad_text::Document, original: &str) -> Option<PlaceMention> {
-        recognise::dateline(self, doc, Some(original))
+        recognise::dateline(self, doc, Some(original), None)
+    }
+
+    /// [`Geocoder::dateline_in`] from a scan of the whole document already made (the
+    /// `raw` of [`Geocoder::find_places_scanned`]).
+    pub fn dateline_scanned(
+        &self,
+        doc: &rasad_text::Document,
+        original: &str,
+        raw: &[(usize, usize, u32)],
+    ) -> Option<PlaceMention> {
+        recognise::dateline(self, doc, Some(original), Some(raw))
     }
 
     pub(crate) fn admin1_centroid(&self, country: &str, admin1: &str) -> Option<&Entry> {

@@ -1753,22 +1753,22 @@ pub(crate) fn dateline(
     g: &Geocoder,
     doc: &Document,
     original: Option<&str>,
+    raw: Option<&[(usize, usize, u32)]>,
 ) -> Option<PlaceMention> {
     let end = dateline_end(doc)?;
     // only the first line is read: a prefix of the text folds, tokenises and maps to
-    // offsets exactly as it does inside the whole document
-    let line: String = match original {
+    // offsets exactly as it does inside the whole document (so do a scan's hits in it)
+    let line: &str = match original {
         Some(o) => {
             let chars = doc.span(0, end).1;
-            o.char_indices()
-                .nth(chars)
-                .map_or(o, |(b, _)| &o[..b])
-                .to_string()
+            doc.original(o, rasad_model::Span(0, chars))
         }
-        None => doc.folded()[..end].to_string(),
+        None => &doc.folded()[..end],
     };
-    let sub = Document::new(&line);
-    find_places(g, &sub, Some(&line), None)
+    let sub = Document::new(line);
+    let raw: Option<Vec<(usize, usize, u32)>> =
+        raw.map(|r| r.iter().copied().filter(|h| h.1 <= end).collect());
+    find_places(g, &sub, Some(line), raw.as_deref())
         .into_iter()
         .take_while(|m| m.end <= end)
         .find(|m| m.known)

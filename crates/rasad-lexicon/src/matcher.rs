@@ -50,7 +50,9 @@ struct Entry {
 }
 
 pub struct Matcher {
-    ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Built on first use: the extractor compiles [`Matcher::patterns`] into its own
+    /// automaton with the place names and never asks for this one.
+    ac: std::sync::OnceLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>>,
     entries: Vec<Entry>,
     /// The folded pattern of each entry, for callers that compile the patterns into an
     /// automaton of their own ([`Matcher::patterns`]).
@@ -123,18 +125,27 @@ impl Matcher {
         for (t, &i) in &index {
             patterns[i] = t.clone();
         }
-        let mut pats: Vec<(&str, u32)> = index.iter().map(|(t, &i)| (t.as_str(), i as u32)).collect();
-        pats.sort();
-        let ac = CharwiseDoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build_with_values(pats)
-            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
-        Ok(Matcher { ac, entries, patterns })
+        if let Some(p) = patterns.iter().find(|p| p.is_empty()) {
+            return Err(LexiconError::Automaton(format!("empty pattern {p:?}")));
+        }
+        Ok(Matcher { ac: std::sync::OnceLock::new(), entries, patterns })
+    }
+
+    /// The automaton over [`Matcher::patterns`]. Patterns are unique and non-empty
+    /// (checked by [`Matcher::build`]), which is all daachorse asks of them.
+    fn automaton(&self) -> Option<&CharwiseDoubleArrayAhoCorasick<u32>> {
+        self.ac
+            .get_or_init(|| {
+                let mut pats: Vec<(&str, u32)> = self.patterns().collect();
+                pats.sort_unstable();
+                CharwiseDoubleArrayAhoCorasickBuilder::new().match_kind(MatchKind::Standard).build_with_values(pats).ok()
+            })
+            .as_ref()
     }
 
     /// Number of raw automaton matches (before word rules): a development measure.
     pub fn raw_count(&self, folded: &str) -> usize {
-        self.ac.find_overlapping_iter(folded).count()
+        self.automaton().map_or(0, |ac| ac.find_overlapping_iter(folded).count())
     }
 
     /// Every pattern (folded) with the value [`Matcher::accept`] takes for it. A caller
@@ -147,7 +158,8 @@ impl Matcher {
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
     pub fn find(&self, folded: &str) -> Vec<Match> {
         let mut out = Vec::new();
-        for m in self.ac.find_overlapping_iter(folded) {
+        let Some(ac) = self.automaton() else { return out };
+        for m in ac.find_overlapping_iter(folded) {
             self.accept(folded, m.start(), m.end(), m.value(), &mut out);
         }
         Matcher::order(&mut out);
