@@ -62,7 +62,11 @@ pub struct Geocoder {
     pub(crate) entries: Vec<Entry>,
     pub(crate) sources: Vec<Source>,
     pub(crate) admin1_rows: Vec<Admin1Row>,
-    pub(crate) ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// Built on first use (from `names`): the extractor scans with an automaton of its
+    /// own that holds these names too, and exact lookups go through `name_index`.
+    pub(crate) ac: std::sync::OnceLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>>,
+    /// Folded name → its index in `keys`.
+    pub(crate) name_index: HashMap<String, u32>,
     /// Candidates of each automaton pattern (indexed by the pattern's value).
     pub(crate) keys: Vec<Vec<Cand>>,
     /// The folded name of each pattern (indexed like `keys`).
@@ -490,9 +494,11 @@ impl Geocoder {
             pats.push((k, keys.len() as u32));
             keys.push(cands);
         }
-        let names = pats.iter().map(|(k, _)| k.clone()).collect();
-        let ac = CharwiseDoubleArrayAhoCorasick::with_values(pats)
-            .map_err(|e| GeoError::Automaton(e.to_string()))?;
+        let names: Vec<String> = pats.iter().map(|(k, _)| k.clone()).collect();
+        if let Some(k) = names.iter().find(|k| k.is_empty()) {
+            return Err(GeoError::Automaton(format!("empty name {k:?}")));
+        }
+        let name_index: HashMap<String, u32> = pats.into_iter().collect();
         let mut admin1_entry = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if e.kind == PlaceKind::Admin1 {
@@ -507,7 +513,8 @@ impl Geocoder {
             entries,
             sources,
             admin1_rows,
-            ac,
+            ac: std::sync::OnceLock::new(),
+            name_index,
             keys,
             names,
             admin1_entry,
@@ -534,34 +541,32 @@ impl Geocoder {
 
     /// Entries whose folded name or alias equals the folded `name` (exact lookup).
     pub fn lookup(&self, name: &str) -> Vec<&Entry> {
-        let f = rasad_text::fold(name);
-        let mut out = Vec::new();
-        for m in self.ac.find_overlapping_iter(&f) {
-            if m.start() == 0 && m.end() == f.len() {
-                for c in &self.keys[m.value() as usize] {
-                    if !c.stripped {
-                        out.push(&self.entries[c.entry as usize]);
-                    }
-                }
-            }
-        }
-        out
+        self.lookup_ids(&rasad_text::fold(name))
+            .into_iter()
+            .map(|i| &self.entries[i as usize])
+            .collect()
     }
 
     /// Indexes of the entries named exactly `folded` (already folded; no article stripping).
     pub(crate) fn lookup_ids(&self, folded: &str) -> Vec<u32> {
-        let mut out = Vec::new();
-        for m in self.ac.find_overlapping_iter(folded) {
-            if m.start() == 0 && m.end() == folded.len() {
-                out.extend(
-                    self.keys[m.value() as usize]
-                        .iter()
-                        .filter(|c| !c.stripped)
-                        .map(|c| c.entry),
-                );
-            }
-        }
-        out
+        self.name_index.get(folded).map_or_else(Vec::new, |&k| {
+            self.keys[k as usize]
+                .iter()
+                .filter(|c| !c.stripped)
+                .map(|c| c.entry)
+                .collect()
+        })
+    }
+
+    /// The automaton over every name, built on first use. Names are unique and
+    /// non-empty (checked when the geocoder is built), all daachorse asks of them.
+    pub(crate) fn automaton(&self) -> Option<&CharwiseDoubleArrayAhoCorasick<u32>> {
+        self.ac
+            .get_or_init(|| {
+                let pats = self.names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32));
+                CharwiseDoubleArrayAhoCorasick::with_values(pats).ok()
+            })
+            .as_ref()
     }
 
     /// Every place mention in the document, in text order.
@@ -635,7 +640,7 @@ impl Geocoder {
 impl Geocoder {
     /// Raw automaton matches in `text` (benchmarks only).
     pub fn raw_match_count(&self, text: &str) -> usize {
-        self.ac.find_overlapping_iter(text).count()
+        self.automaton().map_or(0, |ac| ac.find_overlapping_iter(text).count())
     }
 }
 

@@ -686,11 +686,11 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
     let raw = match raw {
         Some(r) => r,
         None => {
-            own = g
-                .ac
-                .find_overlapping_iter(f)
-                .map(|m| (m.start(), m.end(), m.value()))
-                .collect();
+            own = g.automaton().map_or_else(Vec::new, |ac| {
+                ac.find_overlapping_iter(f)
+                    .map(|m| (m.start(), m.end(), m.value()))
+                    .collect()
+            });
             &own
         }
     };
