@@ -601,33 +601,40 @@ impl std::hash::Hasher for Fnv {
 
 type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
-/// A set of words that rejects most non-members before hashing: bit `len * 64 + last
-/// byte % 64` of `shapes` is set for some member. Word lists are probed on nearly every
-/// token, and few tokens share a length and a last letter with a member.
+/// A set of words that rejects most non-members before hashing: a 4096-bit Bloom
+/// filter over each word's length and first and last two bytes. Word lists are probed on
+/// nearly every token, and a probe of the filter costs a few instructions.
 struct WordSet {
-    set: HashSet<&'static str, FnvBuild>,
-    shapes: [u64; 33],
+    set: HashSet<String, FnvBuild>,
+    bloom: Vec<u64>,
 }
 
 impl WordSet {
-    fn new(words: impl IntoIterator<Item = &'static str>) -> WordSet {
-        let set: HashSet<&'static str, FnvBuild> = words.into_iter().collect();
-        let mut shapes = [0u64; 33];
+    fn new<S: Into<String>>(words: impl IntoIterator<Item = S>) -> WordSet {
+        let set: HashSet<String, FnvBuild> = words.into_iter().map(Into::into).collect();
+        let mut bloom = vec![0u64; 64];
         for w in &set {
-            match (shapes.get_mut(w.len()), w.as_bytes().last()) {
-                (Some(slot), Some(&last)) => *slot |= 1 << (last % 64),
-                // longer than the shape table: every word of that length must hash
-                _ => shapes[32] = u64::MAX,
+            for b in Self::bits(w) {
+                bloom[b / 64] |= 1 << (b % 64);
             }
         }
-        WordSet { set, shapes }
+        WordSet { set, bloom }
+    }
+
+    /// Two bit positions of `w` in the filter.
+    #[inline]
+    fn bits(w: &str) -> [usize; 2] {
+        let b = w.as_bytes();
+        let n = b.len();
+        let edge = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
+        let key = (n as u64) | edge(0) << 8 | edge(1) << 16 | edge(n.wrapping_sub(2)) << 24 | edge(n.wrapping_sub(1)) << 32;
+        let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        [(h >> 52) as usize, (h >> 40) as usize & 4095]
     }
 
     #[inline]
     fn contains(&self, w: &str) -> bool {
-        let Some(&last) = w.as_bytes().last() else { return self.set.contains(w) };
-        let slot = self.shapes.get(w.len()).copied().unwrap_or(self.shapes[32]);
-        slot & (1 << (last % 64)) != 0 && self.set.contains(w)
+        Self::bits(w).iter().all(|&b| self.bloom[b / 64] & (1 << (b % 64)) != 0) && self.set.contains(w)
     }
 }
 
@@ -779,15 +786,8 @@ fn feature_of(
 /// Whether a token (as written, clitics included) can start a phrase without being a
 /// gazetteer name: a feature word, a direction, a nearness word, "الريف".
 fn is_trigger(word: &str) -> bool {
-    struct Triggers {
-        set: HashSet<String, FnvBuild>,
-        /// Bit `len * 64 + last byte % 64` is set for some word of the set: most
-        /// tokens fail this test and skip the hash.
-        shapes: [u64; 25],
-    }
-    static SET: OnceLock<Triggers> = OnceLock::new();
-    let t = SET.get_or_init(|| {
-        let mut set = HashSet::default();
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    let set = SET.get_or_init(|| {
         let bases = FEATURES
             .iter()
             .chain(MULTI_FEATURES)
@@ -795,23 +795,13 @@ fn is_trigger(word: &str) -> bool {
             .chain(DIRECTIONS.iter().copied())
             .chain(NEAR.iter().copied())
             .chain(["الريف"]);
-        for w in bases {
-            for p in [
-                "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
-            ] {
-                set.insert(format!("{p}{w}"));
-            }
-        }
-        let mut shapes = [0u64; 25];
-        for w in &set {
-            if let (Some(slot), Some(&last)) = (shapes.get_mut(w.len()), w.as_bytes().last()) {
-                *slot |= 1 << (last % 64);
-            }
-        }
-        Triggers { set, shapes }
+        WordSet::new(bases.flat_map(|w| {
+            ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"]
+                .into_iter()
+                .map(move |p| format!("{p}{w}"))
+        }))
     });
-    let Some(&last) = word.as_bytes().last() else { return false };
-    t.shapes.get(word.len()).is_some_and(|s| s & (1 << (last % 64)) != 0) && t.set.contains(word)
+    word.len() <= 24 && set.contains(word)
 }
 
 fn strip_clitic(word: &str) -> (&str, &str) {
