@@ -166,9 +166,21 @@ impl Matcher {
         out
     }
 
-    /// Puts matches collected by [`Matcher::accept`] in the order [`Matcher::find`] gives.
+    /// Puts matches collected by [`Matcher::accept`] in the order [`Matcher::find`] gives:
+    /// by start, longest first, ties in the order found.
+    ///
+    /// An automaton reports matches by their end, so a match is out of place only by
+    /// the shorter ones found inside its own span: a stable insertion sort moves each a
+    /// few places at most, where a general sort would allocate and merge.
     pub fn order(out: &mut [Match]) {
-        out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let before = |a: &Match, b: &Match| (a.start, std::cmp::Reverse(a.end)) < (b.start, std::cmp::Reverse(b.end));
+        for i in 1..out.len() {
+            let mut j = i;
+            while j > 0 && before(&out[j], &out[j - 1]) {
+                out.swap(j, j - 1);
+                j -= 1;
+            }
+        }
     }
 
     /// Applies the word rules to one raw occurrence of pattern `value` at `start..end`
@@ -239,6 +251,16 @@ mod tests {
         assert!(f[1..].iter().all(|w| w == "الامريكيه"), "{f:?}");
         // the bare variant does not match without the لل prefix
         assert_eq!(found(&m, "قوات امريكية").len(), 1); // only the adjective
+    }
+
+    #[test]
+    fn order_is_a_stable_sort_by_start_then_longest() {
+        let m = |start, end, n| Match { word_start: start, start, end, word_end: end, hit: Hit::Cue(n) };
+        let mut got = vec![m(4, 6, 0), m(0, 3, 1), m(4, 9, 2), m(0, 9, 3), m(4, 6, 4), m(2, 3, 5)];
+        let mut want = got.clone();
+        want.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        Matcher::order(&mut got);
+        assert_eq!(got, want);
     }
 
     #[test]
