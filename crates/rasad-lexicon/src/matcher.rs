@@ -205,9 +205,17 @@ impl Matcher {
         }
         let after_lam = prefix.ends_with("لل");
         // right edge: the letters left in the word
-        let rest_len: usize = folded[end..].chars().take_while(|c| is_letter(*c)).take(12).map(char::len_utf8).sum();
-        if rest_len >= 12 {
-            return;
+        // (twelve bytes of letters left is no ending of any suffix class)
+        let mut rest_len = 0;
+        while end + rest_len < folded.len() {
+            let (c, len) = rasad_text::tokenise::char_at(folded, end + rest_len);
+            if !is_letter(c) {
+                break;
+            }
+            rest_len += len;
+            if rest_len >= 12 {
+                return;
+            }
         }
         let rest = &folded[end..end + rest_len];
         for &(hit, suffixes, bare) in &entry.hits {
