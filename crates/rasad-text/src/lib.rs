@@ -39,8 +39,10 @@ pub struct Document {
 
 impl Document {
     pub fn new(original: &str) -> Document {
-        let norm = normalise::normalise(original);
-        let tokens = tokenise::tokenise(&norm.folded);
+        // the tokeniser reads each character as the normaliser writes it
+        let mut sink = tokenise::TokenSink::with_capacity(original.len());
+        let (norm, fed) = normalise::normalise_feeding(original, &mut sink);
+        let tokens = if fed { sink.finish(norm.folded.len()) } else { tokenise::tokenise(&norm.folded) };
         let sentences = segment::segment(&norm.folded, &tokens);
         let mut blocks = Vec::with_capacity(norm.folded.len() / BLOCK + 1);
         let mut k = 0usize;

@@ -195,6 +195,31 @@ impl Normalised {
 /// "Ⱥ" → "ⱥ") fit where earlier deletions made room, or the plain definition
 /// ([`normalise_plain`]) is used instead.
 pub fn normalise(original: &str) -> Normalised {
+    normalise_feeding(original, &mut ()).0
+}
+
+/// Whatever wants each folded character as it is written (the tokeniser).
+pub trait FoldedChars {
+    /// Folded character `c`, `len` bytes at folded byte `pos`.
+    fn push(&mut self, c: char, pos: usize, len: usize);
+}
+
+impl FoldedChars for () {
+    #[inline]
+    fn push(&mut self, _: char, _: usize, _: usize) {}
+}
+
+impl FoldedChars for crate::tokenise::TokenSink {
+    #[inline(always)]
+    fn push(&mut self, c: char, pos: usize, len: usize) {
+        crate::tokenise::TokenSink::push(self, c, pos, len)
+    }
+}
+
+/// [`normalise`], handing every folded character to `sink` as it is written. The flag
+/// is false when the plain definition had to be used instead (a fold longer than its
+/// character), in which case `sink` saw only part of the text.
+pub fn normalise_feeding<S: FoldedChars>(original: &str, sink: &mut S) -> (Normalised, bool) {
     let table = table();
     let bytes = original.as_bytes();
     let len = bytes.len();
@@ -229,33 +254,38 @@ pub fn normalise(original: &str) -> Normalised {
             }
             if f < 0x80 {
                 if o >= i {
-                    return normalise_plain(original);
+                    return (normalise_plain(original), false);
                 }
                 fo[o].write(f as u8);
                 mo[o].write(n as u32);
+                sink.push(char::from(f as u8), o, 1);
                 o += 1;
                 last = f as u8;
             } else if f < 0x800 {
                 if o + 2 > i {
-                    return normalise_plain(original);
+                    return (normalise_plain(original), false);
                 }
                 fo[o].write(0xC0 | (f >> 6) as u8);
                 fo[o + 1].write(0x80 | (f & 0x3F) as u8);
                 mo[o].write(n as u32);
                 mo[o + 1].write(n as u32);
+                // below 0x800 every code point is a char
+                sink.push(char::from_u32(f).unwrap_or(char::REPLACEMENT_CHARACTER), o, 2);
                 o += 2;
                 last = 0x80;
             } else {
                 // a fold longer than its character: not with the current chain
                 let mut buf = [0u8; 4];
-                let enc = char::from_u32(f).unwrap_or(' ').encode_utf8(&mut buf).as_bytes();
+                let c = char::from_u32(f).unwrap_or(' ');
+                let enc = c.encode_utf8(&mut buf).as_bytes();
                 if o + enc.len() > i {
-                    return normalise_plain(original);
+                    return (normalise_plain(original), false);
                 }
                 for (k, &e) in enc.iter().enumerate() {
                     fo[o + k].write(e);
                     mo[o + k].write(n as u32);
                 }
+                sink.push(c, o, enc.len());
                 o += enc.len();
                 last = 0x80;
             }
@@ -277,7 +307,7 @@ pub fn normalise(original: &str) -> Normalised {
     // point below 0x80 as one byte, one below 0x800 (never a surrogate) as the two bytes
     // of its encoding, anything else through `char::encode_utf8`.
     let folded = unsafe { String::from_utf8_unchecked(folded) };
-    Normalised { folded, map, bytes: starts }
+    (Normalised { folded, map, bytes: starts }, true)
 }
 
 /// The plain definition of [`normalise`]: the chain per character, the map per byte.
