@@ -1035,10 +1035,20 @@ pub fn clause_of(ctx: &Ctx, s: usize, trig: &[usize]) -> (usize, usize) {
     let sent = &ctx.doc.sentences[s];
     let first = trig.iter().map(|&i| ctx.items[i].word_start).min().unwrap_or(sent.start);
     let last = trig.iter().map(|&i| ctx.items[i].word_end).max().unwrap_or(sent.end);
-    let cues: Vec<usize> = ctx.sentence_items(s).filter(|&j| matches!(ctx.cue(j), Some("alternative" | "clause"))).map(|j| ctx.items[j].word_start).collect();
-    let start = cues.iter().copied().filter(|&c| c <= first).max().unwrap_or(sent.start);
-    let end = cues.iter().copied().filter(|&c| c >= last).min().unwrap_or(sent.end);
-    (start, end)
+    let (mut start, mut end) = (None, None);
+    for j in ctx.sentence_items(s) {
+        if !matches!(ctx.cue(j), Some("alternative" | "clause")) {
+            continue;
+        }
+        let c = ctx.items[j].word_start;
+        if c <= first {
+            start = start.max(Some(c));
+        }
+        if c >= last {
+            end = Some(end.map_or(c, |e: usize| e.min(c)));
+        }
+    }
+    (start.unwrap_or(sent.start), end.unwrap_or(sent.end))
 }
 
 /// "أنصار التيار الصدري": the supporters of a party, a crowd rather than its armed wing.
