@@ -79,7 +79,6 @@ impl Scanner {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::tests::extractor;
 
     #[test]
