@@ -12,7 +12,7 @@ use rasad_text::fold;
 
 fn words(s: &str) -> Vec<String> {
     fold(s)
-        .split(|c: char| !(('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric()))
+        .split(|c: char| !rasad_text::tokenise::is_alnum(c))
         .filter(|w| !w.is_empty())
         .map(|w| w.strip_prefix("ال").filter(|r| r.chars().count() >= 2).unwrap_or(w).to_string())
         .collect()

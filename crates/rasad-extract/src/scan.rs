@@ -55,11 +55,6 @@ impl Scanner {
         Ok(Scanner { ac, owners })
     }
 
-    /// Patterns and heap bytes of the automaton: a development measure.
-    pub fn size(&self) -> (usize, usize) {
-        (self.owners.len(), self.ac.heap_bytes())
-    }
-
     /// Every lexicon match and every raw place-name occurrence in `folded`.
     pub fn scan(&self, folded: &str, matcher: &Matcher) -> Scan {
         let mut out = Scan::default();

@@ -707,12 +707,11 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
         if key as usize >= g.keys.len() || e > f.len() || !f.is_char_boundary(s) || !f.is_char_boundary(e) {
             continue;
         }
-        // a name ends where its word ends (Arabic letters tested first: the slow Unicode
-        // tables are for the rare other scripts)
+        // a name ends where its word ends
         if f[e..]
             .chars()
             .next()
-            .is_some_and(|c| ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric())
+            .is_some_and(rasad_text::tokenise::is_alnum)
         {
             continue;
         }

@@ -13,7 +13,7 @@
 use crate::tables::*;
 use crate::LexiconError;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-use rasad_text::tokenise::is_clitic_prefix;
+use rasad_text::tokenise::{is_alnum, is_clitic_prefix};
 use std::collections::HashMap;
 
 /// What a pattern stands for: a row of one of the tables.
@@ -59,12 +59,6 @@ pub struct Matcher {
     patterns: Vec<String>,
 }
 
-/// Letters that make up words: Arabic letters first (the common case, one range
-/// check), then anything alphanumeric.
-#[inline]
-fn is_letter(c: char) -> bool {
-    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
-}
 
 impl Matcher {
     pub fn build(
@@ -191,7 +185,7 @@ impl Matcher {
         // at most four letters: a fifth letter rejects without looking further
         let mut word_start = start;
         for (n, c) in folded[..start].chars().rev().enumerate() {
-            if !is_letter(c) {
+            if !is_alnum(c) {
                 break;
             }
             if n == 4 {
@@ -209,7 +203,7 @@ impl Matcher {
         let mut rest_len = 0;
         while end + rest_len < folded.len() {
             let (c, len) = rasad_text::tokenise::char_at(folded, end + rest_len);
-            if !is_letter(c) {
+            if !is_alnum(c) {
                 break;
             }
             rest_len += len;

@@ -83,6 +83,14 @@ pub fn is_word_char(c: char) -> bool {
     ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
+/// Letters and digits of any script, Arabic letters tested first (one range check; the
+/// Unicode tables behind `char::is_alphanumeric` are slow for non-ASCII characters). The
+/// edge of a word for the lexicon's matches, the gazetteer's names and merging.
+#[inline]
+pub fn is_alnum(c: char) -> bool {
+    ('\u{0621}'..='\u{064A}').contains(&c) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// The character at byte `i` of `s` (a char boundary) and its length in bytes.
 ///
 /// One- and two-byte characters (ASCII and Arabic: nearly all of a folded text) are
