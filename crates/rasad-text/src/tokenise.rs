@@ -182,6 +182,12 @@ impl TokenSink {
         }
     }
 
+    /// Whether a word is open: a word character pushed now only extends it.
+    #[inline(always)]
+    pub fn in_word(&self) -> bool {
+        matches!(self.open, Open::Word(_))
+    }
+
     /// The tokens of a text of `end` bytes, once every character has been pushed.
     pub fn finish(mut self, end: usize) -> Vec<Token> {
         match self.open {
