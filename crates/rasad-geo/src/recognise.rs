@@ -1536,7 +1536,9 @@ pub(crate) fn find_places(
     let mut kinds: Vec<PlaceKind> = vec![PlaceKind::Village; n];
     for k in (0..n).rev() {
         let r = &raws[k];
-        let enc_loc = enc[k].and_then(|e| locs[e].clone());
+        // the encloser lies to the right (resolved already); one to the left has no
+        // location yet
+        let enc_loc = enc[k].filter(|&e| e > k).and_then(|e| locs[e].as_ref());
         let own = unambiguous(g, &r.cands);
         let sent_ctx: Vec<Key> = ctx.sentence_admin1[sent[k].min(nsent - 1)]
             .iter()
@@ -1552,7 +1554,7 @@ pub(crate) fn find_places(
                 .iter()
                 .copied()
                 .max_by_key(|&c| {
-                    score(&g.entries[c as usize], r, enc_loc.as_ref(), &sent_ctx, &ctx)
+                    score(&g.entries[c as usize], r, enc_loc, &sent_ctx, &ctx)
                 })
                 .unwrap_or(r.cands[0]);
             let e = &g.entries[best as usize];
@@ -1593,7 +1595,7 @@ pub(crate) fn find_places(
                 r.feature.unwrap_or(PlaceKind::Village)
             };
             loc = Location::default();
-            if let Some(el) = &enc_loc {
+            if let Some(el) = enc_loc {
                 loc.country = el.country.clone();
                 loc.admin1 = el.admin1.clone();
                 loc.admin2 = el.admin2.clone();
@@ -1626,7 +1628,7 @@ pub(crate) fn find_places(
         // a known place whose encloser lies in another admin1 is not *in* it: "الزاوية
         // غرب العاصمة طرابلس" says where, not what contains it
         if !r.cands.is_empty() {
-            if let Some(el) = &enc_loc {
+            if let Some(el) = enc_loc {
                 if el.admin1.is_some() && loc.admin1.is_some() && el.admin1 != loc.admin1 {
                     enc[k] = None;
                 }
