@@ -315,7 +315,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         .or(published)
         // undated articles: an explicit day in the lead ("يوم الخميس 25 آب/ أغسطس 2022")
         .or_else(|| ctx.dates.iter().filter(|d| d.sentence < 2).find_map(|d| d.date.filter(|r| r.precision == 1).and_then(|r| r.first_day())));
-    let mut out: Vec<Event> = Vec::new();
+    let mut out: Vec<Event> = Vec::with_capacity(cands.len());
     let mut claimants: Vec<(usize, bool)> = Vec::new();
     let mut prev_date: Option<(time::Resolved, Option<Span>)> = None;
     let mut tolls: Vec<(usize, casualties::Toll)> = Vec::new();

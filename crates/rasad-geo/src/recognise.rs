@@ -702,7 +702,7 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
         }
     };
     let toks = &doc.tokens;
-    let mut all: Vec<Hit> = Vec::new();
+    let mut all: Vec<Hit> = Vec::with_capacity(raw.len());
     for &(s, e, key) in raw {
         if key as usize >= g.keys.len() || e > f.len() || !f.is_char_boundary(s) || !f.is_char_boundary(e) {
             continue;
@@ -742,7 +742,7 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
         });
     }
     all.sort_by(|a, b| a.s.cmp(&b.s).then(b.e.cmp(&a.e)));
-    let mut out: Vec<Hit> = Vec::new();
+    let mut out: Vec<Hit> = Vec::with_capacity(all.len());
     for h in all {
         if out.last().is_some_and(|l| h.s < l.e) {
             continue;
