@@ -69,11 +69,21 @@ pub struct Geocoder {
     pub(crate) name_index: HashMap<String, u32>,
     /// Candidates of each automaton pattern (indexed by the pattern's value).
     pub(crate) keys: Vec<Vec<Cand>>,
+    /// Per key, which readings its candidates allow: [`READ_PLAIN`] (some candidate is
+    /// the name as written), [`READ_STRIPPED`] (some is an article-less variant, read
+    /// only after "لل"). The hit filter asks this of every raw occurrence; a byte per key
+    /// stays in cache where the candidate lists would not.
+    pub(crate) readings: Vec<u8>,
     /// The folded name of each pattern (indexed like `keys`).
     pub(crate) names: Vec<String>,
     /// `(country, admin1)` → index of the admin1 entry (for centroids).
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
 }
+
+/// Bit of [`Geocoder::readings`]: a candidate reads the name as written.
+pub(crate) const READ_PLAIN: u8 = 1;
+/// Bit of [`Geocoder::readings`]: a candidate reads it as an article-less variant.
+pub(crate) const READ_STRIPPED: u8 = 2;
 
 /// Folded words that are never a place name on their own, whatever a source says
 /// (GeoNames has an "Al Madinah" in Basra): the key is dropped from the automaton;
@@ -494,6 +504,10 @@ impl Geocoder {
             pats.push((k, keys.len() as u32));
             keys.push(cands);
         }
+        let readings: Vec<u8> = keys
+            .iter()
+            .map(|cands| cands.iter().fold(0, |r, c| r | if c.stripped { READ_STRIPPED } else { READ_PLAIN }))
+            .collect();
         let names: Vec<String> = pats.iter().map(|(k, _)| k.clone()).collect();
         if let Some(k) = names.iter().find(|k| k.is_empty()) {
             return Err(GeoError::Automaton(format!("empty name {k:?}")));
@@ -516,6 +530,7 @@ impl Geocoder {
             ac: std::sync::OnceLock::new(),
             name_index,
             keys,
+            readings,
             names,
             admin1_entry,
         })

@@ -721,13 +721,13 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
             continue;
         }
         let prefix = &f[t.start..s];
-        let cands = &g.keys[key as usize];
         let ok_plain = is_clitic(prefix);
         let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
             || (matches!(prefix, "ل" | "ول" | "فل") && f[s..].starts_with('ل'));
-        let any = cands
-            .iter()
-            .any(|c| if c.stripped { ok_stripped } else { ok_plain });
+        // some candidate is read: as written after a plain clitic, or stripped after لل
+        let readings = g.readings[key as usize];
+        let any = (ok_plain && readings & crate::READ_PLAIN != 0)
+            || (ok_stripped && readings & crate::READ_STRIPPED != 0);
         if !any {
             continue;
         }

@@ -43,17 +43,19 @@ pub struct Match {
     pub hit: Hit,
 }
 
-struct Entry {
-    /// Each hit with its suffix class and whether it came from the article-less variant
-    /// of a pattern that begins with ال (accepted only after "لل").
-    hits: Vec<(Hit, Suffixes, bool)>,
-}
+/// A hit of an entry with its suffix class and whether it came from the article-less
+/// variant of a pattern that begins with ال (accepted only after "لل").
+type EntryHit = (Hit, Suffixes, bool);
 
 pub struct Matcher {
     /// Built on first use: the extractor compiles [`Matcher::patterns`] into its own
     /// automaton with the place names and never asks for this one.
     ac: std::sync::OnceLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>>,
-    entries: Vec<Entry>,
+    /// The hits of entry `e` are `hits[ranges[e].0 .. ranges[e].1]`: one flat array
+    /// rather than a vector per entry, so that reading an entry's hits is not a pointer
+    /// chase to a cold allocation (the scan asks for them on every match).
+    ranges: Vec<(u32, u32)>,
+    hits: Vec<EntryHit>,
     /// The folded pattern of each entry, for callers that compile the patterns into an
     /// automaton of their own ([`Matcher::patterns`]).
     patterns: Vec<String>,
@@ -71,7 +73,7 @@ impl Matcher {
         cues: &[Cue],
     ) -> Result<Matcher, LexiconError> {
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<Vec<EntryHit>> = Vec::new();
         let mut add = |pattern: &str, hit: Hit, suffixes: Suffixes| {
             let mut forms = vec![(pattern.to_string(), false)];
             if let Some(rest) = pattern.strip_prefix("ال") {
@@ -81,11 +83,11 @@ impl Matcher {
             }
             for (text, bare) in forms {
                 let i = *index.entry(text).or_insert_with(|| {
-                    entries.push(Entry { hits: Vec::new() });
+                    entries.push(Vec::new());
                     entries.len() - 1
                 });
-                if !entries[i].hits.iter().any(|(h, _, b)| *h == hit && *b == bare) {
-                    entries[i].hits.push((hit, suffixes, bare));
+                if !entries[i].iter().any(|(h, _, b)| *h == hit && *b == bare) {
+                    entries[i].push((hit, suffixes, bare));
                 }
             }
         };
@@ -122,7 +124,14 @@ impl Matcher {
         if let Some(p) = patterns.iter().find(|p| p.is_empty()) {
             return Err(LexiconError::Automaton(format!("empty pattern {p:?}")));
         }
-        Ok(Matcher { ac: std::sync::OnceLock::new(), entries, patterns })
+        let mut ranges = Vec::with_capacity(entries.len());
+        let mut hits = Vec::new();
+        for e in entries {
+            let a = hits.len() as u32;
+            hits.extend(e);
+            ranges.push((a, hits.len() as u32));
+        }
+        Ok(Matcher { ac: std::sync::OnceLock::new(), ranges, hits, patterns })
     }
 
     /// The automaton over [`Matcher::patterns`]. Patterns are unique and non-empty
@@ -180,7 +189,6 @@ impl Matcher {
     /// Applies the word rules to one raw occurrence of pattern `value` at `start..end`
     /// of `folded` and pushes what they accept.
     pub fn accept(&self, folded: &str, start: usize, end: usize, value: u32, out: &mut Vec<Match>) {
-        let Some(entry) = self.entries.get(value as usize) else { return };
         // left edge: the letters before the match in its word must be a clitic sequence,
         // at most four letters: a fifth letter rejects without looking further
         let mut word_start = start;
@@ -212,7 +220,9 @@ impl Matcher {
             }
         }
         let rest = &folded[end..end + rest_len];
-        for &(hit, suffixes, bare) in &entry.hits {
+        // the entry is read only once the edges passed
+        let Some(&(a, b)) = self.ranges.get(value as usize) else { return };
+        for &(hit, suffixes, bare) in &self.hits[a as usize..b as usize] {
             if (!bare || after_lam) && suffixes.accepts(rest) {
                 out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
             }
