@@ -311,16 +311,27 @@ pub fn normalise_feeding<S: FoldedChars>(original: &str, sink: &mut S) -> (Norma
                 // keep o <= i (checked above) and which the sink would ignore
                 if sink.absorbs_word_chars() {
                     n += 1;
-                    while i + 1 < len && bytes[i] & 0xE0 == 0xC0 {
-                        let g = word[(((bytes[i] & 0x1F) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize];
-                        if g == 0 {
-                            break;
+                    while i + 1 < len {
+                        // SAFETY: i + 1 < len. Every character written so far was no
+                        // longer than the one it came from and every character is at
+                        // least a byte, so o <= i and n <= i: o + 1 < len = fo.len() <
+                        // mo.len(), and n < len < so.len(). The word table has 0x800
+                        // entries and the index is eleven bits.
+                        unsafe {
+                            let (b0, b1) = (*bytes.get_unchecked(i), *bytes.get_unchecked(i + 1));
+                            if b0 & 0xE0 != 0xC0 {
+                                break;
+                            }
+                            let g = *word.get_unchecked((((b0 & 0x1F) as usize) << 6) | (b1 & 0x3F) as usize);
+                            if g == 0 {
+                                break;
+                            }
+                            so.get_unchecked_mut(n).write(i as u32);
+                            fo.get_unchecked_mut(o).write(0xC0 | (g >> 6) as u8);
+                            fo.get_unchecked_mut(o + 1).write(0x80 | (g & 0x3F) as u8);
+                            mo.get_unchecked_mut(o).write(n as u32);
+                            mo.get_unchecked_mut(o + 1).write(n as u32);
                         }
-                        so[n].write(i as u32);
-                        fo[o].write(0xC0 | (g >> 6) as u8);
-                        fo[o + 1].write(0x80 | (g & 0x3F) as u8);
-                        mo[o].write(n as u32);
-                        mo[o + 1].write(n as u32);
                         i += 2;
                         o += 2;
                         n += 1;
