@@ -135,10 +135,11 @@ fn table() -> &'static [u32; TABLE_END] {
     })
 }
 
-/// For each code point of two bytes (U+0080–U+07FF): its fold when that is a two-byte
-/// word character (an Arabic letter, nearly always), else 0. Inside a word the loop of
-/// [`normalise_feeding`] copies runs of these without the general checks: the fold
-/// keeps the length, cannot squeeze a space, and the tokeniser has nothing to do.
+/// For each code point of two bytes (U+0080–U+07FF): the two UTF-8 bytes of its fold
+/// (first byte low) when that is a two-byte word character (an Arabic letter, nearly
+/// always), else 0. Inside a word the loop of [`normalise_feeding`] copies runs of these
+/// without the general checks: the fold keeps the length, cannot squeeze a space, and
+/// the tokeniser has nothing to do.
 fn word_table() -> &'static [u16; TABLE_END] {
     static WORD: std::sync::OnceLock<Box<[u16; TABLE_END]>> = std::sync::OnceLock::new();
     WORD.get_or_init(|| {
@@ -146,8 +147,10 @@ fn word_table() -> &'static [u16; TABLE_END] {
         let mut w = Box::new([0u16; TABLE_END]);
         for (code, slot) in w.iter_mut().enumerate().skip(0x80) {
             let f = t[code];
-            if (0x80..TABLE_END as u32).contains(&f) && char::from_u32(f).is_some_and(crate::tokenise::is_word_char) {
-                *slot = f as u16;
+            if let Some(c) = char::from_u32(f).filter(|&c| c.len_utf8() == 2 && crate::tokenise::is_word_char(c)) {
+                let mut utf8 = [0u8; 2];
+                c.encode_utf8(&mut utf8);
+                *slot = u16::from_le_bytes(utf8);
             }
         }
         w
@@ -317,20 +320,19 @@ pub fn normalise_feeding<S: FoldedChars>(original: &str, sink: &mut S) -> (Norma
                         // least a byte, so o <= i and n <= i: o + 1 < len = fo.len() <
                         // mo.len(), and n < len < so.len(). The word table has 0x800
                         // entries and the index is eleven bits.
+                        // The two bytes and the two map entries go in one store each.
                         unsafe {
                             let (b0, b1) = (*bytes.get_unchecked(i), *bytes.get_unchecked(i + 1));
                             if b0 & 0xE0 != 0xC0 {
                                 break;
                             }
-                            let g = *word.get_unchecked((((b0 & 0x1F) as usize) << 6) | (b1 & 0x3F) as usize);
-                            if g == 0 {
+                            let utf8 = *word.get_unchecked((((b0 & 0x1F) as usize) << 6) | (b1 & 0x3F) as usize);
+                            if utf8 == 0 {
                                 break;
                             }
                             so.get_unchecked_mut(n).write(i as u32);
-                            fo.get_unchecked_mut(o).write(0xC0 | (g >> 6) as u8);
-                            fo.get_unchecked_mut(o + 1).write(0x80 | (g & 0x3F) as u8);
-                            mo.get_unchecked_mut(o).write(n as u32);
-                            mo.get_unchecked_mut(o + 1).write(n as u32);
+                            fo.as_mut_ptr().add(o).cast::<[u8; 2]>().write_unaligned(utf8.to_le_bytes());
+                            mo.as_mut_ptr().add(o).cast::<[u32; 2]>().write_unaligned([n as u32; 2]);
                         }
                         i += 2;
                         o += 2;
