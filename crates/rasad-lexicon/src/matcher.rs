@@ -192,14 +192,18 @@ impl Matcher {
         // left edge: the letters before the match in its word must be a clitic sequence,
         // at most four letters: a fifth letter rejects without looking further
         let mut word_start = start;
-        for (n, c) in folded[..start].chars().rev().enumerate() {
+        for n in 0..=4 {
+            if word_start == 0 {
+                break;
+            }
+            let (c, len) = rasad_text::tokenise::char_before(folded, word_start);
             if !is_alnum(c) {
                 break;
             }
             if n == 4 {
                 return;
             }
-            word_start -= c.len_utf8();
+            word_start -= len;
         }
         let prefix = &folded[word_start..start];
         if !is_clitic_prefix(prefix) {

@@ -111,6 +111,23 @@ pub fn char_at(s: &str, i: usize) -> (char, usize) {
     }
 }
 
+/// The character that ends at byte `i` of `s` (a char boundary, above 0) and its length
+/// in bytes: [`char_at`] backwards, for the word edges the matchers look behind.
+#[inline(always)]
+pub fn char_before(s: &str, i: usize) -> (char, usize) {
+    let bytes = s.as_bytes();
+    let b = bytes[i - 1];
+    if b < 0x80 {
+        (b as char, 1)
+    } else if i >= 2 && bytes[i - 2] & 0xE0 == 0xC0 {
+        let code = (((bytes[i - 2] & 0x1F) as u32) << 6) | (b & 0x3F) as u32;
+        (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), 2)
+    } else {
+        let c = s[..i].chars().next_back().unwrap_or(char::REPLACEMENT_CHARACTER);
+        (c, c.len_utf8())
+    }
+}
+
 /// The token rules, fed one folded character at a time.
 ///
 /// [`tokenise`] feeds it the characters of a folded text; the normaliser feeds it each
@@ -312,5 +329,20 @@ mod tests {
         assert!(!is_clitic_prefix("ت"));
         assert!(is_clitic_prefix("وال"));
         assert!(!is_clitic_prefix("ات"));
+    }
+
+    #[test]
+    fn char_before_reads_back_what_char_at_reads_forward() {
+        let s = "aب😀é\u{0800}z ٢";
+        let mut i = s.len();
+        let mut back = Vec::new();
+        while i > 0 {
+            let (c, len) = char_before(s, i);
+            assert_eq!(char_at(s, i - len), (c, len));
+            back.push(c);
+            i -= len;
+        }
+        back.reverse();
+        assert_eq!(back, s.chars().collect::<Vec<_>>());
     }
 }
