@@ -319,8 +319,8 @@ pub fn normalise_feeding<S: FoldedChars>(original: &str, sink: &mut S) -> (Norma
                         // longer than the one it came from and every character is at
                         // least a byte, so o <= i and n <= i: o + 1 < len = fo.len() <
                         // mo.len(), and n < len < so.len(). The word table has 0x800
-                        // entries and the index is eleven bits.
-                        // The two bytes and the two map entries go in one store each.
+                        // entries and the index is eleven bits. (The two bytes, and their
+                        // two map entries, go in one store each.)
                         unsafe {
                             let (b0, b1) = (*bytes.get_unchecked(i), *bytes.get_unchecked(i + 1));
                             if b0 & 0xE0 != 0xC0 {
