@@ -474,7 +474,8 @@ fn is_armed(inter: u8) -> bool {
 
 /// Frame every sentence of the article.
 pub fn frame(ctx: &Ctx) -> Vec<Cand> {
-    let mut out = Vec::new();
+    // about one candidate a sentence with a trigger: sized once, not grown
+    let mut out = Vec::with_capacity(ctx.doc.sentences.len());
     for s in 0..ctx.doc.sentences.len() {
         frame_sentence(ctx, s, &mut out);
     }

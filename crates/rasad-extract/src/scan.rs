@@ -59,7 +59,7 @@ impl Scanner {
     pub fn scan(&self, folded: &str, matcher: &Matcher) -> Scan {
         // sized once: a few hundred bytes of text per match and per name, so the vectors
         // do not grow (and copy) a handful of times per article
-        let mut out = Scan { lexicon: Vec::with_capacity(folded.len() / 24), places: Vec::with_capacity(folded.len() / 16) };
+        let mut out = Scan { lexicon: Vec::with_capacity(folded.len() / 16), places: Vec::with_capacity(folded.len() / 16) };
         for m in self.ac.find_overlapping_iter(folded) {
             let (lex, place) = self.owners[m.value() as usize];
             if lex != NONE {

@@ -962,7 +962,8 @@ impl<'a> Walker<'a> {
 
     fn walk(&self) -> Vec<Raw> {
         let toks = &self.doc.tokens;
-        let mut out: Vec<Raw> = Vec::new();
+        // a mention per gazetteer hit, give or take: sized once, not grown
+        let mut out: Vec<Raw> = Vec::with_capacity(self.hits.len() + 4);
         let mut i = 0;
         while i < toks.len() {
             let Some(w) = self.word(i) else {
