@@ -73,16 +73,25 @@ pub struct Num {
 
 /// Numbers in digits ("18", "١٨", "1,200") and in words ("ثلاثة عشر", "خمسة وعشرون",
 /// "ثلاثة آلاف"); a word number's parts must be adjacent or joined by و.
+/// The number the digits of `s` spell, separators skipped ("2,000" is 2000); `None`
+/// without digits or beyond `u32`.
+fn digits_value(s: &str) -> Option<u32> {
+    let mut value: Option<u32> = None;
+    for d in s.bytes().filter(u8::is_ascii_digit) {
+        value = Some(value.unwrap_or(0).checked_mul(10)?.checked_add((d - b'0') as u32)?);
+    }
+    value
+}
+
 pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
     let folded = doc.folded();
     let mut out: Vec<Num> = Vec::new();
     for t in &doc.tokens {
         if t.kind == TokenKind::Number {
-            let digits: String = t.text(folded).chars().filter(|c| c.is_ascii_digit()).collect();
             if t.text(folded).contains(':') || t.text(folded).contains('/') {
                 continue;
             }
-            out.push(Num { word_start: t.start, start: t.start, end: t.end, value: digits.parse().ok() });
+            out.push(Num { word_start: t.start, start: t.start, end: t.end, value: digits_value(t.text(folded)) });
         }
     }
     let mut words: Vec<Num> = Vec::new();
@@ -117,6 +126,15 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn digits_spell_the_number_a_string_parse_would() {
+        for t in ["0", "7", "2,000", "1.5", "4294967295", "4294967296", "99999999999", "", ",", "00012", "3.000.001"] {
+            let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
+            assert_eq!(super::digits_value(t), digits.parse::<u32>().ok(), "{t:?}");
+        }
+    }
+
     use super::*;
 
     fn nums(text: &str) -> Vec<Option<u32>> {

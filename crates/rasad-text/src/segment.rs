@@ -19,7 +19,8 @@ pub struct Sentence {
 }
 
 pub fn segment(folded: &str, tokens: &[Token]) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    // news sentences run to a few dozen tokens: sized once, rarely grown
+    let mut out = Vec::with_capacity(tokens.len() / 16 + 1);
     let mut start_tok = 0usize;
     let mut paragraph = 0usize;
     let close = |out: &mut Vec<Sentence>, s: usize, e: usize, para: usize| {
