@@ -23,7 +23,7 @@ pub use tokenise::{Token, TokenKind};
 use rasad_model::Span;
 
 /// Bytes of folded text per entry of [`Document`]'s token index.
-const BLOCK: usize = 64;
+const BLOCK: usize = 32;
 
 /// An article's text after normalisation, tokenisation and segmentation.
 #[derive(Debug, Clone)]
@@ -31,7 +31,7 @@ pub struct Document {
     pub norm: Normalised,
     pub tokens: Vec<Token>,
     pub sentences: Vec<Sentence>,
-    /// `blocks[k]`: the index of the first token that ends after folded byte `64 * k`.
+    /// `blocks[k]`: the index of the first token that ends after folded byte `BLOCK * k`.
     /// The framer asks "how many tokens between" hundreds of times per article; a jump
     /// into the right block and a few steps answer without a binary search.
     blocks: Vec<u32>,
