@@ -559,6 +559,17 @@ const LOC_PREPS: &[&str] = &[
     "غرب",
 ];
 
+/// Which readings of a name starting at byte `s` of `f` its word's prefix (from `word`)
+/// allows: [`crate::READ_PLAIN`] after a plain clitic (or none), [`crate::READ_STRIPPED`]
+/// (an article-less variant) after "لل", or after "ل" when the name itself begins with ل
+/// ("للاذقية"). One rule for the hit filter and for the candidates of a hit.
+fn readings_after(f: &str, word: usize, s: usize) -> u8 {
+    let prefix = &f[word..s];
+    let plain = if is_clitic(prefix) { crate::READ_PLAIN } else { 0 };
+    let stripped = matches!(prefix, "لل" | "ولل" | "فلل") || (matches!(prefix, "ل" | "ول" | "فل") && f[s..].starts_with('ل'));
+    plain | if stripped { crate::READ_STRIPPED } else { 0 }
+}
+
 /// Conjunctions and prepositions that may be glued before a name (not the article:
 /// "المحافظة" is no feature word, it refers back).
 fn is_clitic(p: &str) -> bool {
@@ -720,15 +731,8 @@ fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Ve
         if t.kind != TokenKind::Word || t.start > s {
             continue;
         }
-        let prefix = &f[t.start..s];
-        let ok_plain = is_clitic(prefix);
-        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
-            || (matches!(prefix, "ل" | "ول" | "فل") && f[s..].starts_with('ل'));
-        // some candidate is read: as written after a plain clitic, or stripped after لل
-        let readings = g.readings[key as usize];
-        let any = (ok_plain && readings & crate::READ_PLAIN != 0)
-            || (ok_stripped && readings & crate::READ_STRIPPED != 0);
-        if !any {
+        // some candidate of the name is read after this prefix
+        if readings_after(f, t.start, s) & g.readings[key as usize] == 0 {
             continue;
         }
         let tb = doc.token_at(e.saturating_sub(1)) + 1;
@@ -837,13 +841,10 @@ impl<'a> Walker<'a> {
 
     /// Candidates valid for the hit's clitic prefix.
     fn cand_list(&self, h: &Hit) -> Vec<Cand> {
-        let prefix = &self.f[self.doc.tokens[h.ta].start..h.s];
-        let ok_stripped = matches!(prefix, "لل" | "ولل" | "فلل")
-            || (matches!(prefix, "ل" | "ول" | "فل") && self.f[h.s..].starts_with('ل'));
-        let ok_plain = is_clitic(prefix);
+        let allowed = readings_after(self.f, self.doc.tokens[h.ta].start, h.s);
         self.g.keys[h.key as usize]
             .iter()
-            .filter(|c| if c.stripped { ok_stripped } else { ok_plain })
+            .filter(|c| allowed & if c.stripped { crate::READ_STRIPPED } else { crate::READ_PLAIN } != 0)
             .copied()
             .collect()
     }
