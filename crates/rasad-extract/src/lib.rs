@@ -27,7 +27,7 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use rasad_geo::{Geocoder, PlaceKind, PlaceMention};
 use rasad_lexicon::Lexicon;
-use rasad_model::{Actor, Article, Event, FieldConfidence, Span, Spans, Status};
+use rasad_model::{concat, Actor, Article, Event, FieldConfidence, Span, Spans, Status};
 use rasad_text::Document;
 
 pub use recognise::Item;
@@ -111,7 +111,11 @@ impl Extractor {
         merge::order_clash_sides(&mut events, &hints);
         merge::within_article(&mut events, &hints);
         for (n, e) in events.iter_mut().enumerate() {
-            e.event_id = format!("{}#{}", article.id, n + 1);
+            let mut id = String::with_capacity(article.id.len() + 4);
+            id.push_str(&article.id);
+            id.push('#');
+            rasad_model::push_padded(&mut id, n as u32 + 1, 0);
+            e.event_id = id;
             e.notes = notes::note(e);
             e.confidence = notes::confidence(e);
         }
@@ -490,7 +494,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
             if actor1.is_none() && (event_type == "Protests" || cand.sub_event_type == "Violent demonstration") {
-                actor1 = Some(Actor { name: format!("Protesters ({ctry})"), name_ar: "محتجون".into(), actor_id: Some("protesters".into()), inter: 6, span: None });
+                actor1 = Some(Actor { name: concat(&["Protesters (", &ctry, ")"]), name_ar: "محتجون".into(), actor_id: Some("protesters".into()), inter: 6, span: None });
             }
             if actor2.is_none() && matches!(event_type, "Violence against civilians" | "Explosions/Remote violence") {
                 if let Some(v) = cand.victims.filter(|&v| ctx.people_class(v) == Some("civilian")) {
@@ -498,7 +502,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 }
             }
             if actor2.is_none() && event_type == "Violence against civilians" {
-                actor2 = Some(Actor { name: format!("Civilians ({ctry})"), name_ar: "مدنيون".into(), actor_id: Some("civilians".into()), inter: 7, span: None });
+                actor2 = Some(Actor { name: concat(&["Civilians (", &ctry, ")"]), name_ar: "مدنيون".into(), actor_id: Some("civilians".into()), inter: 7, span: None });
             }
             let trigger_span = ctx.doc.span(ctx.items[main].word_start, ctx.items[main].word_end);
             let spans = Spans {
@@ -585,16 +589,16 @@ fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
     match ctx.side_kind(item) {
         Some(SideKind::Actor(a)) | Some(SideKind::Adjective(a)) => {
             let a = &ctx.lex.actors[a as usize];
-            let name = if a.country == "*" { format!("{} ({country})", a.name_en) } else { a.name_en.clone() };
+            let name = if a.country == "*" { concat(&[&a.name_en, " (", country, ")"]) } else { a.name_en.clone() };
             let name_ar = if matches!(ctx.side_kind(item), Some(SideKind::Adjective(_))) { a.display_ar.clone() } else { surface };
             Actor { name, name_ar, actor_id: Some(a.id.clone()), inter: a.inter, span: Some(span) }
         }
         _ => {
             let class = ctx.person_class(item).unwrap_or("unknown");
             let (name, inter) = match class {
-                "protester" => (format!("Protesters ({country})"), 6),
+                "protester" => (concat(&["Protesters (", country, ")"]), 6),
                 "fighter" => ("Unidentified Armed Group".to_string(), 2),
-                _ => (format!("Civilians ({country})"), 7),
+                _ => (concat(&["Civilians (", country, ")"]), 7),
             };
             let id = match class {
                 "protester" => "protesters",

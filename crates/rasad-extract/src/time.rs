@@ -34,11 +34,21 @@ impl Resolved {
     }
     /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     pub fn to_iso(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
-            (Some(m), None) => format!("{:04}-{:02}", self.year, m),
-            _ => format!("{:04}", self.year),
+        // `{:04}` by hand (the sign counts toward the width, as in `format!`).
+        let mut s = String::with_capacity(10);
+        if self.year < 0 {
+            s.push('-');
         }
+        rasad_model::push_padded(&mut s, self.year.unsigned_abs() as u32, if self.year < 0 { 3 } else { 4 });
+        if let Some(m) = self.month {
+            s.push('-');
+            rasad_model::push_padded(&mut s, m as u32, 2);
+            if let Some(d) = self.day {
+                s.push('-');
+                rasad_model::push_padded(&mut s, d as u32, 2);
+            }
+        }
+        s
     }
     /// The first day the date may stand for, for ordering and comparisons.
     pub fn first_day(&self) -> Option<Date> {
@@ -349,6 +359,21 @@ mod tests {
         let items = crate::recognise::items(&doc, lex);
         let p: Date = published.parse().unwrap();
         find_dates(&doc, lex, &items, Some(p)).iter().map(|d| d.date.map(|r| r.to_iso()).unwrap_or_else(|| "null".into())).collect()
+    }
+
+    #[test]
+    fn iso_dates_match_format() {
+        for year in [-12i16, -5, 0, 7, 99, 999, 2024, 9999] {
+            for (month, day) in [(None, None), (Some(3i8), None), (Some(11), Some(2)), (Some(1), Some(31)), (None, Some(4))] {
+                let r = Resolved { year, month, day, precision: 1 };
+                let want = match (month, day) {
+                    (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
+                    (Some(m), None) => format!("{year:04}-{m:02}"),
+                    _ => format!("{year:04}"),
+                };
+                assert_eq!(r.to_iso(), want, "{r:?}");
+            }
+        }
     }
 
     #[test]

@@ -1573,7 +1573,7 @@ pub(crate) fn find_places(
                             .any(|x| x.kind == PlaceKind::Admin1 && x.admin1.as_ref() == Some(a))
                     }));
                 loc.geo_precision = Some(if wide { 3 } else { 2 });
-                loc.name = Some(format!("{} area", e.name));
+                loc.name = Some(rasad_model::concat(&[&e.name, " area"]));
                 loc.gazetteer_id = None;
                 if wide {
                     loc.admin2 = None;

@@ -108,6 +108,30 @@ pub fn event_type_of(sub_event_type: &str) -> Option<&'static str> {
     SUB_EVENT_TYPES.iter().find(|(s, _)| *s == sub_event_type).map(|(_, t)| *t)
 }
 
+/// A string made of `parts` in order, allocated once at its final size.
+///
+/// Names such as "Civilians (Syria)", "X area" or an event id are built for every
+/// event; `format!` runs them through the formatting machinery (a `fmt::Write` per
+/// piece, a growing buffer), which cost several times the copy itself.
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// Append `n` in decimal, zero-padded on the left to at least `width` digits
+/// (`{:0width$}` without the formatter; dates and ids are written this way).
+pub fn push_padded(s: &mut String, n: u32, width: usize) {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    for _ in digits.len()..width {
+        s.push('0');
+    }
+    s.push_str(digits);
+}
+
 /// Whether an event is the news the article reports or an earlier event recalled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -287,6 +311,18 @@ pub fn event_from_gold(g: &serde_json::Value) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concat_and_padding_match_format() {
+        assert_eq!(concat(&["Civilians (", "Syria", ")"]), format!("Civilians ({})", "Syria"));
+        assert_eq!(concat(&[]), "");
+        assert_eq!(concat(&["حمص", "", " area"]), "حمص area");
+        for (n, w) in [(0u32, 2usize), (7, 2), (12, 2), (123, 2), (5, 4), (2024, 4), (99999, 4), (0, 0), (u32::MAX, 12)] {
+            let mut s = String::from("x");
+            push_padded(&mut s, n, w);
+            assert_eq!(s, format!("x{n:0w$}"), "{n} to {w} digits");
+        }
+    }
 
     #[test]
     fn span_slices_by_characters_not_bytes() {
