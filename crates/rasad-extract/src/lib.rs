@@ -202,11 +202,12 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
         // where someone comes from or goes to is not where the event happened:
         // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
-        let before: Vec<&str> = frame::words_before(folded, pl.start).take(2).collect();
-        let origin = before.first().is_some_and(|w| *w == "من")
-            || before.iter().any(|w| matches!(*w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
+        let mut before = frame::words_before(folded, pl.start);
+        let (w1, w2) = (before.next(), before.next());
+        let origin_word = |w: Option<&str>| w.is_some_and(|w| matches!(w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
+        let origin = w1 == Some("من") || origin_word(w1) || origin_word(w2);
         // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
-        let reference = before.first().is_some_and(|w| matches!(*w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
+        let reference = w1.is_some_and(|w| matches!(w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
         (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
@@ -324,6 +325,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
     let mut prev_date: Option<(time::Resolved, Option<Span>)> = None;
     let mut tolls: Vec<(usize, casualties::Toll)> = Vec::new();
     let mut prev_event_date: Option<(usize, time::Resolved, Option<Span>)> = None;
+    let mut referred_back: Vec<Option<Option<usize>>> = vec![None; ctx.doc.sentences.len()];
     for cand in cands {
         if cand.triggers.is_empty() {
             if let Some(c) = cand.claimant {
@@ -397,13 +399,27 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                     _ => None,
                 })
                 .collect();
-            let mut seen = std::collections::HashSet::new();
-            w.retain(|x| seen.insert(x.trim_end_matches('s').to_string()));
+            // one weapon named twice, or in the singular and the plural, is listed once
+            // (a handful of names: a scan beats hashing copies)
+            let mut k = 0;
+            while k < w.len() {
+                let stem = w[k].trim_end_matches('s');
+                if w[..k].iter().any(|x| x.trim_end_matches('s') == stem) {
+                    w.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
             w
         };
         let mut places = choose_places(ctx, cand);
         if places.is_empty() {
-            if let Some(p) = place_referred_back(ctx, s) {
+            // the same for every candidate of the sentence
+            let referred = match referred_back.get_mut(s) {
+                Some(slot) => *slot.get_or_insert_with(|| place_referred_back(ctx, s)),
+                None => place_referred_back(ctx, s),
+            };
+            if let Some(p) = referred {
                 places.push(p);
             }
         }
