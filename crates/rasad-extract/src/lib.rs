@@ -143,10 +143,10 @@ fn place_rank(k: PlaceKind) -> u8 {
 
 /// Place mentions usable as an event's location in sentence `s`: not inside an actor's
 /// name ("مجلس منبج العسكري"), innermost first among enclosing chains.
-fn sentence_places(ctx: &Ctx, s: usize) -> Vec<usize> {
+fn sentence_places<'c>(ctx: &'c Ctx, s: usize) -> std::borrow::Cow<'c, [usize]> {
     match ctx.memo.get(s) {
-        Some(cell) => cell.get_or_init(|| sentence_places_of(ctx, s)).clone(),
-        None => sentence_places_of(ctx, s),
+        Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| sentence_places_of(ctx, s))),
+        None => std::borrow::Cow::Owned(sentence_places_of(ctx, s)),
     }
 }
 
@@ -182,7 +182,7 @@ fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
     let (cs, ce) = frame::clause_of(ctx, cand.sentence, &cand.triggers);
     let in_clause: Vec<usize> = ps.iter().copied().filter(|&p| ctx.places[p].start >= cs && ctx.places[p].end <= ce).collect();
     if !in_clause.is_empty() {
-        ps = in_clause;
+        ps = std::borrow::Cow::Owned(in_clause);
     }
     if ps.is_empty() {
         return Vec::new();
@@ -249,20 +249,39 @@ fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Location) {
     l.gazetteer_id = None;
 }
 
+/// Feature words a sentence may point back with, definite and bare ("في القاعدة").
+const REFERRED_FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
+
+/// `w` is `bare` with the article before it, alone or after a clitic ("القاعده", "بالقاعده", "للقاعده").
+fn definite_with(w: &str, bare: &str) -> bool {
+    w.strip_suffix(bare).is_some_and(|h| h.ends_with("ال") || h.ends_with("لل"))
+}
+
+/// Whether `definite_with(w, f)` holds for some feature word f, read once along the
+/// word (an ل after ا or ل, the rest of the word a feature word) instead of trying
+/// each of them: nearly every word of a sentence is asked, and nearly none is one.
+fn ends_in_definite_feature(w: &str) -> bool {
+    let mut prev = '\0';
+    w.char_indices().any(|(i, c)| {
+        let hit = c == 'ل' && matches!(prev, 'ا' | 'ل') && REFERRED_FEATURES.contains(&&w[i + 'ل'.len_utf8()..]);
+        prev = c;
+        hit
+    })
+}
+
 /// A place the sentence names only by pointing back: "المطار ذاته" (the last precise
 /// place before), or a bare definite feature word ("في القاعدة", "داخل المخيم") — the
 /// last place before whose phrase starts with that word.
 fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
-    const FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
+    const FEATURES: &[&str] = REFERRED_FEATURES;
     let sent = &ctx.doc.sentences[s];
     let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
     let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
     // "في القاعدة": a definite feature word in a sentence that names no place (had it a
     // name of its own, the place stage would have found the phrase)
-    let definite_with = |w: &str, bare: &str| w.strip_suffix(bare).is_some_and(|h| h.ends_with("ال") || h.ends_with("لل"));
     let feature = words.iter().enumerate().find_map(|(k, w)| {
         // most words end in no definite feature word: skip them before listing readings
-        if !FEATURES.iter().any(|f| definite_with(w, f)) {
+        if !ends_in_definite_feature(w) {
             return None;
         }
         let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| FEATURES.contains(b))?;
@@ -275,7 +294,7 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
         return None;
     }
     (0..s).rev().find_map(|t| {
-        sentence_places(ctx, t).into_iter().rev().find(|&p| {
+        sentence_places(ctx, t).iter().copied().rev().find(|&p| {
             let pl = &ctx.places[p];
             place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
         })
@@ -291,7 +310,7 @@ fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Optio
         if ctx.doc.sentences[t].paragraph != para {
             break;
         }
-        let found = sentence_places(ctx, t).into_iter().filter_map(|p| with_admin1(&ctx.places[p])).next();
+        let found = sentence_places(ctx, t).iter().find_map(|&p| with_admin1(&ctx.places[p]));
         if found.is_some() {
             return found;
         }
@@ -643,6 +662,22 @@ pub(crate) mod tests {
 
     fn article(text: &str, published: &str) -> Article {
         Article { id: "t".into(), published: Some(published.into()), text: text.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn definite_feature_prefilter_agrees_with_each_feature_tried() {
+        let mut words: Vec<String> = vec!["".into(), "ال".into(), "لل".into(), "حي".into(), "الحي".into(), "قاعده".into(), "ل".into(), "الل".into()];
+        for f in REFERRED_FEATURES {
+            for pre in ["", "ال", "لل", "بال", "وال", "فلل", "ا", "ل", "و", "الال", "ااال", "الب", "اللل"] {
+                for post in ["", "ه", "ات", "ي"] {
+                    words.push(format!("{pre}{f}{post}"));
+                }
+            }
+        }
+        for w in &words {
+            let tried = REFERRED_FEATURES.iter().any(|f| definite_with(w, f));
+            assert_eq!(ends_in_definite_feature(w), tried, "{w}");
+        }
     }
 
     #[test]
