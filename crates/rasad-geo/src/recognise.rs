@@ -1517,7 +1517,7 @@ pub(crate) fn find_places(
             }
         }
     }
-    let dl_end = dateline_end(doc);
+    let dl_end = w.dateline_end;
     if let Some(end) = dl_end {
         if let Some(r) = raws.iter().find(|r| r.e <= end && !r.cands.is_empty()) {
             let best = r
