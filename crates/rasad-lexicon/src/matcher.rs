@@ -13,7 +13,7 @@
 use crate::tables::*;
 use crate::LexiconError;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
-use rasad_text::tokenise::{is_alnum, is_clitic_prefix};
+use rasad_text::tokenise::{is_alnum, is_clitic_prefix, may_end_clitic_prefix};
 use std::collections::HashMap;
 
 /// What a pattern stands for: a row of one of the tables.
@@ -199,6 +199,10 @@ impl Matcher {
             let (c, len) = rasad_text::tokenise::char_before(folded, word_start);
             if !is_alnum(c) {
                 break;
+            }
+            // most raw matches start inside a word: the letter before says so at once
+            if n == 0 && !may_end_clitic_prefix(c) {
+                return;
             }
             if n == 4 {
                 return;
