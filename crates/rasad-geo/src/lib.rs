@@ -74,8 +74,12 @@ pub struct Geocoder {
     /// only after "لل"). The hit filter asks this of every raw occurrence; a byte per key
     /// stays in cache where the candidate lists would not.
     pub(crate) readings: Vec<u8>,
-    /// The folded name of each pattern (indexed like `keys`).
+    /// The folded string of each automaton pattern: the names (indexed like `keys`),
+    /// then the phrase starters that are no name (feature words, directions: see
+    /// `recognise::starter_bases`).
     pub(crate) names: Vec<String>,
+    /// Per pattern, whether it is a phrase starter (a name may be one too).
+    pub(crate) starter: Vec<bool>,
     /// `(country, admin1)` → index of the admin1 entry (for centroids).
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
 }
@@ -508,11 +512,22 @@ impl Geocoder {
             .iter()
             .map(|cands| cands.iter().fold(0, |r, c| r | if c.stripped { READ_STRIPPED } else { READ_PLAIN }))
             .collect();
-        let names: Vec<String> = pats.iter().map(|(k, _)| k.clone()).collect();
+        let mut names: Vec<String> = pats.iter().map(|(k, _)| k.clone()).collect();
         if let Some(k) = names.iter().find(|k| k.is_empty()) {
             return Err(GeoError::Automaton(format!("empty name {k:?}")));
         }
         let name_index: HashMap<String, u32> = pats.into_iter().collect();
+        let mut starter = vec![false; names.len()];
+        for base in recognise::starter_bases() {
+            match name_index.get(base) {
+                Some(&v) => starter[v as usize] = true,
+                None if !names[keys.len()..].iter().any(|n| n == base) => {
+                    names.push(base.to_string());
+                    starter.push(true);
+                }
+                None => {}
+            }
+        }
         let mut admin1_entry = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             if e.kind == PlaceKind::Admin1 {
@@ -532,6 +547,7 @@ impl Geocoder {
             keys,
             readings,
             names,
+            starter,
             admin1_entry,
         })
     }
@@ -599,8 +615,10 @@ impl Geocoder {
         recognise::find_places(self, doc, Some(original), None)
     }
 
-    /// Every place name (folded) with the value [`Geocoder::find_places_scanned`] expects
-    /// for it: for a caller that scans the text once for several pattern sets.
+    /// Every place name (folded), and every word that starts a place phrase without
+    /// being a name (feature words, directions), with the value
+    /// [`Geocoder::find_places_scanned`] expects for it: for a caller that scans the
+    /// text once for several pattern sets.
     pub fn name_patterns(&self) -> impl Iterator<Item = (&str, u32)> {
         self.names.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32))
     }

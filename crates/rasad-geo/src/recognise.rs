@@ -637,8 +637,14 @@ impl WordSet {
     fn bits(w: &str) -> [usize; 2] {
         let b = w.as_bytes();
         let n = b.len();
-        let edge = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
-        let key = (n as u64) | edge(0) << 8 | edge(1) << 16 | edge(n.wrapping_sub(2)) << 24 | edge(n.wrapping_sub(1)) << 32;
+        // the first two and the last two bytes (nearly every probe has two or more)
+        let key = match b {
+            [b0, b1, .., y, z] => (n as u64) | (*b0 as u64) << 8 | (*b1 as u64) << 16 | (*y as u64) << 24 | (*z as u64) << 32,
+            _ => {
+                let edge = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
+                (n as u64) | edge(0) << 8 | edge(1) << 16 | edge(n.wrapping_sub(2)) << 24 | edge(n.wrapping_sub(1)) << 32
+            }
+        };
         let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         [(h >> 52) as usize, (h >> 40) as usize & 4095]
     }
@@ -698,20 +704,8 @@ struct Raw {
 
 /// Gazetteer hits, leftmost-longest, non-overlapping, from the raw name occurrences
 /// of a scan already made or, without one, of the geocoder's own automaton.
-fn hits(g: &Geocoder, doc: &Document, raw: Option<&[(usize, usize, u32)]>) -> Vec<Hit> {
+fn hits(g: &Geocoder, doc: &Document, raw: &[(usize, usize, u32)]) -> Vec<Hit> {
     let f = doc.folded();
-    let own: Vec<(usize, usize, u32)>;
-    let raw = match raw {
-        Some(r) => r,
-        None => {
-            own = g.automaton().map_or_else(Vec::new, |ac| {
-                ac.find_overlapping_iter(f)
-                    .map(|m| (m.start(), m.end(), m.value()))
-                    .collect()
-            });
-            &own
-        }
-    };
     let toks = &doc.tokens;
     let mut all: Vec<Hit> = Vec::with_capacity(raw.len());
     for &(s, e, key) in raw {
@@ -786,25 +780,54 @@ fn feature_of(
     }
 }
 
-/// Whether a token (as written, clitics included) can start a phrase without being a
-/// gazetteer name: a feature word, a direction, a nearness word, "الريف".
-fn is_trigger(word: &str) -> bool {
-    static SET: OnceLock<WordSet> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        let bases = FEATURES
-            .iter()
-            .chain(MULTI_FEATURES)
-            .map(|(w, _)| *w)
-            .chain(DIRECTIONS.iter().copied())
-            .chain(NEAR.iter().copied())
-            .chain(["الريف"]);
-        WordSet::new(bases.flat_map(|w| {
-            ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"]
-                .into_iter()
-                .map(move |p| format!("{p}{w}"))
-        }))
-    });
-    word.len() <= 24 && set.contains(word)
+/// The clitic sequences a phrase starter may carry ("وريف", "بمحيط", "فلمدينه").
+const STARTER_PREFIXES: [&str; 12] = ["", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"];
+
+/// The words, bare, that can start a phrase without being a gazetteer name: feature
+/// words, directions, nearness words, "الريف". The geocoder's automaton holds them beside
+/// the names, so the walk learns which tokens are starters from the scan it already has
+/// instead of asking a word set of every token.
+pub(crate) fn starter_bases() -> impl Iterator<Item = &'static str> {
+    FEATURES
+        .iter()
+        .chain(MULTI_FEATURES)
+        .map(|(w, _)| *w)
+        .chain(DIRECTIONS.iter().copied())
+        .chain(NEAR.iter().copied())
+        .chain(["الريف"])
+}
+
+/// Mark in `hit_at` the word tokens that are a phrase starter with one of
+/// [`STARTER_PREFIXES`] before it (and no more than 24 bytes long), from the raw
+/// occurrences of the starter patterns: token `t` is one when a starter ends where `t`
+/// ends and what comes before it in `t` is such a prefix.
+fn mark_starters(g: &Geocoder, doc: &Document, raw: &[(usize, usize, u32)], hit_at: &mut [u32]) {
+    let f = doc.folded();
+    for &(s, e, v) in raw {
+        if !g.starter.get(v as usize).copied().unwrap_or(false) || e > f.len() || !f.is_char_boundary(s) {
+            continue;
+        }
+        // the token must end with the match: read a byte before looking it up
+        if f[e..].chars().next().is_some_and(is_word_or_digit) {
+            continue;
+        }
+        let ta = doc.token_at(s);
+        let Some(t) = doc.tokens.get(ta) else { continue };
+        if t.kind == TokenKind::Word
+            && t.start <= s
+            && t.end == e
+            && t.end - t.start <= 24
+            && STARTER_PREFIXES.contains(&&f[t.start..s])
+            && hit_at[ta] == NO_HIT
+        {
+            hit_at[ta] = STARTS_PHRASE;
+        }
+    }
+}
+
+/// A word character or digit: what continues a word token.
+fn is_word_or_digit(c: char) -> bool {
+    rasad_text::tokenise::is_word_char(c) || c.is_ascii_digit()
 }
 
 fn strip_clitic(word: &str) -> (&str, &str) {
@@ -818,16 +841,18 @@ fn strip_clitic(word: &str) -> (&str, &str) {
     ("", word)
 }
 
-/// No hit starts in this token (in [`Walker::hit_at`]).
+/// No hit starts in this token, and no phrase can (in [`Walker::hit_at`]).
 const NO_HIT: u32 = u32::MAX;
+/// No hit starts in this token, but it is a phrase starter (in [`Walker::hit_at`]).
+const STARTS_PHRASE: u32 = u32::MAX - 1;
 
 struct Walker<'a> {
     g: &'a Geocoder,
     doc: &'a Document,
     f: &'a str,
     hits: Vec<Hit>,
-    /// token index → index into hits of the hit starting in that token, [`NO_HIT`]
-    /// where none does. Four bytes a token: an article has hundreds of tokens and this
+    /// token index → index into hits of the hit starting in that token, else
+    /// [`STARTS_PHRASE`] for a phrase starter, else [`NO_HIT`]. Four bytes a token: an article has hundreds of tokens and this
     /// is filled for every one (an `Option<usize>` took sixteen, zeroed).
     hit_at: Vec<u32>,
     /// Folded end of the dateline line, when the first line is one.
@@ -841,7 +866,7 @@ impl<'a> Walker<'a> {
     }
 
     fn hit(&self, i: usize) -> Option<&Hit> {
-        self.hit_at.get(i).copied().filter(|&h| h != NO_HIT).map(|h| &self.hits[h as usize])
+        self.hit_at.get(i).copied().filter(|&h| h < STARTS_PHRASE).map(|h| &self.hits[h as usize])
     }
 
     /// Candidates valid for the hit's clitic prefix.
@@ -977,7 +1002,7 @@ impl<'a> Walker<'a> {
                 continue;
             };
             // most tokens start nothing: one lookup decides
-            if self.hit_at[i] == NO_HIT && !is_trigger(w) {
+            if self.hit_at[i] == NO_HIT {
                 i += 1;
                 continue;
             }
@@ -1447,13 +1472,26 @@ pub(crate) fn find_places(
     if f.is_empty() || doc.tokens.is_empty() {
         return Vec::new();
     }
+    let own: Vec<(usize, usize, u32)>;
+    let raw = match raw {
+        Some(r) => r,
+        None => {
+            own = g.automaton().map_or_else(Vec::new, |ac| {
+                ac.find_overlapping_iter(f)
+                    .map(|m| (m.start(), m.end(), m.value()))
+                    .collect()
+            });
+            &own
+        }
+    };
     let hs = hits(g, doc, raw);
     let mut hit_at = vec![NO_HIT; doc.tokens.len()];
     for (k, h) in hs.iter().enumerate() {
-        if h.ta < hit_at.len() && hit_at[h.ta] == NO_HIT {
+        if h.ta < hit_at.len() && hit_at[h.ta] >= STARTS_PHRASE {
             hit_at[h.ta] = k as u32;
         }
     }
+    mark_starters(g, doc, raw, &mut hit_at);
     let w = Walker {
         g,
         doc,
@@ -1778,6 +1816,60 @@ mod tests {
 
     fn geo() -> Geocoder {
         Geocoder::curated().expect("curated gazetteer")
+    }
+
+    /// The starter test as it was first written: every prefixed form in a set, asked of
+    /// each word token.
+    fn is_starter_oracle(word: &str) -> bool {
+        word.len() <= 24 && starter_bases().any(|b| STARTER_PREFIXES.iter().any(|p| word.strip_prefix(p) == Some(b)))
+    }
+
+    /// Every word token of `text`, and whether the scan marked it a phrase starter.
+    fn starter_marks(g: &Geocoder, text: &str) -> Vec<(String, bool)> {
+        let doc = Document::new(text);
+        let raw: Vec<(usize, usize, u32)> =
+            g.automaton().unwrap().find_overlapping_iter(doc.folded()).map(|m| (m.start(), m.end(), m.value())).collect();
+        let mut hit_at = vec![NO_HIT; doc.tokens.len()];
+        mark_starters(g, &doc, &raw, &mut hit_at);
+        doc.tokens
+            .iter()
+            .zip(&hit_at)
+            .filter(|(t, _)| t.kind == TokenKind::Word)
+            .map(|(t, &h)| (doc.folded()[t.start..t.end].to_string(), h == STARTS_PHRASE))
+            .collect()
+    }
+
+    #[test]
+    fn phrase_starters_from_the_scan_agree_with_a_word_set() {
+        let g = geo();
+        let mut texts: Vec<String> = vec![
+            "قصفت القوات ريف حلب الشمالي وريف ادلب، وفي محيط مدينة دير الزور وبالقرب من تعريف الحي".into(),
+            "حي حيث الحياة وحيي الميدان بمدينتي حمص وحماة شمالي شرقي سوريا، جنوب غرب غربي".into(),
+            "فبريف ولمحيط وكقرية ووالريف فالريف الريفي ريفي كريف 12ريف ريف12 مدينه_ مطارات".into(),
+        ];
+        // every starter with every prefix, alone, glued to a following letter, after a
+        // foreign prefix, and far too long
+        for b in starter_bases() {
+            for p in STARTER_PREFIXES.iter().chain(&["ال", "وال", "ت", "لل"]) {
+                texts.push(format!("{p}{b} {p}{b}ه ا{p}{b} {p}{b}{p}{b}{p}{b}{p}{b}{p}{b}"));
+            }
+        }
+        // and real articles, when the dev set is beside the checkout
+        if let Ok(dev) = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/dev.jsonl")) {
+            for line in dev.lines() {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
+                    texts.extend(v["text"].as_str().map(String::from));
+                }
+            }
+        }
+        let mut starters = 0;
+        for text in &texts {
+            for (word, marked) in starter_marks(&g, text) {
+                assert_eq!(marked, is_starter_oracle(&word), "{word:?} in {text:?}");
+                starters += marked as usize;
+            }
+        }
+        assert!(starters > 500, "only {starters} starters marked");
     }
 
     fn dl(g: &Geocoder, text: &str) -> Option<(String, Option<String>)> {
