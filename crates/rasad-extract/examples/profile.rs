@@ -8,7 +8,7 @@
 //! instructions per article, a figure that does not move with the machine's load.
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use rasad_model::{json, Article, ArticleResult};
 use std::time::Instant;

@@ -6,7 +6,7 @@
 //! figure use `scripts/profile.sh` (instructions per article).
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use rasad_extract::{recognise, time};
 use rasad_text::Document;
