@@ -51,10 +51,11 @@ pub struct Matcher {
     /// Built on first use: the extractor compiles [`Matcher::patterns`] into its own
     /// automaton with the place names and never asks for this one.
     ac: std::sync::OnceLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>>,
-    /// The hits of entry `e` are `hits[ranges[e].0 .. ranges[e].1]`: one flat array
-    /// rather than a vector per entry, so that reading an entry's hits is not a pointer
-    /// chase to a cold allocation (the scan asks for them on every match).
-    ranges: Vec<(u32, u32)>,
+    /// The value of entry `e`'s pattern ([`Matcher::patterns`]) says where its hits are
+    /// in one flat array: the first at `value >> 8`, `value & 0xFF` of them. The scan
+    /// asks for an entry's hits on nearly every raw match; reading them needs no lookup
+    /// of the entry first (a table of ranges was one more dependent load, often a miss).
+    values: Vec<u32>,
     hits: Vec<EntryHit>,
     /// The folded pattern of each entry, for callers that compile the patterns into an
     /// automaton of their own ([`Matcher::patterns`]).
@@ -124,14 +125,22 @@ impl Matcher {
         if let Some(p) = patterns.iter().find(|p| p.is_empty()) {
             return Err(LexiconError::Automaton(format!("empty pattern {p:?}")));
         }
-        let mut ranges = Vec::with_capacity(entries.len());
+        let mut values = Vec::with_capacity(entries.len());
         let mut hits = Vec::new();
-        for e in entries {
-            let a = hits.len() as u32;
+        for (e, p) in entries.into_iter().zip(&patterns) {
+            let (a, n) = (hits.len(), e.len());
+            if n > 0xFF || a >= 1 << 24 {
+                return Err(LexiconError::Automaton(format!("pattern {p:?}: {n} hits from {a} do not fit a value")));
+            }
             hits.extend(e);
-            ranges.push((a, hits.len() as u32));
+            values.push(Self::value(a, n));
         }
-        Ok(Matcher { ac: std::sync::OnceLock::new(), ranges, hits, patterns })
+        Ok(Matcher { ac: std::sync::OnceLock::new(), values, hits, patterns })
+    }
+
+    /// The pattern value of an entry whose `n` hits start at `hits[a]`.
+    fn value(a: usize, n: usize) -> u32 {
+        (a as u32) << 8 | n as u32
     }
 
     /// The automaton over [`Matcher::patterns`]. Patterns are unique and non-empty
@@ -155,7 +164,7 @@ impl Matcher {
     /// that scans the text once for several pattern sets (the extractor scans for lexicon
     /// entries and place names together) compiles these into its own automaton.
     pub fn patterns(&self) -> impl Iterator<Item = (&str, u32)> {
-        self.patterns.iter().enumerate().map(|(i, p)| (p.as_str(), i as u32))
+        self.patterns.iter().zip(&self.values).map(|(p, &v)| (p.as_str(), v))
     }
 
     /// Every accepted match in `folded`, in order of start, longest first at equal starts.
@@ -229,8 +238,9 @@ impl Matcher {
         }
         let rest = &folded[end..end + rest_len];
         // the entry is read only once the edges passed
-        let Some(&(a, b)) = self.ranges.get(value as usize) else { return };
-        for &(hit, suffixes, bare) in &self.hits[a as usize..b as usize] {
+        let a = (value >> 8) as usize;
+        let Some(hits) = self.hits.get(a..a + (value & 0xFF) as usize) else { return };
+        for &(hit, suffixes, bare) in hits {
             if (!bare || after_lam) && suffixes.accepts(rest) {
                 out.push(Match { word_start, start, end, word_end: end + rest_len, hit });
             }
