@@ -19,9 +19,10 @@ const NONE: u32 = u32::MAX;
 
 /// Lexicon patterns and place names in one automaton.
 pub struct Scanner {
-    ac: CharwiseDoubleArrayAhoCorasick<u32>,
-    /// Automaton value → (lexicon entry, gazetteer key), [`NONE`] where a set lacks it.
-    owners: Vec<(u32, u32)>,
+    /// Each pattern's value is its lexicon value in the high half and its gazetteer
+    /// value in the low half ([`NONE`] where a set lacks it): a match carries both, with
+    /// no table to look up (one dependent load less per match).
+    ac: CharwiseDoubleArrayAhoCorasick<u64>,
 }
 
 /// What one pass found.
@@ -49,10 +50,10 @@ impl Scanner {
                 owners[k].1 = v;
             }
         }
-        let mut pats: Vec<(&str, u32)> = index.into_iter().map(|(p, k)| (p, k as u32)).collect();
+        let mut pats: Vec<(&str, u64)> = index.into_iter().map(|(p, k)| (p, (owners[k].0 as u64) << 32 | owners[k].1 as u64)).collect();
         pats.sort_unstable();
         let ac = daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new().use_prefilter(false).build_with_values(pats).map_err(|e| e.to_string())?;
-        Ok(Scanner { ac, owners })
+        Ok(Scanner { ac })
     }
 
     /// Every lexicon match and every raw place-name occurrence in `folded`.
@@ -61,7 +62,7 @@ impl Scanner {
         // do not grow (and copy) a handful of times per article
         let mut out = Scan { lexicon: Vec::with_capacity(folded.len() / 16), places: Vec::with_capacity(folded.len() / 16) };
         for m in self.ac.find_overlapping_iter(folded) {
-            let (lex, place) = self.owners[m.value() as usize];
+            let (lex, place) = ((m.value() >> 32) as u32, m.value() as u32);
             if lex != NONE {
                 matcher.accept(folded, m.start(), m.end(), lex, &mut out.lexicon);
             }
