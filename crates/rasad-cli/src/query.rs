@@ -167,7 +167,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         let loc = ev
             .location
             .as_ref()
-            .map(|l| l.name.clone().unwrap_or_else(|| l.name_ar.clone()))
+            .map(|l| l.name.as_deref().unwrap_or(&l.name_ar).to_string())
             .unwrap_or_default();
         let values = [
             e.id.clone(),
@@ -177,7 +177,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             } else {
                 ev.sub_event_type.clone()
             },
-            ev.admin1.clone().unwrap_or_default(),
+            ev.admin1.as_deref().unwrap_or_default().to_string(),
             loc,
             actor(&ev.actor1),
             actor(&ev.actor2),

@@ -199,9 +199,10 @@ pub fn acled_row(d: &EventDetail) -> AcledRow {
     let loc = e.location.as_ref();
     let country = e
         .country
-        .clone()
-        .or_else(|| loc.and_then(|l| l.country.clone()))
-        .unwrap_or_default();
+        .as_deref()
+        .or_else(|| loc.and_then(|l| l.country.as_deref()))
+        .unwrap_or_default()
+        .to_string();
     let codes = country_codes(&country);
     let date = e.date.clone().unwrap_or_default();
     // ACLED dates always name a day: a month- or year-precise date is coded on its first day.
@@ -270,13 +271,14 @@ pub fn acled_row(d: &EventDetail) -> AcledRow {
         country,
         admin1: e
             .admin1
-            .clone()
-            .or_else(|| loc.and_then(|l| l.admin1.clone()))
-            .unwrap_or_default(),
-        admin2: loc.and_then(|l| l.admin2.clone()).unwrap_or_default(),
-        admin3: loc.and_then(|l| l.admin3.clone()).unwrap_or_default(),
+            .as_deref()
+            .or_else(|| loc.and_then(|l| l.admin1.as_deref()))
+            .unwrap_or_default()
+            .to_string(),
+        admin2: loc.and_then(|l| l.admin2.as_deref()).unwrap_or_default().to_string(),
+        admin3: loc.and_then(|l| l.admin3.as_deref()).unwrap_or_default().to_string(),
         location: loc
-            .map(|l| l.name.clone().unwrap_or_else(|| l.name_ar.clone()))
+            .map(|l| l.name.as_deref().unwrap_or(&l.name_ar).to_string())
             .unwrap_or_default(),
         latitude: loc.and_then(|l| l.lat).filter(|v| v.is_finite()),
         longitude: loc.and_then(|l| l.lon).filter(|v| v.is_finite()),

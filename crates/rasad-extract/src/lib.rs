@@ -27,7 +27,7 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use rasad_geo::{Geocoder, PlaceKind, PlaceMention};
 use rasad_lexicon::Lexicon;
-use rasad_model::{concat, Actor, Article, Event, FieldConfidence, Span, Spans, Status};
+use rasad_model::{concat, Actor, Article, Event, FieldConfidence, Span, Spans, Status, Text};
 use rasad_text::Document;
 
 pub use recognise::Item;
@@ -303,7 +303,7 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
 
 /// The admin1 (and country) for a candidate without its own: its sentence's other
 /// places, the sentences before it in the paragraph, then the dateline.
-fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(String, String, Option<Span>)> {
+fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(Text, Text, Option<Span>)> {
     let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
     let para = ctx.doc.sentences[s].paragraph;
     for t in (0..=s).rev() {
@@ -322,7 +322,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
     let mut hints = Vec::new();
     // the country that names generic sides ("Civilians (…)") when an event has no place:
     // the dateline's, else Syria, where most of the sources Rasad reads report from
-    let default_country = dateline.and_then(|d| d.location.country.clone()).unwrap_or_else(|| "Syria".to_string());
+    let default_country = dateline.and_then(|d| d.location.country.clone()).unwrap_or(Text::Borrowed("Syria"));
     // the news date: the first dated current event of the lead, else publication
     // the news date: the first day named relative to publication in the lead (first three
     // sentences), else in the sentence of the first current event, else publication
@@ -513,7 +513,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             );
             if admin1.is_none() {
                 if let Some((c, a, sp)) = context_admin1(ctx, s, dateline) {
-                    if country.is_none() || country.as_deref() == Some(c.as_str()) {
+                    if country.is_none() || country.as_deref() == Some(&*c) {
                         country = Some(c);
                         admin1 = Some(a.clone());
                         admin1_span = sp;

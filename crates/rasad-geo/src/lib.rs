@@ -82,6 +82,10 @@ pub struct Geocoder {
     pub(crate) starter: Vec<bool>,
     /// `(country, admin1)` → index of the admin1 entry (for centroids).
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
+    /// Per entry, its location with the gazetteer's strings interned
+    /// ([`rasad_model::intern`]): a place mention starts from a copy of it, which
+    /// allocates nothing (seven strings a mention were cloned before).
+    pub(crate) locations: Vec<rasad_model::Location>,
 }
 
 /// Bit of [`Geocoder::readings`]: a candidate reads the name as written.
@@ -538,7 +542,9 @@ impl Geocoder {
                 }
             }
         }
+        let locations = entries.iter().map(recognise::interned_location).collect();
         Ok(Geocoder {
+            locations,
             entries,
             sources,
             admin1_rows,

@@ -18,7 +18,7 @@
 
 use crate::gazetteer::{Entry, PlaceKind};
 use crate::{Cand, Geocoder};
-use rasad_model::Location;
+use rasad_model::{Location, Text};
 use rasad_text::{Document, TokenKind};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -1356,7 +1356,7 @@ fn score(e: &Entry, r: &Raw, enc: Option<&Location>, sentence: &[Key], ctx: &Ctx
         }
     }
     if let Some(l) = enc {
-        if l.admin1.is_some() && l.admin1 == e.admin1 {
+        if l.admin1.is_some() && l.admin1.as_deref() == e.admin1.as_deref() {
             s += 2000;
         }
         if l.country.as_deref() == Some(e.country.as_str()) {
@@ -1394,20 +1394,21 @@ impl Entry {
     }
 }
 
-fn entry_location(g: &Geocoder, e: &Entry) -> Location {
-    let _ = g;
+/// The location of a gazetteer entry, its strings interned (see `Geocoder::locations`).
+pub(crate) fn interned_location(e: &Entry) -> Location {
+    let text = |s: &str| Text::Borrowed(rasad_model::intern(s));
     Location {
         name_ar: String::new(),
-        name: Some(e.name.clone()),
-        country: Some(e.country.clone()),
-        admin1: e.admin1.clone(),
-        admin2: e.admin2.clone(),
-        admin3: e.admin3.clone(),
-        pcode: e.pcode.clone(),
+        name: Some(text(&e.name)),
+        country: Some(text(&e.country)),
+        admin1: e.admin1.as_deref().map(text),
+        admin2: e.admin2.as_deref().map(text),
+        admin3: e.admin3.as_deref().map(text),
+        pcode: e.pcode.as_deref().map(text),
         lat: e.lat,
         lon: e.lon,
         geo_precision: Some(precision_of(e.kind)),
-        gazetteer_id: Some(e.id.clone()),
+        gazetteer_id: Some(text(&e.id)),
         span: None,
     }
 }
@@ -1603,7 +1604,7 @@ pub(crate) fn find_places(
                 })
                 .unwrap_or(r.cands[0]);
             let e = &g.entries[best as usize];
-            loc = entry_location(g, e);
+            loc = g.locations[best as usize].clone();
             if r.region {
                 kind = PlaceKind::Region;
                 let wide = matches!(
@@ -1616,7 +1617,7 @@ pub(crate) fn find_places(
                             .any(|x| x.kind == PlaceKind::Admin1 && x.admin1.as_ref() == Some(a))
                     }));
                 loc.geo_precision = Some(if wide { 3 } else { 2 });
-                loc.name = Some(rasad_model::concat(&[&e.name, " area"]));
+                loc.name = Some(rasad_model::concat(&[&e.name, " area"]).into());
                 loc.gazetteer_id = None;
                 if wide {
                     loc.admin2 = None;
@@ -1653,8 +1654,8 @@ pub(crate) fn find_places(
                 loc.lon = el.lon;
                 loc.geo_precision = Some(el.geo_precision.unwrap_or(2).max(2));
             } else if let Some((c, a)) = sent_ctx.first().copied().or(ctx.dateline) {
-                loc.country = Some(c.to_string());
-                loc.admin1 = Some(a.to_string());
+                loc.country = Some(c.to_string().into());
+                loc.admin1 = Some(a.to_string().into());
                 if let Some(ae) = g.admin1_centroid(c, a) {
                     loc.lat = ae.lat;
                     loc.lon = ae.lon;
@@ -1875,7 +1876,7 @@ mod tests {
     fn dl(g: &Geocoder, text: &str) -> Option<(String, Option<String>)> {
         let doc = Document::new(text);
         g.dateline_in(&doc, text)
-            .map(|m| (m.location.name_ar, m.location.admin1))
+            .map(|m| (m.location.name_ar, m.location.admin1.map(|a| a.into_owned())))
     }
 
     #[test]

@@ -351,7 +351,7 @@ fn place_feat(loc: &Location) -> Option<PlaceFeat> {
             .as_ref()
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty() && !named_as_admin1),
-        gazetteer_id: loc.gazetteer_id.clone().filter(|s| !s.is_empty()),
+        gazetteer_id: loc.gazetteer_id.as_deref().filter(|s| !s.is_empty()).map(str::to_string),
         coords,
         exact: loc.geo_precision == Some(1),
         skeleton,
@@ -462,7 +462,7 @@ pub struct Features {
 impl Features {
     pub fn of(m: &Mention) -> Features {
         let e = &m.event;
-        let lower = |s: &Option<String>| {
+        let lower = |s: &Option<rasad_model::Text>| {
             s.as_ref()
                 .map(|s| s.trim().to_lowercase())
                 .filter(|s| !s.is_empty())
@@ -849,10 +849,10 @@ pub fn merge(members: &[&Mention]) -> Event {
         out.location = Some(best.clone());
     }
     if out.admin1.is_none() {
-        out.admin1 = most_common(ms.iter().filter_map(|m| m.event.admin1.as_deref()));
+        out.admin1 = most_common(ms.iter().filter_map(|m| m.event.admin1.as_deref())).map(Into::into);
     }
     if out.country.is_none() {
-        out.country = most_common(ms.iter().filter_map(|m| m.event.country.as_deref()));
+        out.country = most_common(ms.iter().filter_map(|m| m.event.country.as_deref())).map(Into::into);
     }
     // Sides: keep the representative's orientation, fill a vague or missing side from others.
     for slot in [0, 1] {

@@ -125,7 +125,7 @@ fn float<T: serde::Serialize>(out: &mut Vec<u8>, x: T) {
     }
 }
 
-fn opt_string(out: &mut Vec<u8>, s: &Option<String>) {
+fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => string(out, s),
         None => out.extend_from_slice(b"null"),
@@ -268,13 +268,13 @@ fn event(out: &mut Vec<u8>, e: &Event) {
     out.extend_from_slice(b",\"sub_event_type\":");
     string(out, &e.sub_event_type);
     out.extend_from_slice(b",\"date\":");
-    opt_string(out, &e.date);
+    opt_string(out, e.date.as_deref());
     out.extend_from_slice(b",\"time_precision\":");
     opt_int(out, e.time_precision);
     out.extend_from_slice(b",\"country\":");
-    opt_string(out, &e.country);
+    opt_string(out, e.country.as_deref());
     out.extend_from_slice(b",\"admin1\":");
-    opt_string(out, &e.admin1);
+    opt_string(out, e.admin1.as_deref());
     out.extend_from_slice(b",\"location\":");
     match &e.location {
         Some(l) => location(out, l),

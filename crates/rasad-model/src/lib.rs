@@ -132,6 +132,28 @@ pub fn push_padded(s: &mut String, n: u32, width: usize) {
     s.push_str(digits);
 }
 
+/// A string that is usually shared: gazetteer names, countries and admin units are
+/// interned once (`&'static`), so giving every place and event its own copy costs no
+/// allocation; text read back from a store or JSON is owned.
+pub type Text = std::borrow::Cow<'static, str>;
+
+/// The one `&'static` copy of `s` in this process: the first call leaks a copy, later
+/// calls with an equal string return it. For the strings of a gazetteer (place names,
+/// admin units, ids), which every place mention and event repeats: a process holds
+/// each distinct one once, however many geocoders it builds.
+pub fn intern(s: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static SET: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut set = SET.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&x) = set.get(s) {
+        return x;
+    }
+    let x: &'static str = Box::leak(s.to_owned().into_boxed_str());
+    set.insert(x);
+    x
+}
+
 /// Whether an event is the news the article reports or an earlier event recalled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -165,17 +187,17 @@ pub struct Location {
     pub name_ar: String,
     /// English name when the gazetteer knows the place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin1: Option<String>,
+    pub admin1: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin2: Option<String>,
+    pub admin2: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin3: Option<String>,
+    pub admin3: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pcode: Option<String>,
+    pub pcode: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lat: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -184,7 +206,7 @@ pub struct Location {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_precision: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gazetteer_id: Option<String>,
+    pub gazetteer_id: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
 }
@@ -242,8 +264,8 @@ pub struct Event {
     /// ACLED time precision: 1 day known, 2 week/month-ish, 3 month or coarser. Null when no date.
     #[serde(default)]
     pub time_precision: Option<u8>,
-    pub country: Option<String>,
-    pub admin1: Option<String>,
+    pub country: Option<Text>,
+    pub admin1: Option<Text>,
     pub location: Option<Location>,
     pub actor1: Option<Actor>,
     pub actor2: Option<Actor>,
@@ -297,8 +319,8 @@ pub fn event_from_gold(g: &serde_json::Value) -> Event {
         event_type: g["event_type"].as_str().unwrap_or_default().into(),
         sub_event_type: first(&g["sub_event_type"]).unwrap_or_default(),
         date: g["date"].as_str().map(str::to_string),
-        country: g["country"].as_str().map(str::to_string),
-        admin1: g["admin1"].as_str().map(str::to_string),
+        country: g["country"].as_str().map(|s| s.to_string().into()),
+        admin1: g["admin1"].as_str().map(|s| s.to_string().into()),
         location: first(&g["location"]).map(|n| Location { name_ar: n, ..Default::default() }),
         actor1: actor(&g["actor1"]),
         actor2: actor(&g["actor2"]),
@@ -311,6 +333,16 @@ pub fn event_from_gold(g: &serde_json::Value) -> Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interning_returns_one_copy_per_string() {
+        let a = intern(&String::from("Deir ez-Zor"));
+        let b = intern(&["Deir", " ez-Zor"].concat());
+        assert_eq!(a, "Deir ez-Zor");
+        assert!(std::ptr::eq(a, b));
+        assert!(!std::ptr::eq(intern("Aleppo"), a));
+        assert_eq!(intern(""), "");
+    }
 
     #[test]
     fn concat_and_padding_match_format() {

@@ -515,7 +515,7 @@ fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Res
         e.country.as_ref().or(loc.and_then(|l| l.country.as_ref())),
         e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref())),
         loc.and_then(|l| l.admin2.clone()),
-        loc.map(|l| l.name.clone().unwrap_or_else(|| l.name_ar.clone())),
+        loc.map(|l| l.name.as_deref().unwrap_or(l.name_ar.as_str())),
         loc.and_then(|l| l.lat),
         loc.and_then(|l| l.lon),
         rasad_text::fold(&actors).to_lowercase(),
