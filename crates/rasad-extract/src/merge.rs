@@ -139,11 +139,17 @@ fn dates_agree(a: &Event, b: &Event) -> bool {
 
 /// Merge duplicate mentions in place, keeping text order. `hints[i]` describes `events[i]`.
 pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    for (n, e) in events.drain(..).enumerate() {
+    // in place: the events kept so far are `events[..kept]`; an event that stays is
+    // moved down only when one before it was merged away (an event is near a kilobyte,
+    // and most articles merge little)
+    let mut kept = 0;
+    for n in 0..events.len() {
+        let (out, rest) = events.split_at_mut(n);
+        let out = &mut out[..kept];
+        let e = &mut rest[0];
         let h = hints.get(n).copied().unwrap_or_default();
-        if let Some(k) = out.iter_mut().find(|k| compatible(k, &e)) {
-            absorb(k, e);
+        if let Some(k) = out.iter_mut().find(|k| compatible(k, e)) {
+            absorb(k, std::mem::take(e));
             continue;
         }
         let disrupted = e.sub_event_type == "Disrupted weapons use";
@@ -152,12 +158,12 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
             // a definite back-reference ("وتأتي الغارة غداة …") names no date of its own:
             // it joins the latest event of its type whatever date its sentence holds
             let target = out.iter_mut().rev().find(|k| {
-                let dates = dates_agree(k, &e) || h.anaphoric;
+                let dates = dates_agree(k, e) || h.anaphoric;
                 let status = k.status == e.status || h.anaphoric;
                 (k.event_type == e.event_type || h.weak_only) && dates && status && k.sub_event_type != "Disrupted weapons use"
             });
             if let Some(k) = target {
-                let mut e = e;
+                let mut e = std::mem::take(e);
                 // the detail does not move the event: keep its place unless it has none
                 if k.location.is_some() {
                     e.location = None;
@@ -166,9 +172,12 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
                 continue;
             }
         }
-        out.push(e);
+        if kept != n {
+            events.swap(kept, n);
+        }
+        kept += 1;
     }
-    *events = out;
+    events.truncate(kept);
 }
 
 #[cfg(test)]
