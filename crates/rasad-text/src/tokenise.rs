@@ -52,6 +52,13 @@ pub fn is_clitic_prefix(p: &str) -> bool {
         )
 }
 
+/// Whether `c` continues a word token once one is open: a word character or an ASCII
+/// digit ("f16", "12abc"). Whoever asks where a word token ends asks this.
+#[inline]
+pub fn continues_word(c: char) -> bool {
+    is_word_char(c) || c.is_ascii_digit()
+}
+
 /// Whether a clitic sequence may end in `c`: every one of [`is_clitic_prefix`] ends in
 /// و ف ب ل or ك. A match whose word has any other letter just before it has no clitic
 /// prefix, which the lexicon's matcher learns from one character instead of four.
@@ -170,7 +177,7 @@ impl TokenSink {
         match self.open {
             Open::None => {}
             Open::Word(start) => {
-                if is_word_char(c) || c.is_ascii_digit() {
+                if continues_word(c) {
                     return;
                 }
                 self.out.push(Token { start, end: pos, kind: TokenKind::Word });
@@ -208,6 +215,7 @@ impl TokenSink {
     }
 
     /// Whether a word is open: a word character pushed now only extends it.
+    /// (What extends it is [`continues_word`].)
     #[inline(always)]
     pub fn in_word(&self) -> bool {
         matches!(self.open, Open::Word(_))
