@@ -273,7 +273,6 @@ fn ends_in_definite_feature(w: &str) -> bool {
 /// place before), or a bare definite feature word ("في القاعدة", "داخل المخيم") — the
 /// last place before whose phrase starts with that word.
 fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
-    const FEATURES: &[&str] = REFERRED_FEATURES;
     let sent = &ctx.doc.sentences[s];
     let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
     let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
@@ -284,7 +283,7 @@ fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
         if !ends_in_definite_feature(w) {
             return None;
         }
-        let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| FEATURES.contains(b))?;
+        let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
         let definite = definite_with(w, bare);
         // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
         let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
