@@ -71,8 +71,6 @@ pub struct Num {
     pub value: Option<u32>,
 }
 
-/// Numbers in digits ("18", "١٨", "1,200") and in words ("ثلاثة عشر", "خمسة وعشرون",
-/// "ثلاثة آلاف"); a word number's parts must be adjacent or joined by و.
 /// The number the digits of `s` spell, separators skipped ("2,000" is 2000); `None`
 /// without digits or beyond `u32`.
 fn digits_value(s: &str) -> Option<u32> {
@@ -83,6 +81,8 @@ fn digits_value(s: &str) -> Option<u32> {
     value
 }
 
+/// Numbers in digits ("18", "١٨", "1,200") and in words ("ثلاثة عشر", "خمسة وعشرون",
+/// "ثلاثة آلاف"); a word number's parts must be adjacent or joined by و.
 pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
     let folded = doc.folded();
     let mut out: Vec<Num> = Vec::new();
@@ -126,16 +126,15 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn digits_spell_the_number_a_string_parse_would() {
         for t in ["0", "7", "2,000", "1.5", "4294967295", "4294967296", "99999999999", "", ",", "00012", "3.000.001"] {
             let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
-            assert_eq!(super::digits_value(t), digits.parse::<u32>().ok(), "{t:?}");
+            assert_eq!(digits_value(t), digits.parse::<u32>().ok(), "{t:?}");
         }
     }
-
-    use super::*;
 
     fn nums(text: &str) -> Vec<Option<u32>> {
         let lex = crate::tests::lexicon();

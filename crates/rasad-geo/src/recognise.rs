@@ -637,14 +637,16 @@ impl WordSet {
     fn bits(w: &str) -> [usize; 2] {
         let b = w.as_bytes();
         let n = b.len();
-        // the first two and the last two bytes (nearly every probe has two or more)
-        let key = match b {
-            [b0, b1, .., y, z] => (n as u64) | (*b0 as u64) << 8 | (*b1 as u64) << 16 | (*y as u64) << 24 | (*z as u64) << 32,
+        // the first two and the last two bytes (read directly: nearly every probe has
+        // two or more; a shorter word reads 0 where a byte is missing)
+        let [b0, b1, y, z] = match b {
+            [b0, b1, .., y, z] => [*b0, *b1, *y, *z],
             _ => {
-                let edge = |i: usize| b.get(i).copied().unwrap_or(0) as u64;
-                (n as u64) | edge(0) << 8 | edge(1) << 16 | edge(n.wrapping_sub(2)) << 24 | edge(n.wrapping_sub(1)) << 32
+                let edge = |i: usize| b.get(i).copied().unwrap_or(0);
+                [edge(0), edge(1), edge(n.wrapping_sub(2)), edge(n.wrapping_sub(1))]
             }
         };
+        let key = (n as u64) | (b0 as u64) << 8 | (b1 as u64) << 16 | (y as u64) << 24 | (z as u64) << 32;
         let h = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         [(h >> 52) as usize, (h >> 40) as usize & 4095]
     }
@@ -702,8 +704,9 @@ struct Raw {
     prefix: String,
 }
 
-/// Gazetteer hits, leftmost-longest, non-overlapping, from the raw name occurrences
-/// of a scan already made or, without one, of the geocoder's own automaton.
+/// Gazetteer hits, leftmost-longest, non-overlapping, from the raw occurrences of the
+/// geocoder's patterns (`find_places` gets them from the caller's scan or its own
+/// automaton; the phrase starters among them are skipped here).
 fn hits(g: &Geocoder, doc: &Document, raw: &[(usize, usize, u32)]) -> Vec<Hit> {
     let f = doc.folded();
     let toks = &doc.tokens;
