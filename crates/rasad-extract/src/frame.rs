@@ -407,7 +407,7 @@ fn family(class: &str) -> Option<&'static str> {
     Some(match class {
         "@explosion" => "Explosions/Remote violence",
         "@kill" => "Violence against civilians",
-        "@protest" => "Protests",
+        "@protest" | "@blockade" => "Protests",
         "@riot" => "Riots",
         "@territory" => "Battles",
         "@intercept" | "@agreement" => "Strategic developments",
@@ -530,8 +530,8 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         if prev_word == "دوي" {
             continue;
         }
-        // "فجر اليوم" is dawn, not "فجّر" (blew up)
-        if folded[it.start..it.end] == *"فجر" && (time_starts.iter().any(|&t| t > it.word_end && ctx.tokens_between(it.word_end, t) <= 1) || matches!(prev_word, "قبيل" | "منذ" | "حتي" | "بعد")) {
+        // "فجر اليوم", "صلاة الفجر" are dawn, not "فجّر" (blew up): the verb takes no article
+        if folded[it.start..it.end] == *"فجر" && (time_starts.iter().any(|&t| t > it.word_end && ctx.tokens_between(it.word_end, t) <= 1) || matches!(prev_word, "قبيل" | "منذ" | "حتي" | "بعد" | "صلاه") || folded[it.word_start..it.start].ends_with("ال")) {
             continue;
         }
         let tr = &ctx.lex.triggers[t as usize];
@@ -916,6 +916,15 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             let supporters = a1.is_some_and(|i| supporters_of(ctx, i));
             let armed_agent = !supporters && (a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter"));
             let civilians_act = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("civilian") && ctx.items[sd.item].start < pos + 80);
+            // a raid alone ("اقتحمت قوات الاحتلال مدينة جنين", "اقتحام واسع للمخيم") is a
+            // deployment, no event: only the arrests, shooting or demolition it brings are
+            let state_agent = a1_actor.is_some_and(|a| matches!(a.inter, 1 | 8)) || a1.is_none() && adjective.is_some();
+            let raid_only = storming && !protesters && !has("@protest") && trig.iter().filter(|&&i| ctx.trigger_class(i) == "@riot").all(|&i| ctx.doc.folded()[ctx.items[i].start..ctx.items[i].end].starts_with("اقتح"));
+            if raid_only && (state_agent || a1.is_none() && !civilians_act) {
+                // the arrests or demolition the raid brought are the event
+                let sd = ["Arrests", "Looting/property destruction"].into_iter().find(|c| has(c));
+                return sd.map(|sd| finish(ctx, s, main, trig, sd, (a1, a2, victims), weapons, flags, weak_only, frame, sides));
+            }
             if supporters || civilians_act && !has("@protest") && !protesters && !storming {
                 "Mob violence"
             } else if has("@protest") || protesters {
@@ -962,6 +971,9 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             } else if a1_actor.is_some_and(|a| a.inter == 8) && has("@attack") && !firearm {
                 // foreign forces striking without a named weapon: in this region, from the air
                 "Air/drone strike"
+            } else if protesters && has("@attack") && (a1_actor.is_some_and(|a| is_armed(a.inter)) || a1.and_then(|i| ctx.person_class(i)) == Some("fighter")) {
+                // a force falling on a gathering of protesters: the protest, broken up
+                "Protest with intervention"
             } else if protesters && has("@attack") {
                 "Violent demonstration"
             } else if civilians_hit && !fighters_hit {

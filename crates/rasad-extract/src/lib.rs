@@ -17,12 +17,14 @@
 pub mod casualties;
 pub mod frame;
 pub mod merge;
+pub mod places;
 pub mod notes;
 pub mod recognise;
 pub mod scan;
 pub mod time;
 
 use frame::{Cand, Ctx, SideKind};
+use places::{choose_places, context_admin1, place_rank, place_referred_back, place_within};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use rasad_geo::{Geocoder, PlaceKind, PlaceMention};
@@ -126,195 +128,6 @@ impl Extractor {
 /// The date part of a publication timestamp ("2024-02-29", "2024-02-29T10:00:00Z").
 pub fn parse_published(p: &str) -> Option<Date> {
     p.get(..10).unwrap_or(p).parse().ok()
-}
-
-/// How precise a kind of place is, 0 best.
-fn place_rank(k: PlaceKind) -> u8 {
-    match k {
-        PlaceKind::Site | PlaceKind::Neighbourhood | PlaceKind::Village => 0,
-        PlaceKind::Town | PlaceKind::City => 1,
-        PlaceKind::Admin3 => 2,
-        PlaceKind::Admin2 => 3,
-        PlaceKind::Region => 4,
-        PlaceKind::Admin1 => 5,
-        PlaceKind::Country => 6,
-    }
-}
-
-/// Place mentions usable as an event's location in sentence `s`: not inside an actor's
-/// name ("مجلس منبج العسكري"), innermost first among enclosing chains.
-fn sentence_places<'c>(ctx: &'c Ctx, s: usize) -> std::borrow::Cow<'c, [usize]> {
-    match ctx.memo.get(s) {
-        Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| sentence_places_of(ctx, s))),
-        None => std::borrow::Cow::Owned(sentence_places_of(ctx, s)),
-    }
-}
-
-fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
-    let actor_spans: Vec<(usize, usize)> = ctx
-        .sentence_items(s)
-        .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
-        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
-        .collect();
-    // words the lexicons know as something else (months, adjectives, cues, numbers)
-    let other_words: Vec<(usize, usize)> = ctx
-        .sentence_items(s)
-        .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_)))
-        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
-        .collect();
-    (0..ctx.places.len())
-        .filter(|&p| ctx.places[p].sentence == s)
-        .filter(|&p| {
-            let pl = &ctx.places[p];
-            let inside_actor = actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start));
-            let is_other_word = other_words.iter().any(|&(a, b)| a <= pl.start && pl.end <= b);
-            !inside_actor && !is_other_word && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
-        })
-        .collect()
-}
-
-/// Choose the location(s) of a candidate: the innermost place nearest the trigger,
-/// preferring places after it; two places joined by و ("في حقل كونيكو وحقل العمر") are
-/// two events unless a "بين" makes them the ends of one road.
-fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
-    let mut ps = sentence_places(ctx, cand.sentence);
-    // places of the trigger's clause, when it has any ("…، فيما اغتال مسلحون … في قضاء المقدادية")
-    let (cs, ce) = frame::clause_of(ctx, cand.sentence, &cand.triggers);
-    let in_clause: Vec<usize> = ps.iter().copied().filter(|&p| ctx.places[p].start >= cs && ctx.places[p].end <= ce).collect();
-    if !in_clause.is_empty() {
-        ps = std::borrow::Cow::Owned(in_clause);
-    }
-    if ps.is_empty() {
-        return Vec::new();
-    }
-    let inner: Vec<usize> = ps
-        .iter()
-        .copied()
-        .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
-        .filter(|&p| ctx.places[p].kind != PlaceKind::Country || ps.iter().all(|&q| ctx.places[q].kind == PlaceKind::Country))
-        .collect();
-    let first = cand.triggers.iter().copied().min_by_key(|&i| ctx.items[i].start);
-    let anchor = first.map_or(0, |i| ctx.items[i].start);
-    let anchor_end = first.map_or(0, |i| ctx.items[i].end);
-    let folded = ctx.doc.folded();
-    let dist = |p: usize| {
-        let pl = &ctx.places[p];
-        let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
-        // where someone comes from or goes to is not where the event happened:
-        // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
-        let mut before = frame::words_before(folded, pl.start);
-        let (w1, w2) = (before.next(), before.next());
-        let origin_word = |w: Option<&str>| w.is_some_and(|w| matches!(w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
-        let origin = w1 == Some("من") || origin_word(w1) || origin_word(w2);
-        // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
-        let reference = w1.is_some_and(|w| matches!(w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
-        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
-    };
-    let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
-    let best_pl = &ctx.places[best];
-    // a second place of the same rank joined by و right after the best one
-    let second = inner.iter().copied().find(|&q| {
-        let pq = &ctx.places[q];
-        q != best
-            && pq.start > best_pl.end
-            && place_rank(pq.kind) <= 1
-            && place_rank(best_pl.kind) <= 1
-            && folded[best_pl.end..pq.start].trim() == "و"
-    });
-    match second {
-        Some(q) => {
-            let before = &folded[ctx.doc.sentences[cand.sentence].start..best_pl.start];
-            let last_words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
-            if last_words.iter().any(|w| *w == "بين" || w.ends_with("تي") || w.ends_with("يتي")) {
-                vec![best]
-            } else {
-                vec![best, q]
-            }
-        }
-        None => vec![best],
-    }
-}
-
-/// Keep a place's name but put it inside `unit` (its admin units and coordinates, at
-/// precision 2): for a name the gazetteer resolved to a namesake elsewhere.
-fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Location) {
-    l.country = unit.country.clone();
-    l.admin1 = unit.admin1.clone();
-    l.admin2 = unit.admin2.clone();
-    l.admin3 = None;
-    l.pcode = None;
-    l.lat = unit.lat;
-    l.lon = unit.lon;
-    l.geo_precision = Some(2);
-    l.gazetteer_id = None;
-}
-
-/// Feature words a sentence may point back with, definite and bare ("في القاعدة").
-const REFERRED_FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
-
-/// `w` is `bare` with the article before it, alone or after a clitic ("القاعده", "بالقاعده", "للقاعده").
-fn definite_with(w: &str, bare: &str) -> bool {
-    w.strip_suffix(bare).is_some_and(|h| h.ends_with("ال") || h.ends_with("لل"))
-}
-
-/// Whether `definite_with(w, f)` holds for some feature word f, read once along the
-/// word (an ل after ا or ل, the rest of the word a feature word) instead of trying
-/// each of them: nearly every word of a sentence is asked, and nearly none is one.
-fn ends_in_definite_feature(w: &str) -> bool {
-    let mut prev = '\0';
-    w.char_indices().any(|(i, c)| {
-        let hit = c == 'ل' && matches!(prev, 'ا' | 'ل') && REFERRED_FEATURES.contains(&&w[i + 'ل'.len_utf8()..]);
-        prev = c;
-        hit
-    })
-}
-
-/// A place the sentence names only by pointing back: "المطار ذاته" (the last precise
-/// place before), or a bare definite feature word ("في القاعدة", "داخل المخيم") — the
-/// last place before whose phrase starts with that word.
-fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
-    let sent = &ctx.doc.sentences[s];
-    let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
-    let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
-    // "في القاعدة": a definite feature word in a sentence that names no place (had it a
-    // name of its own, the place stage would have found the phrase)
-    let feature = words.iter().enumerate().find_map(|(k, w)| {
-        // most words end in no definite feature word: skip them before listing readings
-        if !ends_in_definite_feature(w) {
-            return None;
-        }
-        let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
-        let definite = definite_with(w, bare);
-        // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
-        let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
-        (definite && closes).then_some(bare)
-    });
-    if !same && feature.is_none() {
-        return None;
-    }
-    (0..s).rev().find_map(|t| {
-        sentence_places(ctx, t).iter().copied().rev().find(|&p| {
-            let pl = &ctx.places[p];
-            place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
-        })
-    })
-}
-
-/// The admin1 (and country) for a candidate without its own: its sentence's other
-/// places, the sentences before it in the paragraph, then the dateline.
-fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(Text, Text, Option<Span>)> {
-    let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
-    let para = ctx.doc.sentences[s].paragraph;
-    for t in (0..=s).rev() {
-        if ctx.doc.sentences[t].paragraph != para {
-            break;
-        }
-        let found = sentence_places(ctx, t).iter().find_map(|&p| with_admin1(&ctx.places[p]));
-        if found.is_some() {
-            return found;
-        }
-    }
-    dateline.and_then(with_admin1)
 }
 
 fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> (Vec<Event>, Vec<merge::Hint>) {
@@ -661,22 +474,6 @@ pub(crate) mod tests {
 
     fn article(text: &str, published: &str) -> Article {
         Article { id: "t".into(), published: Some(published.into()), text: text.into(), ..Default::default() }
-    }
-
-    #[test]
-    fn definite_feature_prefilter_agrees_with_each_feature_tried() {
-        let mut words: Vec<String> = vec!["".into(), "ال".into(), "لل".into(), "حي".into(), "الحي".into(), "قاعده".into(), "ل".into(), "الل".into()];
-        for f in REFERRED_FEATURES {
-            for pre in ["", "ال", "لل", "بال", "وال", "فلل", "ا", "ل", "و", "الال", "ااال", "الب", "اللل"] {
-                for post in ["", "ه", "ات", "ي"] {
-                    words.push(format!("{pre}{f}{post}"));
-                }
-            }
-        }
-        for w in &words {
-            let tried = REFERRED_FEATURES.iter().any(|f| definite_with(w, f));
-            assert_eq!(ends_in_definite_feature(w), tried, "{w}");
-        }
     }
 
     #[test]

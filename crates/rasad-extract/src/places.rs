@@ -1,0 +1,272 @@
+//! Stage *place of an event*: which of a sentence's place mentions an event candidate
+//! happened at, and where its admin1 comes from when the place has none.
+//!
+//! The innermost place nearest the trigger wins, places after the trigger before places
+//! before it, where people came from or went to last. A coordinated list of places
+//! ("قرى X وY وZ", "في بلدات X، Y، وZ"، "مدينة X وبلدة Y، إضافة إلى Z") is one event per
+//! place, as ACLED codes one location per event; a "بين X و Y" names the two ends of one
+//! front or road instead. A sentence that names no place may point back to one
+//! ("المطار ذاته", "في القاعدة"); an event without admin1 takes the one of its sentence,
+//! its paragraph, then the dateline.
+
+use crate::frame::{self, Cand, Ctx, SideKind};
+use rasad_geo::{PlaceKind, PlaceMention};
+use rasad_model::{Span, Text};
+
+/// How precise a kind of place is, 0 best.
+pub(crate) fn place_rank(k: PlaceKind) -> u8 {
+    match k {
+        PlaceKind::Site | PlaceKind::Neighbourhood | PlaceKind::Village => 0,
+        PlaceKind::Town | PlaceKind::City => 1,
+        PlaceKind::Admin3 => 2,
+        PlaceKind::Admin2 => 3,
+        PlaceKind::Region => 4,
+        PlaceKind::Admin1 => 5,
+        PlaceKind::Country => 6,
+    }
+}
+
+/// Place mentions usable as an event's location in sentence `s`: not inside an actor's
+/// name ("مجلس منبج العسكري"), innermost first among enclosing chains.
+pub(crate) fn sentence_places<'c>(ctx: &'c Ctx, s: usize) -> std::borrow::Cow<'c, [usize]> {
+    match ctx.memo.get(s) {
+        Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| sentence_places_of(ctx, s))),
+        None => std::borrow::Cow::Owned(sentence_places_of(ctx, s)),
+    }
+}
+
+pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
+    let actor_spans: Vec<(usize, usize)> = ctx
+        .sentence_items(s)
+        .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
+        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
+        .collect();
+    // words the lexicons know as something else (months, adjectives, cues, numbers)
+    let other_words: Vec<(usize, usize)> = ctx
+        .sentence_items(s)
+        .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_)))
+        .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
+        .collect();
+    (0..ctx.places.len())
+        .filter(|&p| ctx.places[p].sentence == s)
+        .filter(|&p| {
+            let pl = &ctx.places[p];
+            let inside_actor = actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start));
+            let is_other_word = other_words.iter().any(|&(a, b)| a <= pl.start && pl.end <= b);
+            !inside_actor && !is_other_word && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
+        })
+        .collect()
+}
+
+/// Choose the location(s) of a candidate: the innermost place nearest the trigger,
+/// preferring places after it; two places joined by و ("في حقل كونيكو وحقل العمر") are
+/// two events unless a "بين" makes them the ends of one road.
+pub(crate) fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
+    let mut ps = sentence_places(ctx, cand.sentence);
+    // places of the trigger's clause, when it has any ("…، فيما اغتال مسلحون … في قضاء المقدادية")
+    let (cs, ce) = frame::clause_of(ctx, cand.sentence, &cand.triggers);
+    let in_clause: Vec<usize> = ps.iter().copied().filter(|&p| ctx.places[p].start >= cs && ctx.places[p].end <= ce).collect();
+    if !in_clause.is_empty() {
+        ps = std::borrow::Cow::Owned(in_clause);
+    }
+    if ps.is_empty() {
+        return Vec::new();
+    }
+    let inner: Vec<usize> = ps
+        .iter()
+        .copied()
+        .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
+        .filter(|&p| ctx.places[p].kind != PlaceKind::Country || ps.iter().all(|&q| ctx.places[q].kind == PlaceKind::Country))
+        .collect();
+    let first = cand.triggers.iter().copied().min_by_key(|&i| ctx.items[i].start);
+    let anchor = first.map_or(0, |i| ctx.items[i].start);
+    let anchor_end = first.map_or(0, |i| ctx.items[i].end);
+    let folded = ctx.doc.folded();
+    let dist = |p: usize| {
+        let pl = &ctx.places[p];
+        let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
+        // where someone comes from or goes to is not where the event happened:
+        // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
+        let mut before = frame::words_before(folded, pl.start);
+        let (w1, w2) = (before.next(), before.next());
+        let origin_word = |w: Option<&str>| w.is_some_and(|w| matches!(w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
+        let origin = w1 == Some("من") || origin_word(w1) || origin_word(w2);
+        // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
+        let reference = w1.is_some_and(|w| matches!(w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
+        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
+    };
+    let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
+    coordinated(ctx, cand.sentence, &ps, &inner, best)
+}
+
+/// Words that may stand between two places of one list besides their names: the
+/// conjunctions and the feature words of the next item ("وبلدات", "إضافة إلى مدينة").
+const LIST_WORDS: &[&str] = &[
+    "و", "او", "ثم", "اضافه", "الي", "فضلا", "عن", "كذلك", "وكذلك", "علاوه", "عدا", "بلده", "بلدات", "بلدتي", "بلدتا", "قريه", "قري", "قريتي",
+    "قريتا", "مدينه", "مدن", "مدينتي", "مدينتا", "حي", "احياء", "حيي", "مخيم", "مخيمات", "مخيمي", "منطقه", "مناطق", "منطقتي", "ناحيه", "نواحي", "بلدتي",
+];
+
+/// Whether the text between two places joins them as items of one list: commas, "و",
+/// "أو", "إضافة إلى", "فضلاً عن" and feature words only, at most five words.
+fn joins_list(gap: &str) -> bool {
+    let words: Vec<&str> = gap.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    if gap.trim().is_empty() || words.len() > 5 || gap.contains(['.', ':', '(', ')', '"', '\n']) {
+        return false;
+    }
+    // "،" alone joins; words must each be a list word, bare or after و
+    words.iter().all(|w| LIST_WORDS.contains(w) || w.strip_prefix('و').is_some_and(|b| LIST_WORDS.contains(&b)))
+        && (gap.contains(',') || words.iter().any(|w| w.starts_with('و') || matches!(*w, "او" | "اضافه" | "فضلا" | "علاوه" | "كذلك")))
+}
+
+/// The places listed with `best` ("قرى X وY وZ", "X، Y، وZ"): one event each. The list
+/// runs both ways from `best` through places of the trigger's clause that are as precise
+/// as a town, each joined to the one before by `joins_list`; a place enclosing the item
+/// before it ("بلدة X بريف حلب وبلدة Y") is stepped over. A "بين" before the list makes
+/// it the two ends of one front or road: one place.
+fn coordinated(ctx: &Ctx, s: usize, ps: &[usize], inner: &[usize], best: usize) -> Vec<usize> {
+    let folded = ctx.doc.folded();
+    let listable = |p: usize| place_rank(ctx.places[p].kind) <= 1;
+    if !listable(best) {
+        return vec![best];
+    }
+    let mut items: Vec<usize> = inner.iter().copied().filter(|&p| listable(p)).collect();
+    items.sort_by_key(|&p| ctx.places[p].start);
+    let Some(k) = items.iter().position(|&p| p == best) else { return vec![best] };
+    // the gap between two items, after any coarser place that encloses the first
+    let linked = |a: usize, b: usize| {
+        let (pa, pb) = (&ctx.places[a], &ctx.places[b]);
+        if pb.start < pa.end {
+            return false;
+        }
+        let from = ps
+            .iter()
+            .map(|&q| &ctx.places[q])
+            .filter(|q| q.start >= pa.end && q.end <= pb.start && place_rank(q.kind) > 1 && ctx.tokens_between(pa.end, q.start) <= 2)
+            .map(|q| q.end)
+            .max()
+            .unwrap_or(pa.end);
+        joins_list(&folded[from..pb.start])
+    };
+    let (mut lo, mut hi) = (k, k);
+    while lo > 0 && linked(items[lo - 1], items[lo]) {
+        lo -= 1;
+    }
+    while hi + 1 < items.len() && linked(items[hi], items[hi + 1]) {
+        hi += 1;
+    }
+    if lo == hi {
+        return vec![best];
+    }
+    let first = &ctx.places[items[lo]];
+    let before = &folded[ctx.doc.sentences[s].start..first.start];
+    let last_words: Vec<&str> = before.split_whitespace().rev().take(3).collect();
+    if hi - lo == 1 && last_words.contains(&"بين") {
+        return vec![best];
+    }
+    items[lo..=hi].to_vec()
+}
+
+/// Keep a place's name but put it inside `unit` (its admin units and coordinates, at
+/// precision 2): for a name the gazetteer resolved to a namesake elsewhere.
+pub(crate) fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Location) {
+    l.country = unit.country.clone();
+    l.admin1 = unit.admin1.clone();
+    l.admin2 = unit.admin2.clone();
+    l.admin3 = None;
+    l.pcode = None;
+    l.lat = unit.lat;
+    l.lon = unit.lon;
+    l.geo_precision = Some(2);
+    l.gazetteer_id = None;
+}
+
+/// Feature words a sentence may point back with, definite and bare ("في القاعدة").
+const REFERRED_FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
+
+/// `w` is `bare` with the article before it, alone or after a clitic ("القاعده", "بالقاعده", "للقاعده").
+fn definite_with(w: &str, bare: &str) -> bool {
+    w.strip_suffix(bare).is_some_and(|h| h.ends_with("ال") || h.ends_with("لل"))
+}
+
+/// Whether `definite_with(w, f)` holds for some feature word f, read once along the
+/// word (an ل after ا or ل, the rest of the word a feature word) instead of trying
+/// each of them: nearly every word of a sentence is asked, and nearly none is one.
+fn ends_in_definite_feature(w: &str) -> bool {
+    let mut prev = '\0';
+    w.char_indices().any(|(i, c)| {
+        let hit = c == 'ل' && matches!(prev, 'ا' | 'ل') && REFERRED_FEATURES.contains(&&w[i + 'ل'.len_utf8()..]);
+        prev = c;
+        hit
+    })
+}
+
+/// A place the sentence names only by pointing back: "المطار ذاته" (the last precise
+/// place before), or a bare definite feature word ("في القاعدة", "داخل المخيم") — the
+/// last place before whose phrase starts with that word.
+pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
+    let sent = &ctx.doc.sentences[s];
+    let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
+    let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
+    // "في القاعدة": a definite feature word in a sentence that names no place (had it a
+    // name of its own, the place stage would have found the phrase)
+    let feature = words.iter().enumerate().find_map(|(k, w)| {
+        // most words end in no definite feature word: skip them before listing readings
+        if !ends_in_definite_feature(w) {
+            return None;
+        }
+        let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
+        let definite = definite_with(w, bare);
+        // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
+        let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
+        (definite && closes).then_some(bare)
+    });
+    if !same && feature.is_none() {
+        return None;
+    }
+    (0..s).rev().find_map(|t| {
+        sentence_places(ctx, t).iter().copied().rev().find(|&p| {
+            let pl = &ctx.places[p];
+            place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
+        })
+    })
+}
+
+/// The admin1 (and country) for a candidate without its own: its sentence's other
+/// places, the sentences before it in the paragraph, then the dateline.
+pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(Text, Text, Option<Span>)> {
+    let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
+    let para = ctx.doc.sentences[s].paragraph;
+    for t in (0..=s).rev() {
+        if ctx.doc.sentences[t].paragraph != para {
+            break;
+        }
+        let found = sentence_places(ctx, t).iter().find_map(|&p| with_admin1(&ctx.places[p]));
+        if found.is_some() {
+            return found;
+        }
+    }
+    dateline.and_then(with_admin1)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn definite_feature_prefilter_agrees_with_each_feature_tried() {
+        let mut words: Vec<String> = vec!["".into(), "ال".into(), "لل".into(), "حي".into(), "الحي".into(), "قاعده".into(), "ل".into(), "الل".into()];
+        for f in REFERRED_FEATURES {
+            for pre in ["", "ال", "لل", "بال", "وال", "فلل", "ا", "ل", "و", "الال", "ااال", "الب", "اللل"] {
+                for post in ["", "ه", "ات", "ي"] {
+                    words.push(format!("{pre}{f}{post}"));
+                }
+            }
+        }
+        for w in &words {
+            let tried = REFERRED_FEATURES.iter().any(|f| definite_with(w, f));
+            assert_eq!(ends_in_definite_feature(w), tried, "{w}");
+        }
+    }
+
+}

@@ -1,0 +1,53 @@
+//! Mechanism tests: one sentence per row of `tests/fixtures/mechanisms.tsv`, each written
+//! for this repository to exercise one general rule (lists of places, protest coding,
+//! the target rule of shootings, tolls …), with the events Rasad must make of it. A row
+//! names the mechanism it tests, so a failure says which rule broke.
+
+use rasad_extract::Extractor;
+use rasad_model::Article;
+use std::path::Path;
+
+fn fold(s: &str) -> String {
+    rasad_text::normalise::normalise(s).folded
+}
+
+#[test]
+fn every_mechanism_row_holds() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mechanisms.tsv");
+    let table = std::fs::read_to_string(&path).unwrap();
+    let x = Extractor::new().unwrap();
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    for (n, line) in table.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 3, "mechanisms.tsv:{}: three columns expected", n + 1);
+        let (mechanism, text, expected) = (cols[0], cols[1], cols[2]);
+        rows += 1;
+        let a = Article { id: format!("row{}", n + 1), published: Some("2024-05-10".into()), text: text.into(), ..Default::default() };
+        let events = x.extract(&a).unwrap();
+        let got: Vec<String> = events
+            .iter()
+            .map(|e| format!("{}|{}|{}", e.sub_event_type, e.location.as_ref().map_or(String::new(), |l| l.name_ar.clone()), e.fatalities.map_or("null".into(), |f| f.to_string())))
+            .collect();
+        let want: Vec<&str> = if expected == "none" { Vec::new() } else { expected.split(" ; ").collect() };
+        let ok = got.len() == want.len()
+            && events.iter().zip(&want).all(|(e, w)| {
+                let f: Vec<&str> = w.split('|').collect();
+                let place_ok = f[1] == "-" || e.location.as_ref().is_some_and(|l| fold(&l.name_ar).contains(&fold(f[1])));
+                let toll_ok = match f[2] {
+                    "-" => true,
+                    "null" => e.fatalities.is_none(),
+                    v => e.fatalities.map(|x| x.to_string()).as_deref() == Some(v),
+                };
+                e.sub_event_type == f[0] && place_ok && toll_ok
+            });
+        if !ok {
+            failures.push(format!("line {} [{mechanism}] {text}\n   want: {expected}\n   got:  {}", n + 1, got.join(" ; ")));
+        }
+    }
+    assert!(rows >= 10, "expected mechanism rows in {}", path.display());
+    assert!(failures.is_empty(), "{} of {rows} mechanism rows failed:\n{}", failures.len(), failures.join("\n"));
+}
