@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn embedded_lexicons_load() {
         let lex = Lexicon::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(lex.actors.len() >= 250, "actors: {}", lex.actors.len());
+        assert!(lex.actors.len() >= 700, "actors: {}", lex.actors.len());
         assert!(lex.triggers.len() >= 150, "triggers: {}", lex.triggers.len());
         assert!(!lex.weapons.is_empty() && !lex.time.is_empty() && !lex.numbers.is_empty());
     }
