@@ -117,6 +117,8 @@ pub struct Flags {
     /// Folded byte offsets of attempt cues (حاولت).
     pub attempts: Vec<usize>,
     pub property: bool,
+    /// A tally over a period ("خلال شهر", "منذ بداية العام"): no event of its own.
+    pub tally: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -226,7 +228,12 @@ impl<'a> Ctx<'a> {
                         past_aux_after_kana = Some(it.start);
                     }
                 "generic" => generic = true,
-                "aggregate" => aggregate = true,
+                "aggregate" => {
+                    aggregate = true;
+                    // a count over a period, not a roundup of the day ("سلسلة من الحوادث",
+                    // "في مناطق متفرقة")
+                    f.tally |= !(pattern.contains("سلسل") || pattern.contains("متفرق"));
+                }
                 "hypothetical" | "negation" | "future" | "opinion" => {
                     f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
                 }
@@ -476,10 +483,24 @@ fn is_armed(inter: u8) -> bool {
 pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     // about one candidate a sentence with a trigger: sized once, not grown
     let mut out = Vec::with_capacity(ctx.doc.sentences.len());
+    let tally = tally_report(ctx);
     for s in 0..ctx.doc.sentences.len() {
+        // in a tally report, the breakdown ("و10 برصاص مسلحين مجهولين، و7 بقصف إسرائيلي")
+        // is the tally's, not events: only a sentence that names its own day reports one
+        if tally.is_some_and(|t| s > t) && !ctx.dates.iter().any(|d| d.sentence == s && (d.relday || d.date.is_some_and(|r| r.precision == 1))) {
+            continue;
+        }
         frame_sentence(ctx, s, &mut out);
     }
     out
+}
+
+/// The sentence that makes the article a tally report: its first sentence with a
+/// trigger, within the first three, counts over a period ("وثق المرصد مقتل 232 شخصاً
+/// خلال شهر تشرين الثاني"). Such an article reports a count, not events.
+fn tally_report(ctx: &Ctx) -> Option<usize> {
+    let first = (0..ctx.doc.sentences.len().min(3)).find(|&s| ctx.sentence_items(s).any(|i| matches!(ctx.items[i].hit, Hit::Trigger(_))))?;
+    ctx.flags(first).tally.then_some(first)
 }
 
 fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {

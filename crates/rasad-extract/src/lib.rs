@@ -104,7 +104,8 @@ impl Extractor {
         let scan = self.scanner.scan(doc.folded(), &self.lex.matcher);
         let items = recognise::items_from(scan.lexicon);
         let nums = recognise::numbers(&doc, &self.lex, &items);
-        let dates = time::find_dates(&doc, &self.lex, &items, published);
+        let mut dates = time::find_dates(&doc, &self.lex, &items, published);
+        time::drop_name_dates(&doc, &items, article.outlet.as_deref(), &mut dates);
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_scanned(&doc, &article.text, &scan.places);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);

@@ -137,6 +137,26 @@ fn dates_agree(a: &Event, b: &Event) -> bool {
     }
 }
 
+/// One precise place struck on one day by one kind of attack is one event, however the
+/// article's paragraphs name its sides: the lead ("تعرضت قاعدة حرير لهجوم بمسيّرة"), the
+/// authorities' account and the claim ("قالت المقاومة الإسلامية إنها هاجمت قاعدة حرير")
+/// each give their own. Only sides swapped (the target answering back) keep two events.
+fn same_strike(a: &Event, b: &Event) -> bool {
+    let precise = |e: &Event| e.location.as_ref().is_some_and(|l| l.geo_precision == Some(1));
+    let swapped = actor_key(&a.actor1).is_some() && actor_key(&a.actor1) == actor_key(&b.actor2)
+        || actor_key(&b.actor1).is_some() && actor_key(&b.actor1) == actor_key(&a.actor2);
+    a.event_type == "Explosions/Remote violence"
+        && a.sub_event_type == b.sub_event_type
+        && a.event_type == b.event_type
+        && a.date.is_some()
+        && a.date == b.date
+        && a.status == b.status
+        && precise(a)
+        && precise(b)
+        && same_place(&a.location, &b.location)
+        && !swapped
+}
+
 /// Merge duplicate mentions in place, keeping text order. `hints[i]` describes `events[i]`.
 pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
     // in place: the events kept so far are `events[..kept]`; an event that stays is
@@ -148,7 +168,7 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
         let out = &mut out[..kept];
         let e = &mut rest[0];
         let h = hints.get(n).copied().unwrap_or_default();
-        if let Some(k) = out.iter_mut().find(|k| compatible(k, e)) {
+        if let Some(k) = out.iter_mut().find(|k| compatible(k, e) || same_strike(k, e)) {
             absorb(k, std::mem::take(e));
             continue;
         }

@@ -123,6 +123,31 @@ fn is_glue(w: &str) -> bool {
     matches!(w, "من" | "في" | "يوم" | "الموافق" | "للموافق" | "ل" | "-" | "/" | "," | "ه" | "ليل" | "بعد" | "ايام" | "عام" | "سنه" | "شهر")
 }
 
+/// Drop the date words that belong to a name rather than to the news: "اليوم" in an
+/// outlet called "بغداد اليوم" or "الإمارات اليوم", in its byline ("عدن – الإمارات
+/// اليوم": a line of a few words that reports nothing) or quoted as a source ("وقال
+/// مصدر لـ(بغداد اليوم)"). Read as "today", such a word would date the whole article
+/// by the publication day instead of the day its lead names.
+pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet: Option<&str>, dates: &mut Vec<DateExpr>) {
+    let folded = doc.folded();
+    let outlet = outlet.map(|o| rasad_text::normalise::normalise(o).folded).filter(|o| o.trim().contains(' '));
+    let in_outlet = |d: &DateExpr| {
+        outlet.as_deref().is_some_and(|o| {
+            let o = o.trim();
+            folded.match_indices(o).any(|(k, _)| k <= d.start && d.end <= k + o.len())
+        })
+    };
+    let byline = |d: &DateExpr| {
+        let Some(sent) = doc.sentences.get(d.sentence) else { return false };
+        let alone = doc.sentences.iter().filter(|t| t.paragraph == sent.paragraph).count() == 1;
+        let words = doc.tokens[sent.start_tok..sent.end_tok].iter().filter(|t| t.kind == TokenKind::Word).count();
+        let reports = items.iter().any(|i| i.start >= sent.start && i.end <= sent.end && matches!(i.hit, Hit::Trigger(_)));
+        alone && words <= 5 && !reports && d.relday
+    };
+    dates.retain(|d| !(in_outlet(d) || byline(d)));
+}
+
+
 /// Find and resolve every date expression of the document.
 pub fn find_dates(doc: &Document, lex: &Lexicon, items: &[crate::Item], published: Option<Date>) -> Vec<DateExpr> {
     let folded = doc.folded();
