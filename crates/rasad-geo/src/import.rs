@@ -1046,7 +1046,18 @@ fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Resul
             {
                 continue;
             }
-            let mut ar: Vec<String> = get("name_ar").split('|').filter_map(wof_name).collect();
+            // "محافظة X" is the governorate's name, not the town's; "ناحية X" the town
+            let mut ar: Vec<String> = get("name_ar")
+                .split('|')
+                .filter_map(wof_name)
+                .filter(|n| !["محافظة ", "محافظه ", "ولاية ", "إقليم ", "اقليم ", "منطقة "].iter().any(|p| n.starts_with(p)))
+                .map(|n| {
+                    ["ناحية ", "قضاء ", "مركز "]
+                        .iter()
+                        .find_map(|p| n.strip_prefix(p).map(String::from))
+                        .unwrap_or(n)
+                })
+                .collect();
             uniq(&mut ar);
             let Some((country, admin1)) = regions.get(get("region_id")) else {
                 skipped += 1;

@@ -485,8 +485,11 @@ impl Geocoder {
         let mut minor_index: HashMap<String, Vec<u32>> = HashMap::new();
         let mut minor_max_words = 0;
         for (i, e) in entries.iter().enumerate() {
-            if e.minor {
+            let imported = e.source != "rasad";
+            // imported aliases are noisy ("الحكومة" for a Yemeni village): slot-only
+            if e.minor || (imported && !e.aliases_ar.is_empty()) {
                 let mut names: Vec<String> = std::iter::once(&e.name_ar)
+                    .filter(|_| e.minor)
                     .chain(e.aliases_ar.iter())
                     .map(|n| rasad_text::fold(n))
                     .filter(|n| key_long_enough(n) && !NEVER_NAMES.contains(&n.as_str()))
@@ -507,10 +510,12 @@ impl Geocoder {
                     minor_max_words = minor_max_words.max(n.split(' ').count());
                     list.push(i as u32);
                 }
-                continue;
+                if e.minor {
+                    continue;
+                }
             }
             let mut names: Vec<String> = std::iter::once(&e.name_ar)
-                .chain(e.aliases_ar.iter())
+                .chain(e.aliases_ar.iter().filter(|_| !imported))
                 .map(|n| rasad_text::fold(n))
                 .collect();
             names.retain(|n| key_long_enough(n));
@@ -533,7 +538,9 @@ impl Geocoder {
                 if NEVER_NAMES.contains(&k.as_str()) {
                     continue;
                 }
-                let weak = e.weak || COMMON_WORDS.contains(&k.as_str());
+                // an imported name is read as a place only after a feature word or a
+                // locative preposition: tens of thousands of names hold common words
+                let weak = e.weak || imported || COMMON_WORDS.contains(&k.as_str());
                 let c = Cand {
                     entry: i as u32,
                     stripped,
@@ -544,6 +551,16 @@ impl Geocoder {
                     Vec::new()
                 });
                 if list.iter().any(|x| x.entry == c.entry) {
+                    continue;
+                }
+                // a village never outvotes a curated governorate, country, region or city
+                if imported
+                    && list.iter().any(|x| {
+                        let o = &entries[x.entry as usize];
+                        o.source == "rasad"
+                            && matches!(o.kind, PlaceKind::Admin1 | PlaceKind::Country | PlaceKind::Region | PlaceKind::City)
+                    })
+                {
                     continue;
                 }
                 // An imported namesake of a curated place in the same admin1 is the same

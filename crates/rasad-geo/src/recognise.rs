@@ -1197,10 +1197,14 @@ impl<'a> Walker<'a> {
                     .word(i - 1)
                     .is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
             let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
-            let weak_ok = starts_with_feature || prev_prep || in_dateline;
+            let weak_ok = starts_with_feature || prev_prep;
             let cands: Vec<u32> = all
                 .iter()
-                .filter(|c| weak_ok || !c.weak)
+                .filter(|c| {
+                    !c.weak
+                        || weak_ok
+                        || (in_dateline && self.g.entries[c.entry as usize].source == "rasad")
+                })
                 .map(|c| c.entry)
                 .collect();
             if !cands.is_empty() {
@@ -1270,7 +1274,10 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Some(h) => (h.tb, self.cands(h), h.s),
-                None if minor.is_some() => {
+                None if minor
+                    .as_ref()
+                    .is_some_and(|(me, _)| *me >= self.name_words(j, false)) =>
+                {
                     let (me, c) = minor.clone().unwrap_or_default();
                     (me, c, toks[j].start)
                 }
