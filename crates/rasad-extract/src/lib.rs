@@ -314,7 +314,23 @@ fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Optio
             return found;
         }
     }
-    dateline.and_then(with_admin1)
+    // then the dateline, the headline (first sentence), the article's dominant admin1
+    dateline
+        .and_then(with_admin1)
+        .or_else(|| sentence_places(ctx, 0).iter().find_map(|&p| with_admin1(&ctx.places[p])))
+        .or_else(|| {
+            let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+            for (i, p) in ctx.places.iter().enumerate() {
+                if let Some(a) = p.location.admin1.as_deref() {
+                    match counts.iter_mut().find(|(x, _, _)| *x == a) {
+                        Some(c) => c.1 += 1,
+                        None => counts.push((a, 1, i)),
+                    }
+                }
+            }
+            let best = counts.iter().max_by_key(|(_, n, i)| (*n, usize::MAX - i))?;
+            with_admin1(&ctx.places[best.2])
+        })
 }
 
 fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, dateline: Option<&PlaceMention>) -> (Vec<Event>, Vec<merge::Hint>) {

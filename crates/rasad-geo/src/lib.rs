@@ -541,6 +541,17 @@ impl Geocoder {
                 // an imported name is read as a place only after a feature word or a
                 // locative preposition: tens of thousands of names hold common words
                 let weak = e.weak || imported || COMMON_WORDS.contains(&k.as_str());
+                // an imported place named by a common word ("الشهداء", a town in Egypt):
+                // read only in a slot, where the article must name its governorate
+                if imported && COMMON_WORDS.contains(&k.as_str()) {
+                    if !stripped {
+                        let l = minor_index.entry(k.clone()).or_default();
+                        if !l.contains(&(i as u32)) {
+                            l.push(i as u32);
+                        }
+                    }
+                    continue;
+                }
                 let c = Cand {
                     entry: i as u32,
                     stripped,

@@ -1848,9 +1848,13 @@ pub(crate) fn find_places(
 /// readings whose admin1 the article names elsewhere (its other places, the dateline).
 /// One after a bare preposition with no such reading is no place at all ("في البيان");
 /// one after a feature word keeps its phrase, and its name only when the readings agree
-/// on one admin1 (else the phrase inherits the admin1 of its context like an unknown name).
+/// on one admin1 and the article names no other (else the phrase inherits the admin1 of
+/// its context like an unknown name).
 fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, dateline_end: Option<usize>) {
-    let is_minor = |r: &Raw| !r.cands.is_empty() && r.cands.iter().all(|&c| g.entries[c as usize].minor);
+    let is_minor = |r: &Raw| {
+        !r.cands.is_empty()
+            && (r.needs_ctx || r.cands.iter().all(|&c| g.entries[c as usize].minor))
+    };
     if !raws.iter().any(is_minor) {
         return;
     }
@@ -1888,7 +1892,9 @@ fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, dateline_end:
         if r.needs_ctx {
             return false;
         }
-        if unambiguous(g, &r.cands).is_none() {
+        // the article names other governorates and none of this name's: the name is
+        // some namesake the gazetteer lacks, or no name; the phrase takes its context
+        if unambiguous(g, &r.cands).is_none() || !article.is_empty() {
             r.cands.clear();
         }
         true
