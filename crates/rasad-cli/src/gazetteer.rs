@@ -61,7 +61,13 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             out,
             countries,
         } => {
-            let out = compiled(out)?;
+            // Who's On First goes into the committed, embedded file unless --out says otherwise
+            let embedded = source == "whosonfirst" && out.is_none();
+            let out = if embedded {
+                rasad_geo::gazetteer::imported_path()
+            } else {
+                compiled(out)?
+            };
             let t = Instant::now();
             let countries: Vec<String> = countries
                 .iter()
@@ -70,14 +76,21 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 .collect();
             let imported = rasad_geo::import::import(&source, &path, &countries)
                 .with_context(|| format!("importing {source} from {}", path.display()))?;
-            let mut g = if out.is_file() {
-                Gazetteer::load(&out)?
-            } else {
+            let gz = out.extension().is_some_and(|e| e == "gz");
+            let mut g = if !out.is_file() {
                 Gazetteer::default()
+            } else if gz {
+                Gazetteer::from_tsv_gz(&out.display().to_string(), &std::fs::read(&out)?)?
+            } else {
+                Gazetteer::load(&out)?
             };
             let (n, skipped) = (imported.entries.len(), imported.skipped);
             g.merge_source(imported.source, imported.entries);
-            g.save(&out)?;
+            if gz {
+                g.save_tsv_gz(&out)?;
+            } else {
+                g.save(&out)?;
+            }
             eprintln!(
                 "imported {n} entries from {source} ({skipped} skipped) into {} ({} entries, {} sources) in {} ms",
                 out.display(),
@@ -86,6 +99,10 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 t.elapsed().as_millis()
             );
             // prove the result loads with the curated data
+            if gz {
+                eprintln!("{} is embedded at build time: rebuild (cargo build --release) to use it", out.display());
+                return Ok(0);
+            }
             let t = Instant::now();
             let geo = Geocoder::with_compiled(&out)?;
             eprintln!(

@@ -242,7 +242,8 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
 }
 
 /// The admin1 (and country) for a candidate without its own: its sentence's other
-/// places, the sentences before it in the paragraph, then the dateline.
+/// places, the sentences before it in the paragraph, then the dateline, the headline and
+/// the article's most-named admin1.
 pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(Text, Text, Option<Span>)> {
     let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
     let para = ctx.doc.sentences[s].paragraph;
@@ -255,7 +256,23 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
             return found;
         }
     }
-    dateline.and_then(with_admin1)
+    // then the dateline, the headline (first sentence), the article's dominant admin1
+    dateline
+        .and_then(with_admin1)
+        .or_else(|| sentence_places(ctx, 0).iter().find_map(|&p| with_admin1(&ctx.places[p])))
+        .or_else(|| {
+            let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+            for (i, p) in ctx.places.iter().enumerate() {
+                if let Some(a) = p.location.admin1.as_deref() {
+                    match counts.iter_mut().find(|(x, _, _)| *x == a) {
+                        Some(c) => c.1 += 1,
+                        None => counts.push((a, 1, i)),
+                    }
+                }
+            }
+            let best = counts.iter().max_by_key(|(_, n, i)| (*n, usize::MAX - i))?;
+            with_admin1(&ctx.places[best.2])
+        })
 }
 
 

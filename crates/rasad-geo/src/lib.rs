@@ -86,6 +86,11 @@ pub struct Geocoder {
     /// ([`rasad_model::intern`]): a place mention starts from a copy of it, which
     /// allocates nothing (seven strings a mention were cloned before).
     pub(crate) locations: Vec<rasad_model::Location>,
+    /// Folded names of the *minor* entries (small imported localities) → their entries.
+    /// No automaton key: the recogniser looks them up only in a locative slot.
+    pub(crate) minor_index: HashMap<String, Vec<u32>>,
+    /// The longest minor name, in words (bounds the slot lookups).
+    pub(crate) minor_max_words: usize,
 }
 
 /// Bit of [`Geocoder::readings`]: a candidate reads the name as written.
@@ -408,6 +413,21 @@ const COMMON_WORDS: &[&str] = &[
     "لحج",
     "شبوه",
     "تعز",
+    "الاقصر",
+    "مطروح",
+    "عسير",
+    "سوسه",
+    "قنا",
+    "المهديه",
+    "الابيض",
+    "الحزم",
+    "عتق",
+    "المطله",
+    "جدة",
+    "جده",
+    "حيس",
+    "كتم",
+    "ميدي",
 ];
 
 impl Geocoder {
@@ -415,12 +435,25 @@ impl Geocoder {
     /// (see [`compiled_path`]). A missing optional file is not an error; a malformed
     /// one is (with its path).
     pub fn builtin() -> Result<Geocoder, GeoError> {
-        let (cur, rows) = Gazetteer::curated()?;
+        let (mut cur, rows) = Gazetteer::curated()?;
+        let imported = Gazetteer::from_tsv_gz("data/gazetteer/imported.tsv.gz", gazetteer::IMPORTED_TSV_GZ)?;
+        cur.entries.extend(imported.entries);
+        cur.sources.extend(imported.sources);
         let extra = match compiled_path() {
             Some(p) if p.is_file() => Some(Gazetteer::load(&p)?),
             _ => None,
         };
         Geocoder::build(cur, rows, extra)
+    }
+
+    /// The curated data plus the imported localities embedded in the binary (what
+    /// [`Geocoder::builtin`] loads without any compiled file): reproducible for tests.
+    pub fn embedded() -> Result<Geocoder, GeoError> {
+        let (mut cur, rows) = Gazetteer::curated()?;
+        let imported = Gazetteer::from_tsv_gz("data/gazetteer/imported.tsv.gz", gazetteer::IMPORTED_TSV_GZ)?;
+        cur.entries.extend(imported.entries);
+        cur.sources.extend(imported.sources);
+        Geocoder::build(cur, rows, None)
     }
 
     /// Only the curated data embedded in the binary (reproducible: ignores any file).
@@ -449,12 +482,43 @@ impl Geocoder {
         }
         let mut map: HashMap<String, Vec<Cand>> = HashMap::new();
         let mut order: Vec<String> = Vec::new();
+        let mut minor_index: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut minor_max_words = 0;
         for (i, e) in entries.iter().enumerate() {
+            let imported = e.source != "rasad";
+            // imported aliases are noisy ("الحكومة" for a Yemeni village): slot-only
+            if e.minor || (imported && !e.aliases_ar.is_empty()) {
+                let mut names: Vec<String> = std::iter::once(&e.name_ar)
+                    .filter(|_| e.minor)
+                    .chain(e.aliases_ar.iter())
+                    .map(|n| rasad_text::fold(n))
+                    .filter(|n| key_long_enough(n) && !NEVER_NAMES.contains(&n.as_str()))
+                    .collect();
+                names.dedup();
+                for n in names {
+                    // the same place as a curated or ranked entry of the same admin1
+                    let same = |x: &Entry| {
+                        x.country == e.country && x.admin1 == e.admin1 && is_settlement(x.kind) == is_settlement(e.kind)
+                    };
+                    if map.get(&n).is_some_and(|l| l.iter().any(|c| same(&entries[c.entry as usize]))) {
+                        continue;
+                    }
+                    let list = minor_index.entry(n.clone()).or_default();
+                    if list.iter().any(|&x| x == i as u32 || same(&entries[x as usize])) {
+                        continue;
+                    }
+                    minor_max_words = minor_max_words.max(n.split(' ').count());
+                    list.push(i as u32);
+                }
+                if e.minor {
+                    continue;
+                }
+            }
             let mut names: Vec<String> = std::iter::once(&e.name_ar)
-                .chain(e.aliases_ar.iter())
+                .chain(e.aliases_ar.iter().filter(|_| !imported))
                 .map(|n| rasad_text::fold(n))
                 .collect();
-            names.retain(|n| n.chars().filter(|c| c.is_alphabetic()).count() >= 2);
+            names.retain(|n| key_long_enough(n));
             let mut keys: Vec<(String, bool)> = Vec::new();
             for n in &names {
                 let mut forms = vec![n.clone()];
@@ -474,7 +538,20 @@ impl Geocoder {
                 if NEVER_NAMES.contains(&k.as_str()) {
                     continue;
                 }
-                let weak = e.weak || COMMON_WORDS.contains(&k.as_str());
+                // an imported name is read as a place only after a feature word or a
+                // locative preposition: tens of thousands of names hold common words
+                let weak = e.weak || imported || COMMON_WORDS.contains(&k.as_str());
+                // an imported place named by a common word ("الشهداء", a town in Egypt):
+                // read only in a slot, where the article must name its governorate
+                if imported && COMMON_WORDS.contains(&k.as_str()) {
+                    if !stripped {
+                        let l = minor_index.entry(k.clone()).or_default();
+                        if !l.contains(&(i as u32)) {
+                            l.push(i as u32);
+                        }
+                    }
+                    continue;
+                }
                 let c = Cand {
                     entry: i as u32,
                     stripped,
@@ -487,12 +564,22 @@ impl Geocoder {
                 if list.iter().any(|x| x.entry == c.entry) {
                     continue;
                 }
+                // a village never outvotes a curated governorate, country, region or city
+                if imported
+                    && list.iter().any(|x| {
+                        let o = &entries[x.entry as usize];
+                        o.source == "rasad"
+                            && matches!(o.kind, PlaceKind::Admin1 | PlaceKind::Country | PlaceKind::Region | PlaceKind::City)
+                    })
+                {
+                    continue;
+                }
                 // An imported namesake of a curated place in the same admin1 is the same
                 // place: keep the curated record (it has the aliases and the right kind).
                 let dup = list.iter().any(|x| {
                     let o = &entries[x.entry as usize];
                     o.source != e.source
-                        && o.source == "rasad"
+                        && e.source != "rasad"
                         && o.country == e.country
                         && o.admin1 == e.admin1
                         && is_settlement(o.kind) == is_settlement(e.kind)
@@ -544,6 +631,8 @@ impl Geocoder {
         }
         let locations = entries.iter().map(recognise::interned_location).collect();
         Ok(Geocoder {
+            minor_index,
+            minor_max_words,
             locations,
             entries,
             sources,
@@ -668,6 +757,11 @@ impl Geocoder {
         recognise::dateline(self, doc, Some(original), Some(raw))
     }
 
+    /// Minor entries named exactly `folded`.
+    pub(crate) fn minor_ids(&self, folded: &str) -> Option<&[u32]> {
+        self.minor_index.get(folded).map(Vec::as_slice)
+    }
+
     pub(crate) fn admin1_centroid(&self, country: &str, admin1: &str) -> Option<&Entry> {
         self.admin1_entry
             .get(&(country.to_string(), admin1.to_string()))
@@ -681,6 +775,13 @@ impl Geocoder {
     pub fn raw_match_count(&self, text: &str) -> usize {
         self.automaton().map_or(0, |ac| ac.find_overlapping_iter(text).count())
     }
+}
+
+/// A name is a key when it has three letters or more, or two words: two-letter names
+/// ("إب" folds to "اب", which is also "أب" father and "آب" August) fire as common words.
+fn key_long_enough(n: &str) -> bool {
+    n.contains(' ') && n.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        || n.chars().filter(|c| c.is_alphabetic()).count() >= 3
 }
 
 fn is_settlement(k: PlaceKind) -> bool {

@@ -541,6 +541,14 @@ const HEADS: &[&str] = &[
     "شيخ",
 ];
 
+/// Words after which a small imported locality may be named without a feature word.
+/// Narrower than [`LOC_PREPS`]: "من" alone is too often partitive ("من الشعب").
+const MINOR_PREPS: &[&str] = &[
+    "في", "وفي", "قرب", "بقرب", "وقرب", "الى", "والى", "نحو", "باتجاه", "داخل", "بمحيط", "محيط",
+    "باطراف", "اطراف", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي",
+    "بشمال", "بجنوب", "بشرق", "بغرب",
+];
+
 /// Prepositions after which a weak name (a common word) still reads as a place.
 const LOC_PREPS: &[&str] = &[
     "في",
@@ -702,6 +710,9 @@ struct Raw {
     near: bool,
     /// Clitic prefix of the first token (to read "و" lists and "ب" enclosers).
     prefix: String,
+    /// A minor locality read after a locative preposition: kept only where the article
+    /// names its admin1 (see [`settle_minor`]).
+    needs_ctx: bool,
 }
 
 /// Gazetteer hits, leftmost-longest, non-overlapping, from the raw occurrences of the
@@ -883,6 +894,49 @@ impl<'a> Walker<'a> {
         self.cand_list(h).into_iter().map(|c| c.entry).collect()
     }
 
+    /// The longest minor name (small imported locality) starting at token `j`: its end
+    /// token and entries. Plain words only, no clitic.
+    fn minor_at(&self, j: usize) -> Option<(usize, Vec<u32>)> {
+        let max = self.g.minor_max_words.min(4);
+        if max == 0 {
+            return None;
+        }
+        let mut words: Vec<&str> = Vec::with_capacity(max);
+        for k in j..(j + max).min(self.doc.tokens.len()) {
+            match self.word(k) {
+                Some(w) if k == j || (self.hit(k).is_none() || words.len() > 0) => words.push(w),
+                _ => break,
+            }
+        }
+        // the first word must be no stop word, feature word or direction
+        let first = *words.first()?;
+        if is_stop(first) || is_direction(first) || is_dir_adj(first) || is_not_name(first) || feature_of(first, FEATURES).is_some() {
+            return None;
+        }
+        let mut key = String::with_capacity(64);
+        let mut best = None;
+        for (n, w) in words.iter().enumerate() {
+            if n > 0 {
+                key.push(' ');
+            }
+            key.push_str(w);
+            if let Some(ids) = self.g.minor_ids(&key) {
+                best = Some((j + n + 1, ids.to_vec()));
+            }
+        }
+        best
+    }
+
+    /// Token `i` follows a locative preposition after which a small locality may be named
+    /// ("في", "قرب", "بالقرب من", "نحو", "شمال" ...): the slot [`Walker::minor_at`] reads.
+    fn after_minor_prep(&self, i: usize) -> bool {
+        let Some(p) = self.word(i - 1) else { return false };
+        if MINOR_PREPS.contains(&p) {
+            return true;
+        }
+        p == "من" && i >= 2 && self.word(i - 2).is_some_and(|q| matches!(q, "بالقرب" | "مقربه" | "بمقربه" | "قريبا" | "قريب"))
+    }
+
     /// Unknown name words from token `i`: returns the end token (exclusive), or `i`.
     fn name_words(&self, i: usize, allow_first_number: bool) -> usize {
         let mut j = i;
@@ -1002,6 +1056,25 @@ impl<'a> Walker<'a> {
             };
             // most tokens start nothing: one lookup decides
             if self.hit_at[i] == NO_HIT {
+                // a small locality after a locative preposition ("في X", "قرب X")
+                if i > 0 && self.after_minor_prep(i) {
+                    if let Some((end, cands)) = self.minor_at(i) {
+                        out.push(Raw {
+                            ta: i,
+                            tb: end,
+                            s: toks[i].start,
+                            e: self.tok_end(end),
+                            feature: None,
+                            cands,
+                            region: false,
+                            near: false,
+                            prefix: String::new(),
+                            needs_ctx: true,
+                        });
+                        i = end;
+                        continue;
+                    }
+                }
                 i += 1;
                 continue;
             }
@@ -1063,6 +1136,7 @@ impl<'a> Walker<'a> {
                         region: true,
                         near: false,
                         prefix: dp.to_string(),
+                        needs_ctx: false,
                     });
                     return h.tb;
                 }
@@ -1098,6 +1172,7 @@ impl<'a> Walker<'a> {
                                 region: true,
                                 near: false,
                                 prefix: p.to_string(),
+                                needs_ctx: false,
                             });
                             return h.tb;
                         }
@@ -1122,10 +1197,14 @@ impl<'a> Walker<'a> {
                     .word(i - 1)
                     .is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
             let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
-            let weak_ok = starts_with_feature || prev_prep || in_dateline;
+            let weak_ok = starts_with_feature || prev_prep;
             let cands: Vec<u32> = all
                 .iter()
-                .filter(|c| weak_ok || !c.weak)
+                .filter(|c| {
+                    !c.weak
+                        || weak_ok
+                        || (in_dateline && self.g.entries[c.entry as usize].source == "rasad")
+                })
                 .map(|c| c.entry)
                 .collect();
             if !cands.is_empty() {
@@ -1143,6 +1222,7 @@ impl<'a> Walker<'a> {
                     region: false,
                     near: false,
                     prefix,
+                    needs_ctx: false,
                 });
                 return h.tb.max(tb);
             }
@@ -1173,9 +1253,11 @@ impl<'a> Walker<'a> {
         let mut first = true;
         let mut next = i + 1;
         loop {
+            let minor = self.minor_at(j);
             let hit = self
                 .hit(j)
                 .filter(|h| h.prefix_len == 0 || (!first && h.prefix_len > 0))
+                .filter(|h| minor.as_ref().is_none_or(|(me, _)| h.tb >= *me))
                 .cloned();
             let (name_end, mut cands, name_s) = match &hit {
                 // "ريف الباب الشرقي" is the countryside east of al-Bab, not Bab al-Sharqi
@@ -1192,6 +1274,13 @@ impl<'a> Walker<'a> {
                     }
                 }
                 Some(h) => (h.tb, self.cands(h), h.s),
+                None if minor
+                    .as_ref()
+                    .is_some_and(|(me, _)| *me >= self.name_words(j, false)) =>
+                {
+                    let (me, c) = minor.clone().unwrap_or_default();
+                    (me, c, toks[j].start)
+                }
                 None if is_known_only(fw) || (is_multi && !is_dual(fw)) => break,
                 None => {
                     let e = self.name_words(j, fw == "محور" || fw == "قاعده");
@@ -1262,6 +1351,7 @@ impl<'a> Walker<'a> {
                 region,
                 near: false,
                 prefix: if first { prefix.clone() } else { "و".into() },
+                needs_ctx: false,
             });
             next = tb;
             first = false;
@@ -1505,6 +1595,7 @@ pub(crate) fn find_places(
         fix_list_member(doc, r);
     }
     raws.retain(|r| r.e > r.s && r.tb > r.ta);
+    settle_minor(g, doc, &mut raws, w.dateline_end);
     let n = raws.len();
     let sent: Vec<usize> = raws.iter().map(|r| doc.sentence_of(r.ta)).collect();
 
@@ -1751,6 +1842,63 @@ pub(crate) fn find_places(
             known: !r.cands.is_empty(),
         })
         .collect()
+}
+
+/// Small localities read in a slot are namesakes across the whole region: keep the
+/// readings whose admin1 the article names elsewhere (its other places, the dateline).
+/// One after a bare preposition with no such reading is no place at all ("في البيان");
+/// one after a feature word keeps its phrase, and its name only when the readings agree
+/// on one admin1 and the article names no other (else the phrase inherits the admin1 of
+/// its context like an unknown name).
+fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, dateline_end: Option<usize>) {
+    let is_minor = |r: &Raw| {
+        !r.cands.is_empty()
+            && (r.needs_ctx || r.cands.iter().all(|&c| g.entries[c as usize].minor))
+    };
+    if !raws.iter().any(is_minor) {
+        return;
+    }
+    let mut keys: Vec<(&str, &str, bool)> = Vec::new(); // country, admin1, same sentence as?
+    let mut named: Vec<(usize, Key)> = Vec::new();
+    for r in raws.iter().filter(|r| !is_minor(r)) {
+        if let Some(k) = unambiguous(g, &r.cands) {
+            named.push((doc.sentence_of(r.ta), k));
+        }
+        let _ = dateline_end;
+    }
+    keys.clear();
+    let article: Vec<Key> = named.iter().map(|x| x.1).collect();
+    raws.retain_mut(|r| {
+        if !is_minor(r) {
+            return true;
+        }
+        let si = doc.sentence_of(r.ta);
+        let key_of = |c: u32| {
+            let e = &g.entries[c as usize];
+            (e.country.as_str(), e.admin1.as_deref().unwrap_or_default())
+        };
+        let in_sentence: Vec<u32> = r
+            .cands
+            .iter()
+            .copied()
+            .filter(|&c| named.iter().any(|(s, k)| *s == si && *k == key_of(c)))
+            .collect();
+        let in_article: Vec<u32> = r.cands.iter().copied().filter(|&c| article.contains(&key_of(c))).collect();
+        let kept = if !in_sentence.is_empty() { in_sentence } else { in_article };
+        if !kept.is_empty() {
+            r.cands = kept;
+            return true;
+        }
+        if r.needs_ctx {
+            return false;
+        }
+        // the article names other governorates and none of this name's: the name is
+        // some namesake the gazetteer lacks, or no name; the phrase takes its context
+        if unambiguous(g, &r.cands).is_none() || !article.is_empty() {
+            r.cands.clear();
+        }
+        true
+    });
 }
 
 fn raw_kind(g: &Geocoder, r: &Raw) -> PlaceKind {
