@@ -902,7 +902,8 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     let civilians_hit = victim_class == Some("civilian") || a2_actor.is_some_and(|a| a.inter == 7);
     let fighters_hit = a2_actor.is_some_and(|a| is_armed(a.inter))
         || sides.iter().any(|sd| sd.marker == Marker::VictimGroup)
-        || usable.iter().any(|sd| ctx.people_class(sd.item) == Some("fighter"));
+        // fighters on the receiving end: "جنود الاحتلال" firing is the agent, not a victim
+        || usable.iter().any(|sd| ctx.people_class(sd.item) == Some("fighter") && sd.marker != Marker::Agent && Some(sd.item) != a1);
     let protesters = usable.iter().any(|sd| ctx.person_class(sd.item) == Some("protester") || ctx.actor(sd.item).is_some_and(|a| a.inter == 6 || a.inter == 5));
     let explicit: Option<&'static str> = trig.iter().filter_map(|&i| rasad_model::SUB_EVENT_TYPES.iter().find(|(s, _)| *s == ctx.trigger_class(i)).map(|(s, _)| *s)).next();
     let has = |c: &str| classes.contains(&c);
@@ -961,7 +962,13 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         "Battles" if protesters && !has("@territory") => "Violent demonstration",
         "Battles" => {
             if has("@territory") {
-                if a1_actor.is_some_and(|a| a.inter == 1) { "Government regains territory" } else { "Non-state actor overtakes territory" }
+                // the side that took it; unnamed, the side it was taken from tells
+                match (a1_actor.map(|a| a.inter), a2_actor.map(|a| a.inter)) {
+                    (Some(1), _) => "Government regains territory",
+                    (Some(_), _) | (None, Some(1)) => "Non-state actor overtakes territory",
+                    (None, Some(_)) => "Government regains territory",
+                    (None, None) => "Armed clash",
+                }
             } else {
                 explicit.filter(|e| *e != "Attack").unwrap_or("Armed clash")
             }

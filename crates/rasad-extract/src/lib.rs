@@ -341,6 +341,12 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let mut actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
+            if actor1.is_none() && matches!(event_type, "Battles" | "Explosions/Remote violence" | "Strategic developments") && elided_subject(ctx, cand) {
+                let taken = actor_key(&actor2);
+                if let Some(i) = carried_subject(ctx, s, cands).filter(|&i| Some(actor_id_or_name(&actor_out(ctx, text, i, &ctry))) != taken) {
+                    actor1 = Some(Actor { span: None, ..actor_out(ctx, text, i, &ctry) });
+                }
+            }
             if actor1.is_none() && (event_type == "Protests" || cand.sub_event_type == "Violent demonstration") {
                 actor1 = Some(Actor { name: concat(&["Protesters (", &ctry, ")"]), name_ar: "محتجون".into(), actor_id: Some("protesters".into()), inter: 6, span: None });
             }
@@ -423,6 +429,57 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         }
     }
     (out, hints)
+}
+
+/// The main trigger is an active verb, or a noun after a light verb ("وبسطت سيطرتها",
+/// "ثم شنت غارات"), with no side named before it in its clause: Arabic carries the
+/// subject in the verb's ending.
+fn elided_subject(ctx: &Ctx, cand: &Cand) -> bool {
+    let main = cand.triggers[0];
+    let Some(frame) = (match ctx.items[main].hit {
+        rasad_lexicon::Hit::Trigger(t) => Some(ctx.lex.triggers[t as usize].frame),
+        _ => None,
+    }) else {
+        return false;
+    };
+    let folded = ctx.doc.folded();
+    let light = || {
+        let w = frame::prev_word(folded, ctx.items[main].word_start);
+        let w = w.strip_prefix('و').or_else(|| w.strip_prefix('ف')).unwrap_or(w);
+        LIGHT_VERBS.iter().any(|v| w.starts_with(v))
+    };
+    let (clause_start, _) = frame::clause_of(ctx, cand.sentence, &cand.triggers);
+    let named_before = ctx.sentence_items(cand.sentence).any(|i| {
+        let it = &ctx.items[i];
+        it.start >= clause_start && it.end <= ctx.items[main].start && ctx.side_kind(i).is_some()
+    });
+    (frame == rasad_lexicon::Frame::Active || frame == rasad_lexicon::Frame::Noun && light()) && !named_before
+}
+
+/// Verbs that carry an event noun: "شنت غارات", "بسطت سيطرتها", "نفذت هجوماً" (folded stems).
+const LIGHT_VERBS: &[&str] = &["بسط", "شن", "نفذ", "صعد", "احكم", "فرض", "واصل", "جدد", "اعلن"];
+
+/// The subject a verb without one carries over: the agent of an event framed in the
+/// sentences just before, else an armed actor opening one of them ("أحرز الجيش السوداني
+/// …"): at most two sentences back, in this paragraph or the one before.
+fn carried_subject(ctx: &Ctx, s: usize, cands: &[Cand]) -> Option<usize> {
+    let para = ctx.doc.sentences[s].paragraph;
+    (s.saturating_sub(2)..s).rev().filter(|&t| ctx.doc.sentences[t].paragraph + 1 >= para).find_map(|t| {
+        cands.iter().filter(|c| c.sentence == t).find_map(|c| c.actor1).or_else(|| {
+            let start = ctx.doc.sentences[t].start;
+            ctx.sentence_items(t).find(|&i| {
+                matches!(ctx.side_kind(i), Some(SideKind::Actor(_))) && ctx.actor(i).is_some_and(|a| matches!(a.inter, 1..=4 | 8)) && ctx.tokens_between(start, ctx.items[i].word_start) <= 2
+            })
+        })
+    })
+}
+
+fn actor_key(a: &Option<Actor>) -> Option<String> {
+    a.as_ref().map(actor_id_or_name)
+}
+
+fn actor_id_or_name(a: &Actor) -> String {
+    a.actor_id.clone().unwrap_or_else(|| rasad_text::fold(&a.name_ar))
 }
 
 /// An output side from a recognised item.
