@@ -1037,6 +1037,12 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     } else {
         (a1, a2)
     };
+    // civilians killed or hurt by a strike or an attack are the side acted upon, not an
+    // armed actor merely named after the trigger ("قصف نفذته قوات النظام … بحياة
+    // مدنيين"): only a marked target ("مواقع لـ", "حاجز") keeps its place
+    let civilian_victims = victims.is_some_and(|v| ctx.people_class(v) == Some("civilian"));
+    let strike_or_attack = matches!(rasad_model::event_type_of(sub), Some("Explosions/Remote violence" | "Violence against civilians"));
+    let a2 = a2.filter(|&t| !(civilian_victims && strike_or_attack && !targets.contains(&t) && ctx.actor(t).is_some_and(|a| is_armed(a.inter))));
     Some(finish(ctx, s, main, trig, sub, (a1, a2, victims), weapons, flags, weak_only, frame, sides))
 }
 

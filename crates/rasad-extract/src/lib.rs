@@ -355,7 +355,18 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                     actor2 = Some(actor_out(ctx, text, v, &ctry));
                 }
             }
-            if actor2.is_none() && event_type == "Violence against civilians" {
+            // those arrested: "مطلوبين"/"مشتبه بهم" as the text names them, civilians when
+            // they are people of no side ("تسعة شبان", "مواطنين")
+            let arrested = if cand.sub_event_type == "Arrests" && actor2.is_none() {
+                ctx.sentence_items(s).find(|&i| ctx.items[i].start > ctx.items[main].start && ctx.tokens_between(ctx.items[main].end, ctx.items[i].start) <= 6 && ctx.people_class(i).is_some())
+            } else {
+                None
+            };
+            if let Some(i) = arrested.filter(|&i| ctx.people_class(i) == Some("suspect")) {
+                actor2 = Some(actor_out(ctx, text, i, &ctry));
+            }
+            let arrested_civilians = arrested.is_some_and(|i| matches!(ctx.people_class(i), Some("civilian" | "unknown")));
+            if actor2.is_none() && (event_type == "Violence against civilians" || arrested_civilians) {
                 actor2 = Some(Actor { name: concat(&["Civilians (", &ctry, ")"]), name_ar: "مدنيون".into(), actor_id: Some("civilians".into()), inter: 7, span: None });
             }
             let trigger_span = ctx.doc.span(ctx.items[main].word_start, ctx.items[main].word_end);

@@ -32,7 +32,10 @@ fn every_mechanism_row_holds() {
         let events = x.extract(&a).unwrap();
         let got: Vec<String> = events
             .iter()
-            .map(|e| format!("{}|{}|{}", e.sub_event_type, e.location.as_ref().map_or(String::new(), |l| l.name_ar.clone()), e.fatalities.map_or("null".into(), |f| f.to_string())))
+            .map(|e| {
+                let side = |a: &Option<rasad_model::Actor>| a.as_ref().map_or("none".to_string(), |a| a.name_ar.clone());
+                format!("{}|{}|{}|a1={}|a2={}", e.sub_event_type, e.location.as_ref().map_or(String::new(), |l| l.name_ar.clone()), e.fatalities.map_or("null".into(), |f| f.to_string()), side(&e.actor1), side(&e.actor2))
+            })
             .collect();
         let want: Vec<&str> = if expected == "none" { Vec::new() } else { expected.split(" ; ").collect() };
         let ok = got.len() == want.len()
@@ -44,7 +47,18 @@ fn every_mechanism_row_holds() {
                     "null" => e.fatalities.is_none(),
                     v => e.fatalities.map(|x| x.to_string()).as_deref() == Some(v),
                 };
-                e.sub_event_type == f[0] && place_ok && toll_ok
+                // optional sides: "a1=<name>" / "a2=<name>" (a substring of name_ar after
+                // folding), "a2=none" for no side
+                let sides_ok = f[3..].iter().all(|kv| {
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    let side = match k {
+                        "a1" => &e.actor1,
+                        "a2" => &e.actor2,
+                        _ => panic!("unknown check {kv:?} in {w}"),
+                    };
+                    if v == "none" { side.is_none() } else { side.as_ref().is_some_and(|a| fold(&a.name_ar).contains(&fold(v))) }
+                });
+                e.sub_event_type == f[0] && place_ok && toll_ok && sides_ok
             });
         if !ok {
             failures.push(format!("line {} [{mechanism}] {text}\n   want: {expected}\n   got:  {}", n + 1, got.join(" ; ")));
