@@ -341,6 +341,12 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let mut actor1 = cand.actor1.or(cand.claimant).map(|i| actor_out(ctx, text, i, &ctry));
             let mut actor2 = cand.actor2.map(|i| actor_out(ctx, text, i, &ctry));
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
+            // "غارة مماثلة", "هجوم مشابه": the same kind of event by the same side as the last
+            if actor1.is_none() && matches!(frame::next_word(ctx.doc.folded(), ctx.items[main].word_end), "مماثله" | "مماثل" | "مشابه" | "مشابهه") {
+                if let Some(prev) = out.iter().rev().find(|e| e.event_type == event_type && e.actor1.is_some()) {
+                    actor1 = prev.actor1.clone().map(|a| Actor { span: None, ..a });
+                }
+            }
             if actor1.is_none() && matches!(event_type, "Battles" | "Explosions/Remote violence" | "Strategic developments") && elided_subject(ctx, cand) {
                 let taken = actor_key(&actor2);
                 if let Some(i) = carried_subject(ctx, s, cands).filter(|&i| Some(actor_id_or_name(&actor_out(ctx, text, i, &ctry))) != taken) {
