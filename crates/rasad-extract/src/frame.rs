@@ -492,7 +492,26 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
         }
         frame_sentence(ctx, s, &mut out);
     }
+    // a headline restates the lead: once the body reports a current event, the headline's
+    // own candidates (often with the place or type compressed: "قتيل بهجوم قرب السخنة")
+    // would only duplicate it
+    let headline = |s: usize| is_headline(ctx, s);
+    if out.iter().any(|c| !headline(c.sentence) && !c.background && !c.triggers.is_empty()) {
+        out.retain(|c| !headline(c.sentence));
+    }
     out
+}
+
+/// A headline: a line of its own among the article's first two, short, without a full
+/// stop, above a body of longer paragraphs.
+fn is_headline(ctx: &Ctx, s: usize) -> bool {
+    let sents = &ctx.doc.sentences;
+    let Some(sent) = sents.get(s) else { return false };
+    let alone = sents.iter().filter(|t| t.paragraph == sent.paragraph).count() == 1;
+    let words = ctx.doc.folded()[sent.start..sent.end].split_whitespace().count();
+    let full_stop = ctx.doc.folded()[sent.start..sent.end].trim_end().ends_with('.');
+    let body_after = sents.iter().any(|t| t.paragraph > sent.paragraph && t.end - t.start > 2 * (sent.end - sent.start));
+    sent.paragraph <= 1 && alone && words <= 20 && !full_stop && body_after
 }
 
 /// The sentence that makes the article a tally report: its first sentence with a
