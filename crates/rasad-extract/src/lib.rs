@@ -343,7 +343,9 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             let event_type = rasad_model::event_type_of(cand.sub_event_type).unwrap_or("Strategic developments");
             // "غارة مماثلة", "هجوم مشابه": the same kind of event by the same side as the last
             if actor1.is_none() && matches!(frame::next_word(ctx.doc.folded(), ctx.items[main].word_end), "مماثله" | "مماثل" | "مشابه" | "مشابهه") {
-                if let Some(prev) = out.iter().rev().find(|e| e.event_type == event_type && e.actor1.is_some()) {
+                // of the same kind: a similar strike is another strike, not the rockets between
+                let same_kind = |e: &Event| if event_type == "Protests" { e.event_type == event_type } else { e.sub_event_type == cand.sub_event_type };
+                if let Some(prev) = out.iter().rev().find(|e| same_kind(e) && e.actor1.is_some()) {
                     actor1 = prev.actor1.clone().map(|a| Actor { span: None, ..a });
                 }
             }
