@@ -41,10 +41,11 @@ pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
         .filter(|&i| matches!(ctx.side_kind(i), Some(SideKind::Actor(_) | SideKind::Adjective(_))))
         .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
         .collect();
-    // words the lexicons know as something else (months, adjectives, cues, numbers)
+    // words the lexicons know as something else (months, adjectives, cues, numbers, and
+    // the verbs and nouns of events: "خرج" is no village in "خرج مئات المتظاهرين")
     let other_words: Vec<(usize, usize)> = ctx
         .sentence_items(s)
-        .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_)))
+        .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_) | rasad_lexicon::Hit::Trigger(_)))
         .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
         .collect();
     (0..ctx.places.len())
