@@ -502,16 +502,22 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     out
 }
 
-/// A headline: a line of its own among the article's first two, short, without a full
-/// stop, above a body of longer paragraphs.
+/// A headline: one of the article's first two lines, short, without a full stop at its
+/// end (it may hold several sentences: "خطف طفل وتفجير منزل.. داعش يضرب مجدداً"), above
+/// a body of longer paragraphs.
 fn is_headline(ctx: &Ctx, s: usize) -> bool {
     let sents = &ctx.doc.sentences;
     let Some(sent) = sents.get(s) else { return false };
-    let alone = sents.iter().filter(|t| t.paragraph == sent.paragraph).count() == 1;
-    let words = ctx.doc.folded()[sent.start..sent.end].split_whitespace().count();
-    let full_stop = ctx.doc.folded()[sent.start..sent.end].trim_end().ends_with('.');
-    let body_after = sents.iter().any(|t| t.paragraph > sent.paragraph && t.end - t.start > 2 * (sent.end - sent.start));
-    sent.paragraph <= 1 && alone && words <= 20 && !full_stop && body_after
+    if sent.paragraph > 1 {
+        return false;
+    }
+    let line = sents.iter().filter(|t| t.paragraph == sent.paragraph);
+    let (start, end) = line.fold((usize::MAX, 0), |(a, b), t| (a.min(t.start), b.max(t.end)));
+    let text = ctx.doc.folded()[start..end].trim_end();
+    let words = text.split_whitespace().count();
+    let full_stop = text.ends_with('.') && !text.ends_with("..");
+    let body_after = sents.iter().any(|t| t.paragraph > sent.paragraph && t.end - t.start > 2 * (end - start).min(200));
+    words <= 20 && !full_stop && body_after
 }
 
 /// The sentence that makes the article a tally report: its first sentence with a
