@@ -149,6 +149,14 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
                 ctx.dates.iter().filter(|d| d.sentence == c.sentence && d.relative_day).find_map(|d| d.date.and_then(|r| r.first_day()))
             })
         })
+        // the lead's event dated by the calendar ("يوم 18 تشرين الثاني 2025"), not relative to
+        // publication: that day is the news, though the outlet published it days later
+        .or_else(|| {
+            let lead = cands.iter().find(|c| !c.background && !c.triggers.is_empty()).filter(|c| c.sentence < 4)?;
+            let day = ctx.dates.iter().filter(|d| d.sentence == lead.sentence && !d.relative_day).find_map(|d| d.date.filter(|r| r.precision == 1).and_then(|r| r.first_day()))?;
+            // only a recent day: an anniversary or a trial date is no news day
+            published.is_none_or(|p| day <= p && p.since(day).is_ok_and(|sp| sp.get_days() <= 7)).then_some(day)
+        })
         .or(published)
         // undated articles: an explicit day in the lead ("يوم الخميس 25 آب/ أغسطس 2022")
         .or_else(|| ctx.dates.iter().filter(|d| d.sentence < 2).find_map(|d| d.date.filter(|r| r.precision == 1).and_then(|r| r.first_day())));
