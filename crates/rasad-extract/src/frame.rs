@@ -484,7 +484,11 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     // about one candidate a sentence with a trigger: sized once, not grown
     let mut out = Vec::with_capacity(ctx.doc.sentences.len());
     let tally = tally_report(ctx);
+    let furniture = boilerplate_paragraphs(ctx);
     for s in 0..ctx.doc.sentences.len() {
+        if furniture.contains(&ctx.doc.sentences[s].paragraph) {
+            continue;
+        }
         // in a tally report, the breakdown ("و10 برصاص مسلحين مجهولين، و7 بقصف إسرائيلي")
         // is the tally's, not events: only a sentence that names its own day reports one
         if tally.is_some_and(|t| s > t) && !ctx.dates.iter().any(|d| d.sentence == s && (d.relday || d.date.is_some_and(|r| r.precision == 1))) {
@@ -518,6 +522,25 @@ fn is_headline(ctx: &Ctx, s: usize) -> bool {
     let full_stop = text.ends_with('.') && !text.ends_with("..");
     let body_after = sents.iter().any(|t| t.paragraph > sent.paragraph && t.end - t.start > 2 * (end - start).min(200));
     words <= 20 && !full_stop && body_after
+}
+
+/// Paragraphs (lines) that are a page's furniture: a line opening with a boilerplate cue
+/// ("اقرأ أيضاً: …", "(الصورة: …)", "تغطية متواصلة على …") is a link or a caption.
+fn boilerplate_paragraphs(ctx: &Ctx) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (k, it) in ctx.items.iter().enumerate() {
+        if ctx.cue(k) != Some("boilerplate") {
+            continue;
+        }
+        let Some(sent) = ctx.doc.sentences.iter().find(|t| t.start <= it.word_start && it.word_start < t.end.max(t.start + 1)) else { continue };
+        let line_start = ctx.doc.sentences.iter().filter(|t| t.paragraph == sent.paragraph).map(|t| t.start).min().unwrap_or(sent.start);
+        // at the line's head, after at most an opening bracket or a dash
+        let head = ctx.doc.folded()[line_start..it.word_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '-' | '–' | '*' | '•'));
+        if head.is_empty() && !out.contains(&sent.paragraph) {
+            out.push(sent.paragraph);
+        }
+    }
+    out
 }
 
 /// The sentence that makes the article a tally report: its first sentence with a

@@ -209,6 +209,7 @@ pub const CUE_KINDS: &[&str] = &[
     "echo",         // دوي انفجارات، في إشارة إلى: the event is the one already reported
     "clause",       // كما، بالتزامن مع: a new clause, which may report a second event
     "toll_update",  // ارتفاع عدد الضحايا … إلى: the figure after "إلى" is the toll now
+    "boilerplate",  // اقرأ أيضاً، الصورة:، تابعونا: a page's furniture opening a line; the line reports nothing
     "property",     // منازل، مباني: buildings as the object of a blast (demolition, not an attack on people)
 ];
 
