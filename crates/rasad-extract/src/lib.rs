@@ -366,6 +366,12 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             if actor1.is_none() && (event_type == "Protests" || cand.sub_event_type == "Violent demonstration") {
                 actor1 = Some(Actor { name: concat(&["Protesters (", &ctry, ")"]), name_ar: "محتجون".into(), actor_id: Some("protesters".into()), inter: 6, span: None });
             }
+            // one actor on both sides of a strike or an attack is a reading error: the agent
+            // is the surer reading. (A clash between two units of one force is no error,
+            // and an agreement's one named party stands for both, filled in below.)
+            if matches!(event_type, "Explosions/Remote violence" | "Violence against civilians") && actor2.is_some() && actor_key(&actor1) == actor_key(&actor2) {
+                actor2 = None;
+            }
             if actor2.is_none() && matches!(event_type, "Violence against civilians" | "Explosions/Remote violence") {
                 if let Some(v) = cand.victims.filter(|&v| ctx.people_class(v) == Some("civilian")) {
                     actor2 = Some(actor_out(ctx, text, v, &ctry));
