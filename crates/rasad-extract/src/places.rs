@@ -356,7 +356,8 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
         .or_else(|| sentence_places(ctx, 0).iter().find_map(|&p| with_admin1(&ctx.places[p])))
         .or_else(|| {
             let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-            for (i, p) in ctx.places.iter().enumerate() {
+            // an unknown name took its admin1 from a neighbour: it does not vote again
+            for (i, p) in ctx.places.iter().enumerate().filter(|(_, p)| p.known) {
                 if let Some(a) = p.location.admin1.as_deref() {
                     match counts.iter_mut().find(|(x, _, _)| *x == a) {
                         Some(c) => c.1 += 1,

@@ -1089,6 +1089,14 @@ impl<'a> Walker<'a> {
                         continue;
                     }
                 }
+                if i > 0 && self.word(i - 1).is_some_and(|p| matches!(p, "في" | "وفي" | "ففي")) {
+                    let save = out.len();
+                    let next = self.framed_unknown(i, &mut out);
+                    if out.len() > save {
+                        i = next;
+                        continue;
+                    }
+                }
                 i += 1;
                 continue;
             }
@@ -1113,7 +1121,6 @@ impl<'a> Walker<'a> {
         out
     }
 
-    /// Try to read a phrase starting at token `i`; pushes mentions, returns the next token.
     /// An unknown name after "في" that a governorate frames at once with "من": "في
     /// بوعرادة من ولاية سليانة", "ففي X من محافظة Y". The frame alone makes it a place
     /// (a village the gazetteer lacks); its admin units come from the frame.
@@ -1126,9 +1133,10 @@ impl<'a> Walker<'a> {
         if e <= i || e - i > 3 {
             return i + 1;
         }
+        // the unit's name may carry its feature word as an alias ("ولاية سليانة")
         let framed = self.word(e) == Some("من")
             && self.word(e + 1).is_some_and(|x| matches!(x, "ولايه" | "محافظه" | "ريف" | "مديريه" | "معتمديه" | "محليه" | "قضاء"))
-            && self.hit(e + 2).is_some_and(|h| h.prefix_len == 0);
+            && (self.hit(e + 1).is_some_and(|h| h.prefix_len == 0 && h.tb > e + 2) || self.hit(e + 2).is_some_and(|h| h.prefix_len == 0));
         if !framed {
             return i + 1;
         }
@@ -1148,6 +1156,7 @@ impl<'a> Walker<'a> {
         e
     }
 
+    /// Try to read a phrase starting at token `i`; pushes mentions, returns the next token.
     fn phrase_at(&self, i: usize, out: &mut Vec<Raw>) -> usize {
         let toks = &self.doc.tokens;
         let Some(w) = self.word(i) else { return i + 1 };
