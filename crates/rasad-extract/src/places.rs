@@ -288,6 +288,14 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
             || words.get(k + 1).is_none_or(|n| n.is_empty() || n.starts_with(',') || n.starts_with("و") || matches!(*n, "," | "." | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
         (definite && closes).then_some(bare)
     });
+    // a definite feature word heading a phrase ("استهداف القاعدة بطائرة") still points
+    // back before the context is asked
+    let any_feature = feature.is_none().then(|| {
+        words.iter().filter(|w| ends_in_definite_feature(w)).find_map(|w| {
+            let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
+            definite_with(w, bare).then_some(bare)
+        })
+    }).flatten();
     let pointed = (same || feature.is_some())
         .then(|| {
             (0..s).rev().find_map(|t| {
@@ -298,7 +306,17 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
             })
         })
         .flatten();
-    pointed.or_else(|| context_place(ctx, s))
+    let pointed = pointed.or_else(|| {
+        let f = any_feature?;
+        (0..s).rev().find_map(|t| {
+            sentence_places(ctx, t).iter().copied().rev().find(|&p| {
+                let pl = &ctx.places[p];
+                place_rank(pl.kind) <= 1 && ctx.doc.folded()[pl.start..pl.end].starts_with(f)
+            })
+        })
+    });
+    // a sentence that points at a place we could not find ("القاعدة") is not guessed at
+    pointed.or_else(|| any_feature.is_none().then(|| context_place(ctx, s)).flatten())
 }
 
 /// The place an event of a sentence that names none happened at, as the context tells
