@@ -91,6 +91,8 @@
   const map = L.map('map', { zoomControl: true, worldCopyJump: false, preferCanvas: false, minZoom: 2, maxZoom: 14 });
   map.setView([35, 40], 6);
   map.attributionControl.addAttribution('Natural Earth via world-atlas');
+  // event places come from Rasad's gazetteer: Who's On First (CC0) and GeoNames (CC BY 4.0)
+  map.attributionControl.addAttribution('Places: <a href="https://whosonfirst.org">Who\'s On First</a> (CC0), <a href="https://www.geonames.org">GeoNames</a> (CC BY 4.0)');
   // With no tiles, a scale bar is the only sense of distance when zoomed in.
   L.control.scale({ metric: true, imperial: false }).addTo(map);
   const clusters = L.markerClusterGroup({

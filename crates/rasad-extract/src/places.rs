@@ -83,17 +83,12 @@ pub(crate) fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
     let anchor = first.map_or(0, |i| ctx.items[i].start);
     let anchor_end = first.map_or(0, |i| ctx.items[i].end);
     let folded = ctx.doc.folded();
+    let origins = origins(ctx, &ps);
     let dist = |p: usize| {
         let pl = &ctx.places[p];
         let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
-        // where someone comes from or goes to is not where the event happened:
-        // "شاب من أبناء بلدة القريا", "أثناء عودته من مدينة درعا", "باتجاه حمص"
-        let mut before = frame::words_before(folded, pl.start);
-        let (w1, w2) = (before.next(), before.next());
-        let origin_word = |w: Option<&str>| w.is_some_and(|w| matches!(w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
-        let origin = w1 == Some("من") || origin_word(w1) || origin_word(w2);
-        // a landmark the place is near ("محور تادف قرب مدينة الباب") or a heading
-        let reference = w1.is_some_and(|w| matches!(w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"));
+        let origin = origins.contains(&p);
+        let reference = !origin && is_reference(folded, pl.start);
         (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
@@ -108,6 +103,62 @@ pub(crate) fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         }
     }
     list
+}
+
+/// Where someone comes from is not where the event happened: "شاب من أبناء بلدة
+/// القريا", "أثناء عودته من مدينة درعا". Not a landmark: "بالقرب من قرية X", "غير
+/// البعيدة عن X".
+fn is_origin(folded: &str, start: usize) -> bool {
+    let mut before = frame::words_before(folded, start);
+    let (w1, w2) = (before.next(), before.next());
+    let origin_word = |w: Option<&str>| w.is_some_and(|w| matches!(w, "ابناء" | "اهالي" | "سكان" | "ابن" | "المتمركزه" | "المتمركز" | "المتمركزين" | "انطلاقا"));
+    let near_word = w2.is_some_and(is_near_word);
+    (w1 == Some("من") && !near_word) || origin_word(w1) || (origin_word(w2) && !(matches!(w1, Some("في" | "داخل")) && matches!(w2, Some("سكان" | "اهالي" | "ابناء"))))
+}
+
+/// "قريبة/بعيدة" and their forms: "بالقرب من X", "غير البعيدة عن X" name a landmark.
+fn is_near_word(w: &str) -> bool {
+    matches!(w, "بالقرب" | "قريبا" | "قريب" | "قريبه" | "القريب" | "القريبه" | "مقربه" | "بمقربه" | "بعيد" | "بعيده" | "البعيد" | "البعيده" | "بعيدا")
+}
+
+/// A landmark the place is near ("محور تادف قرب مدينة الباب", "على بعد عشرة كيلومترات
+/// شمال غرب مدينة بارا") or a heading ("باتجاه حمص").
+fn is_reference(folded: &str, start: usize) -> bool {
+    let words: Vec<&str> = frame::words_before(folded, start).take(7).collect();
+    let (w1, w2) = (words.first().copied(), words.get(1).copied());
+    w1.is_some_and(|w| matches!(w, "قرب" | "بالقرب" | "مقابل" | "باتجاه" | "نحو" | "الي"))
+        || (matches!(w1, Some("من" | "عن")) && w2.is_some_and(is_near_word))
+        || words.windows(2).any(|p| p[0] == "بعد" && matches!(p[1], "علي" | "على"))
+}
+
+/// The places of `ps` that tell where someone came from: those read so (`is_origin`),
+/// the later items of a list one of them opens ("من أبناء X وY وZ"), and the places
+/// that enclose one ("أهالي قرية X في ريف Y").
+fn origins(ctx: &Ctx, ps: &[usize]) -> Vec<usize> {
+    let folded = ctx.doc.folded();
+    let mut order: Vec<usize> = ps.to_vec();
+    order.sort_by_key(|&p| ctx.places[p].start);
+    let mut out: Vec<usize> = Vec::new();
+    for (k, &p) in order.iter().enumerate() {
+        let pl = &ctx.places[p];
+        let listed = k > 0 && {
+            let q = &ctx.places[order[k - 1]];
+            out.contains(&order[k - 1]) && q.end <= pl.start && joins_list(&folded[q.end..pl.start])
+        };
+        if listed || is_origin(folded, pl.start) {
+            out.push(p);
+        }
+    }
+    let mut k = 0;
+    while k < out.len() {
+        if let Some(e) = ctx.places[out[k]].enclosing {
+            if ps.contains(&e) && !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        k += 1;
+    }
+    out
 }
 
 /// Words that may stand between two places of one list besides their names: the
@@ -192,7 +243,7 @@ pub(crate) fn place_within(l: &mut rasad_model::Location, unit: &rasad_model::Lo
 }
 
 /// Feature words a sentence may point back with, definite and bare ("في القاعدة").
-const REFERRED_FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي"];
+const REFERRED_FEATURES: &[&str] = &["قاعده", "مطار", "مخيم", "حقل", "معبر", "سجن", "بلده", "مدينه", "قريه", "ناحيه", "قضاء", "حي", "سد", "معسكر", "ميناء"];
 
 /// `w` is `bare` with the article before it, alone or after a clitic ("القاعده", "بالقاعده", "للقاعده").
 fn definite_with(w: &str, bare: &str) -> bool {
@@ -216,8 +267,14 @@ fn ends_in_definite_feature(w: &str) -> bool {
 /// last place before whose phrase starts with that word.
 pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
     let sent = &ctx.doc.sentences[s];
-    let words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
-    let same = words.iter().any(|w| matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها"));
+    // words without the punctuation that closes them ("المطار،" → "المطار" closing)
+    let raw_words: Vec<&str> = ctx.doc.folded()[sent.start..sent.end].split_whitespace().collect();
+    let words: Vec<&str> = raw_words.iter().map(|w| w.trim_end_matches([',', '.', ';', ':', '"', ')'])).collect();
+    // "المطار ذاته", "المكان نفسه"; not "اليوم ذاته", "الحملة ذاتها"
+    let same = words.iter().enumerate().skip(1).any(|(k, w)| {
+        matches!(*w, "ذاته" | "نفسه" | "ذاتها" | "نفسها")
+            && rasad_text::tokenise::bases(words[k - 1]).into_iter().any(|b| REFERRED_FEATURES.contains(&b) || matches!(b, "مكان" | "موقع" | "منطقه"))
+    });
     // "في القاعدة": a definite feature word in a sentence that names no place (had it a
     // name of its own, the place stage would have found the phrase)
     let feature = words.iter().enumerate().find_map(|(k, w)| {
@@ -228,18 +285,73 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
         let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
         let definite = definite_with(w, bare);
         // "القاعدة" closing a phrase ("في القاعدة،", "داخل القاعدة.") rather than heading one
-        let closes = words.get(k + 1).is_none_or(|n| n.starts_with(',') || matches!(*n, "," | "." | "و" | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
+        let closes = raw_words[k].len() > w.len()
+            || words.get(k + 1).is_none_or(|n| n.is_empty() || n.starts_with(',') || n.starts_with("و") || matches!(*n, "," | "." | "في" | "من" | "على" | "علي" | "الي" | "قبل" | "بعد" | "تمكنت" | "حيث"));
         (definite && closes).then_some(bare)
     });
-    if !same && feature.is_none() {
+    // a definite feature word heading a phrase ("استهداف القاعدة بطائرة") still points
+    // back before the context is asked
+    let any_feature = feature.is_none().then(|| {
+        words.iter().filter(|w| ends_in_definite_feature(w)).find_map(|w| {
+            let bare = rasad_text::tokenise::bases(w).into_iter().find(|b| REFERRED_FEATURES.contains(b))?;
+            definite_with(w, bare).then_some(bare)
+        })
+    }).flatten();
+    let pointed = (same || feature.is_some())
+        .then(|| {
+            (0..s).rev().find_map(|t| {
+                sentence_places(ctx, t).iter().copied().rev().find(|&p| {
+                    let pl = &ctx.places[p];
+                    place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
+                })
+            })
+        })
+        .flatten();
+    let pointed = pointed.or_else(|| {
+        let f = any_feature?;
+        (0..s).rev().find_map(|t| {
+            sentence_places(ctx, t).iter().copied().rev().find(|&p| {
+                let pl = &ctx.places[p];
+                place_rank(pl.kind) <= 1 && ctx.doc.folded()[pl.start..pl.end].starts_with(f)
+            })
+        })
+    });
+    // a sentence that points at a place we could not find ("القاعدة") is not guessed at
+    pointed.or_else(|| any_feature.is_none().then(|| context_place(ctx, s)).flatten())
+}
+
+/// The place an event of a sentence that names none happened at, as the context tells
+/// it: the most precise place of the nearest sentence before it in its paragraph that
+/// names one, else of the headline — among the places of that sentence in the admin1
+/// `context_admin1` would give, so the event keeps that admin1.
+fn context_place(ctx: &Ctx, s: usize) -> Option<usize> {
+    // a sentence whose only places are inside names ("قيادة عمليات بغداد") talks about
+    // those bodies, not about a scene elsewhere
+    if ctx.places.iter().any(|p| p.sentence == s) {
         return None;
     }
-    (0..s).rev().find_map(|t| {
-        sentence_places(ctx, t).iter().copied().rev().find(|&p| {
-            let pl = &ctx.places[p];
-            place_rank(pl.kind) <= 1 && feature.is_none_or(|f| ctx.doc.folded()[pl.start..pl.end].starts_with(f))
-        })
-    })
+    let para = ctx.doc.sentences.get(s)?.paragraph;
+    let from = |t: usize| {
+        let ps = sentence_places(ctx, t);
+        let first = ps.iter().find_map(|&p| ctx.places[p].location.admin1.clone())?;
+        ps.iter()
+            .copied()
+            .filter(|&p| ctx.places[p].location.admin1.as_ref() == Some(&first) && ctx.places[p].kind != PlaceKind::Country)
+            .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
+            .min_by_key(|&p| (place_rank(ctx.places[p].kind), ctx.places[p].start))
+    };
+    for t in (0..s).rev() {
+        if ctx.doc.sentences[t].paragraph != para {
+            break;
+        }
+        if let Some(p) = from(t) {
+            return Some(p);
+        }
+        if sentence_places(ctx, t).iter().any(|&p| ctx.places[p].location.admin1.is_some()) {
+            return None;
+        }
+    }
+    from(0)
 }
 
 /// The admin1 (and country) for a candidate without its own: its sentence's other
@@ -263,7 +375,8 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
         .or_else(|| sentence_places(ctx, 0).iter().find_map(|&p| with_admin1(&ctx.places[p])))
         .or_else(|| {
             let mut counts: Vec<(&str, usize, usize)> = Vec::new();
-            for (i, p) in ctx.places.iter().enumerate() {
+            // an unknown name took its admin1 from a neighbour: it does not vote again
+            for (i, p) in ctx.places.iter().enumerate().filter(|(_, p)| p.known) {
                 if let Some(a) = p.location.admin1.as_deref() {
                     match counts.iter_mut().find(|(x, _, _)| *x == a) {
                         Some(c) => c.1 += 1,

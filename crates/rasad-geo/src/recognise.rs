@@ -84,6 +84,11 @@ const FEATURES: &[(&str, PlaceKind)] = &[
     ("مبني", PlaceKind::Site),
     ("مستشفي", PlaceKind::Site),
     ("مشفي", PlaceKind::Site),
+    ("معسكر", PlaceKind::Site),
+    ("مديريه", PlaceKind::Admin2),
+    ("محليه", PlaceKind::Admin2),
+    ("معتمديه", PlaceKind::Admin2),
+    ("ولايه", PlaceKind::Admin1),
 ];
 
 /// Dual and plural feature words: "بلدتي X وY", "قرى X وY".
@@ -119,13 +124,16 @@ const KNOWN_ONLY: &[&str] = &[
     "محافظه",
     "جبل",
     "سهل",
-    "ميناء",
     "مرفا",
     "طريق",
     "اوتستراد",
     "اوتوستراد",
     "مستشفي",
     "مشفي",
+    "مديريه",
+    "محليه",
+    "معتمديه",
+    "ولايه",
 ];
 
 /// Dual feature words (and the village/town plurals) that may frame unknown names.
@@ -356,6 +364,12 @@ const STOP: &[&str] = &[
 /// Common words that follow a feature word without being a name ("قاعدة كبيرة",
 /// "قرية بطائرة"): adjectives and the event vocabulary.
 const NOT_NAMES: &[&str] = &[
+    "حرب",
+    "معركه",
+    "معارك",
+    "قتال",
+    "مواجهه",
+    "مواجهات",
     "كبيره",
     "كبير",
     "صغيره",
@@ -1075,6 +1089,14 @@ impl<'a> Walker<'a> {
                         continue;
                     }
                 }
+                if i > 0 && self.word(i - 1).is_some_and(|p| matches!(p, "في" | "وفي" | "ففي")) {
+                    let save = out.len();
+                    let next = self.framed_unknown(i, &mut out);
+                    if out.len() > save {
+                        i = next;
+                        continue;
+                    }
+                }
                 i += 1;
                 continue;
             }
@@ -1097,6 +1119,41 @@ impl<'a> Walker<'a> {
             i = self.phrase_at(i, &mut out);
         }
         out
+    }
+
+    /// An unknown name after "في" that a governorate frames at once with "من": "في
+    /// بوعرادة من ولاية سليانة", "ففي X من محافظة Y". The frame alone makes it a place
+    /// (a village the gazetteer lacks); its admin units come from the frame.
+    fn framed_unknown(&self, i: usize, out: &mut Vec<Raw>) -> usize {
+        let prep = i > 0 && self.word(i - 1).is_some_and(|p| matches!(p, "في" | "وفي" | "ففي"));
+        if !prep || self.hit(i).is_some() || self.word(i).is_none() {
+            return i + 1;
+        }
+        let e = self.name_words(i, false);
+        if e <= i || e - i > 3 {
+            return i + 1;
+        }
+        // the unit's name may carry its feature word as an alias ("ولاية سليانة")
+        let framed = self.word(e) == Some("من")
+            && self.word(e + 1).is_some_and(|x| matches!(x, "ولايه" | "محافظه" | "ريف" | "مديريه" | "معتمديه" | "محليه" | "قضاء"))
+            && (self.hit(e + 1).is_some_and(|h| h.prefix_len == 0 && h.tb > e + 2) || self.hit(e + 2).is_some_and(|h| h.prefix_len == 0));
+        if !framed {
+            return i + 1;
+        }
+        let toks = &self.doc.tokens;
+        out.push(Raw {
+            ta: i,
+            tb: e,
+            s: toks[i].start,
+            e: self.tok_end(e),
+            feature: None,
+            cands: Vec::new(),
+            region: false,
+            near: false,
+            prefix: String::new(),
+            needs_ctx: false,
+        });
+        e
     }
 
     /// Try to read a phrase starting at token `i`; pushes mentions, returns the next token.
@@ -1237,7 +1294,7 @@ impl<'a> Walker<'a> {
         let multi = feature_of(w, MULTI_FEATURES);
         let single = feature_of(w, FEATURES);
         let Some((fw, kind, plen)) = single.or(multi) else {
-            return i + 1;
+            return self.framed_unknown(i, out);
         };
         let is_multi = single.is_none();
         let prefix = w[..plen].to_string();
@@ -1248,6 +1305,14 @@ impl<'a> Walker<'a> {
                 .word(j)
                 .is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده"))
         {
+            j += 1;
+        }
+        // a quoted name: 'قاعدة "بلد" الجوية', 'مطار «المزة» العسكري'
+        let is_quote = |k: usize| {
+            toks.get(k).is_some_and(|t| t.kind == TokenKind::Punct && &self.f[t.start..t.end] == "\"")
+        };
+        let quoted = !is_multi && is_quote(j) && self.word(j + 1).is_some();
+        if quoted {
             j += 1;
         }
         let mut first = true;
@@ -1296,6 +1361,15 @@ impl<'a> Walker<'a> {
             if name_end <= j {
                 break;
             }
+            // the closing quote belongs to the name; a quote left open is no name
+            let name_end = if quoted {
+                if !is_quote(name_end) {
+                    break;
+                }
+                name_end + 1
+            } else {
+                name_end
+            };
             // "قاعدة حقل كونيكو": the inner name carries its own feature word
             let inner_feature = kind == PlaceKind::Site
                 && !cands.is_empty()
