@@ -685,8 +685,10 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
                 c.word_start >= last && c.word_end <= ctx.items[i].word_start && matches!(ctx.cue(j), Some("alternative" | "clause"))
             })
         };
+        // "وطالت ضربة أخرى …", "وفي هجوم آخر": another event of the same kind
+        let another = matches!(next_word(folded, ctx.items[i].word_end), "اخري" | "اخر" | "ثانيه" | "ثان");
         match groups.iter_mut().rev().find(|g| g.0 == fam) {
-            Some(g) if !new_clause(g) => g.1.push(i),
+            Some(g) if !new_clause(g) && !another => g.1.push(i),
             _ => groups.push((fam, vec![i])),
         }
     }
