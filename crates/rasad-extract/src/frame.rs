@@ -559,7 +559,9 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         return;
     }
     let folded = ctx.doc.folded();
-    let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some()).collect();
+    // a weapon word inside a place's name is no weapon ("قاعدة عين الأسد الجوية")
+    let in_place = |i: usize| ctx.places.iter().any(|p| p.sentence == s && p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
+    let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some() && !in_place(i)).collect();
     let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
     let sides = ctx.sides(s);
     let claimant = flags.claim_at.and_then(|at| {
