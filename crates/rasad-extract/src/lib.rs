@@ -196,7 +196,11 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             // a date we cannot know, and stays null
             .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday))
             .min_by_key(|d| dist(d));
+        // "وتأتي الجريمة بعد يوم واحد من قصف …": the event told is that many days before
+        // the news; a date of the sentence's own names that event's day itself and wins
+        let days_before = if own.is_none() { days_before_news(ctx.doc.folded(), ctx.items[main].word_start) } else { None };
         let (date, date_span) = match own {
+            None if days_before.is_some() => (news_date.and_then(|a| a.checked_sub(days_before.unwrap_or(0).days()).ok()).map(time::Resolved::day), None),
             Some(d) if d.same_day => (prev_date.map(|p| p.0), prev_date.and_then(|p| p.1)),
             Some(d) => (d.date, Some(ctx.doc.span(d.start, d.end))),
             None if cand.background || cand.retaliation && prev_date.is_some() => (if cand.retaliation { prev_date.map(|p| p.0) } else { None }, None),
@@ -216,7 +220,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         // "وكان المرصد قد رصد في وقت سابق من اليوم …": a recollection of the news day is
         // the news itself
         let same_day_as_news = matches!((date, news_date), (Some(d), Some(n)) if d.precision == 1 && d.first_day() == Some(n));
-        let background = cand.background && !same_day_as_news
+        let background = days_before.is_some_and(|n| n > 0)
+            || cand.background && !same_day_as_news
             || match (date, news_date) {
                 (Some(d), Some(n)) => d.last_day().is_some_and(|l| l < n.checked_sub(1.day()).unwrap_or(n)),
                 _ => false,
@@ -462,6 +467,34 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         }
     }
     (out, hints)
+}
+
+/// "بعد يوم واحد من", "بعد يومين من", "بعد ثلاثة أيام من", "بعد أسبوع من", "غداة" right
+/// before a trigger: the event it names came that many days before the one told.
+fn days_before_news(folded: &str, trigger_start: usize) -> Option<i64> {
+    let words: Vec<&str> = frame::words_before(folded, trigger_start).take(5).collect();
+    let w = |k: usize| words.get(k).copied().unwrap_or("");
+    let unit = |u: &str| match u {
+        "يوم" | "يوما" => Some(1),
+        "يومين" => Some(2),
+        "اسبوع" => Some(7),
+        "اسبوعين" => Some(14),
+        "ساعات" | "ساعه" | "ساعتين" => Some(0),
+        _ => None,
+    };
+    if matches!(w(0), "غداه" | "وغداه") {
+        return Some(1);
+    }
+    if !matches!(w(0), "من") {
+        return None;
+    }
+    // "بعد يوم من", "بعد يوم واحد من", "بعد 3 أيام من"
+    match (w(1), w(2), w(3)) {
+        (u, "بعد", _) => unit(u),
+        ("واحد", u, "بعد") => unit(u),
+        ("ايام", n, "بعد") => n.parse::<i64>().ok().filter(|n| (3..=10).contains(n)),
+        _ => None,
+    }
 }
 
 /// The main trigger is an active verb, or a noun after a light verb ("وبسطت سيطرتها",
