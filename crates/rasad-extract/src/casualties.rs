@@ -1,17 +1,44 @@
 //! Fatalities and injuries of an event, by the guideline's conservative rules.
 //!
-//! A toll is read after a casualty word (قُتل، مقتل، استشهد، أصيب، إصابة): skip a bound
-//! (ما لا يقل عن، على الأقل، نحو، ما بين — a range keeps its lower end), then a number and
-//! a person noun, or a person noun alone (singular 1, dual 2: "قُتل عنصران"), plus further
-//! counts joined by و ("عنصران من الأمن العام واثنان من المسلحين" = 4). A figure before
-//! a casualty noun counts too ("55 قتيلاً"). A second figure after "في حين/فيما/تحدثت"
-//! is another source's count: the lower one is kept. A vague amount (عشرات) gives no
-//! figure. Without any figure: 0 when the text says no one was hurt, or reports injuries
-//! or damage only; null when it says the toll is unknown or says nothing.
+//! A toll is read after a casualty word (قُتل، مقتل، استشهد، ارتقى، أصيب، إصابة): skip a bound
+//! (ما لا يقل عن، أكثر من، نحو، ما بين — a range keeps its lower end), then a number and
+//! a person noun, or a person noun alone (singular 1, dual 2: "قُتل عنصران"; a plural with
+//! its number after it: "مدنيين اثنين"), plus further counts joined by و ("عنصران من
+//! الأمن العام واثنان من المسلحين" = 4: the dead among the attackers count). "بينهم" opens
+//! a subset and ends the count ("قُتل 5 بينهم طفلان" = 5). A figure before a casualty noun
+//! counts too ("55 قتيلاً"). When nothing follows the casualty word, the count is looked
+//! for after "بحياة/أرواح" ("أودى القصف … بحياة شخصين"), then right before the word
+//! ("لقي ثلاثة مدنيين حتفهم", "ثلاثة شبان استشهدوا"), then in the word's own grammar
+//! ("لقي حتفه", "فارق الحياة", "أردوه" = 1; "حتفهما" = 2; cues death_one/death_two).
+//!
+//! Not the event's toll: figures after a tally cue ("ليبلغ مجموع الشهداء منذ …"), and
+//! deaths named as the cause of the event ("على خلفية مقتل", "حداداً على": they belong to
+//! an event named after the cue). Arrests, agreements, looting, abductions and other
+//! non-violent developments carry no toll (null); an interception with no word on
+//! casualties is 0.
+//!
+//! A second figure after "في حين/فيما/تحدثت" is another source's count: the lower one is
+//! kept. A vague amount (عشرات، قتلى) gives no figure. Without any figure: 0 when the text
+//! says no one was hurt (a negation a few words before a harm noun: "دون أن يسفر ذلك عن أي
+//! إصابات", "لم يوقع خسائر"), or reports injuries or damage only; null when it says the toll
+//! is unknown ("لم تتضح الحصيلة": an unknown-verb between the negation and the noun) or
+//! says nothing.
+//!
+//! One sentence, several places (a list): the toll goes to the place written right next to
+//! it ("مقتل شخصين في بلدة X"), else to none of them (null); a 0 goes to all.
+//!
+//! Across sentences ([`across_sentences`], after the merge within the article):
+//! - a sentence that reports no event of its own and says no one was hurt ("ولم تسجل أي
+//!   إصابات") speaks for the news: every current event before it of the lead event's type
+//!   with no toll gets 0;
+//! - an official update ("ارتفعت حصيلة … إلى 7", "ارتفاع عدد القتلى إلى عشرة") replaces the
+//!   toll of the nearest violent current event before it that has no figure or a lower
+//!   one. Any other later figure ("تحدثت مصادر طبية لاحقاً عن ستة") is another source's
+//!   count and never raises a toll: the most conservative figure stands.
 
 use crate::frame::{Cand, Ctx, Flags};
 use rasad_lexicon::Hit;
-use rasad_model::Span;
+use rasad_model::{Event, Span, Status};
 
 /// A toll with the span that states it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,6 +47,10 @@ pub struct Toll {
     pub killed_span: Option<(usize, usize)>,
     pub injured: Option<u32>,
     pub injured_span: Option<(usize, usize)>,
+    /// Deaths named as the cause of the event ("على خلفية مقتل …"), and where that cue is.
+    pub cause_killed: Option<u32>,
+    pub cause_span: Option<(usize, usize)>,
+    pub cause_at: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -52,9 +83,13 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
                 continue;
             }
         }
-        if rest.starts_with("ما بين") || rest.starts_with("بين") {
+        // "بينهم" opens a subset of the count: the count ends
+        if rest.starts_with("بينهم") || rest.starts_with("بينها") || rest.starts_with("من بينهم") {
+            break;
+        }
+        if rest.starts_with("ما بين ") || rest.starts_with("بين ") {
             range_lower = true;
-            pos = at + if rest.starts_with("ما بين") { "ما بين".len() } else { "بين".len() };
+            pos = at + if rest.starts_with("ما بين ") { "ما بين".len() } else { "بين".len() };
             continue;
         }
         if rest.starts_with("ما ") {
@@ -103,6 +138,18 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
                 1 => 1,
                 2 => 2,
                 _ => {
+                    // "مدنيين اثنين", "عناصر ثلاثة": the number after the plural
+                    let after = ctx.nums.iter().find(|n| n.start >= p.word_end && n.end <= limit && ctx.tokens_between(p.word_end, n.start) == 0 && &folded[n.word_start..n.start] != "و");
+                    match after.and_then(|n| n.value.map(|v| (v, n.end))) {
+                        Some((v, e)) if first => {
+                            total = Some(v);
+                            end = e;
+                            pos = skip_group(folded, e, limit);
+                            first = false;
+                            continue;
+                        }
+                        _ => {}
+                    }
                     if first {
                         return Some((None, p.word_end));
                     }
@@ -140,27 +187,63 @@ fn skip_group(folded: &str, pos: usize, limit: usize) -> usize {
     pos
 }
 
+/// The first cue of `kind` in sentence `s` (folded start of its word).
+fn cue_at(ctx: &Ctx, s: usize, kind: &str) -> Option<usize> {
+    ctx.sentence_items(s).find(|&i| ctx.cue(i) == Some(kind)).map(|i| ctx.items[i].word_start)
+}
+
+/// A cue of `kind` on or over the words of item `i` ("حتفه" inside "لقي حتفه").
+fn cue_over(ctx: &Ctx, s: usize, i: usize, kind: &str) -> bool {
+    let it = ctx.items[i];
+    ctx.sentence_items(s).any(|j| ctx.cue(j) == Some(kind) && ctx.items[j].word_start < it.word_end && ctx.items[j].word_end > it.word_start)
+}
+
+/// The count written right before folded byte `at` (a subject before its verb: "ثلاثة شبان
+/// استشهدوا", "جندياً عراقياً قُتل"): a person noun at most one word (an adjective) before,
+/// with its number, or singular/dual by itself.
+fn count_before(ctx: &Ctx, s: usize, at: usize) -> Option<(u32, usize)> {
+    let sent_start = ctx.doc.sentences[s].start;
+    let p = ctx.sentence_items(s).rev().map(|j| ctx.items[j]).find(|p| p.word_end <= at && p.word_start >= sent_start && matches!(p.hit, Hit::Person(_)))?;
+    if ctx.tokens_between(p.word_end, at) > 1 {
+        return None;
+    }
+    let Hit::Person(pi) = p.hit else { return None };
+    let person = &ctx.lex.persons[pi as usize];
+    if matches!(person.class.as_str(), "injured" | "suspect") {
+        return None;
+    }
+    let before = ctx.nums.iter().rev().find(|n| n.end <= p.word_start && n.start >= sent_start && ctx.tokens_between(n.end, p.word_start) == 0);
+    match (before, person.count) {
+        (Some(n), _) => n.value.map(|v| (v, n.start)),
+        (None, 1 | 2) if !ctx.doc.folded()[p.word_start..].starts_with("ال") => Some((person.count as u32, p.word_start)),
+        _ => None,
+    }
+}
+
 /// The toll stated in sentence `s` for a candidate.
 pub fn toll(ctx: &Ctx, s: usize) -> Toll {
     let sent = &ctx.doc.sentences[s];
     let range = ctx.sentence_items(s);
     let folded = ctx.doc.folded();
     let mut t = Toll::default();
+    let mut cause = Toll::default();
     let mut seen_killed = false;
+    // a running total ("ليبلغ مجموع الشهداء منذ …") is no toll of this event
+    let tally_at = cue_at(ctx, s, "tally");
+    t.cause_at = cue_at(ctx, s, "cause");
     for i in range.clone() {
         let it = ctx.items[i];
+        if tally_at.is_some_and(|a| it.word_start > a) {
+            break;
+        }
+        // deaths named as the cause of the event belong to another event
+        let t = if t.cause_at.is_some_and(|a| it.word_start > a) { &mut cause } else { &mut t };
         // "ارتفاع عدد ضحايا التفجير … إلى ثلاثة شهداء": an updated toll replaces the first
         if ctx.cue(i) == Some("toll_update") {
-            let rest = &folded[it.word_end..sent.end];
-            if let Some(k) = rest.find(" الي ") {
-                let at = it.word_end + k + " الي ".len();
-                if ctx.tokens_between(it.word_end, at) <= 15 {
-                    if let Some((Some(v), end)) = count_after(ctx, at - 1, sent.end) {
-                        t.killed = Some(v);
-                        t.killed_span = Some((it.word_start, end));
-                        seen_killed = true;
-                    }
-                }
+            if let Some((v, end)) = update_figure(ctx, s, i) {
+                t.killed = Some(v);
+                t.killed_span = Some((it.word_start, end));
+                seen_killed = true;
             }
             continue;
         }
@@ -171,21 +254,29 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
                 _ => continue,
             },
             Hit::Person(p) => match ctx.lex.persons[p as usize].class.as_str() {
-                // "55 قتيلاً", "سبعة جرحى"
+                // "55 قتيلاً", "سبعة جرحى", "أوقعت شهيداً وجريحاً"
                 "casualty" | "injured" => {
                     let kind = if ctx.lex.persons[p as usize].class == "casualty" { Kind::Killed } else { Kind::Injured };
                     let before = ctx.nums.iter().rev().find(|n| n.end <= it.word_start && ctx.tokens_between(n.end, it.word_start) == 0);
+                    let indefinite = folded[it.word_start..].starts_with(&ctx.lex.persons[p as usize].pattern);
+                    // "أردوه قتيلاً": the victim already counted by the verb
+                    let after_kill = range.clone().any(|j| ctx.trigger_class(j) == "@kill" && ctx.items[j].word_end <= it.word_start && ctx.tokens_between(ctx.items[j].word_end, it.word_start) == 0);
                     let value = match before {
                         Some(n) => n.value,
                         None => match ctx.lex.persons[p as usize].count {
-                            1 if folded[it.word_start..].starts_with(&ctx.lex.persons[p as usize].pattern) => None,
+                            1 if indefinite && !after_kill => Some(1),
                             2 => Some(2),
                             _ => None,
                         },
                     };
-                    let Some(v) = value else { continue };
+                    let Some(v) = value else {
+                        if kind == Kind::Killed && before.is_some() {
+                            seen_killed = true;
+                        }
+                        continue;
+                    };
                     let start = before.map_or(it.word_start, |n| n.start);
-                    record(ctx, &mut t, kind, v, (start, it.word_end), sent.start, &mut seen_killed);
+                    record(ctx, t, kind, v, (start, it.word_end), sent.start, &mut seen_killed);
                     continue;
                 }
                 _ => continue,
@@ -200,7 +291,7 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
                 Some((Some(v), e)) => (v, e),
                 _ => (0, it.word_end),
             };
-            record(ctx, &mut t, kind, 1 + extra, (it.word_start, end), sent.start, &mut seen_killed);
+            record(ctx, t, kind, 1 + extra, (it.word_start, end), sent.start, &mut seen_killed);
             continue;
         }
         // an active killing verb counts its object: "اغتال مسلحون مجهولون عضواً"
@@ -208,6 +299,7 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
             let victim = range.clone().map(|j| (j, ctx.items[j])).find(|(j, v)| {
                 v.word_start > it.word_end && ctx.tokens_between(it.word_end, v.word_start) <= 20 && matches!(ctx.person_class(*j), Some("civilian" | "unknown" | "protester"))
             });
+            let mut counted = false;
             if let Some((j, v)) = victim {
                 let before = ctx.nums.iter().rev().find(|n| n.end <= v.word_start && ctx.tokens_between(n.end, v.word_start) == 0);
                 let Hit::Person(p) = ctx.items[j].hit else { continue };
@@ -217,23 +309,113 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
                     _ => None,
                 });
                 if let Some(c) = count {
-                    record(ctx, &mut t, Kind::Killed, c, (it.word_start, v.word_end), sent.start, &mut seen_killed);
+                    record(ctx, t, Kind::Killed, c, (it.word_start, v.word_end), sent.start, &mut seen_killed);
+                    counted = true;
+                }
+            }
+            // "فأردوه قتيلاً": the object pronoun says how many
+            if !counted {
+                if let Some(c) = grammar_count(ctx, s, i) {
+                    record(ctx, t, Kind::Killed, c, (it.word_start, it.word_end), sent.start, &mut seen_killed);
                 }
             }
             continue;
         }
-        if let Some((v, end)) = count_after(ctx, it.word_end, sent.end) {
-            match v {
-                Some(v) => record(ctx, &mut t, kind, v, (it.word_start, end), sent.start, &mut seen_killed),
-                None => {
-                    if kind == Kind::Killed {
-                        seen_killed = true;
-                    }
+        match count_after(ctx, it.word_end, sent.end) {
+            Some((Some(v), end)) => record(ctx, t, kind, v, (it.word_start, end), sent.start, &mut seen_killed),
+            Some((None, _)) => {
+                if kind == Kind::Killed {
+                    seen_killed = true;
+                }
+            }
+            None => {
+                if let Some((v, span)) = count_elsewhere(ctx, s, i) {
+                    record(ctx, t, kind, v, span, sent.start, &mut seen_killed);
                 }
             }
         }
     }
+    t.cause_killed = cause.killed;
+    t.cause_span = cause.killed_span;
     t
+}
+
+/// The figure of an update cue ("ارتفعت حصيلة القصف إلى سبعة"): the count after "إلى".
+fn update_figure(ctx: &Ctx, s: usize, i: usize) -> Option<(u32, usize)> {
+    let sent = &ctx.doc.sentences[s];
+    let it = ctx.items[i];
+    let rest = &ctx.doc.folded()[it.word_end..sent.end];
+    let k = rest.find(" الي ")?;
+    let at = it.word_end + k + " الي ".len();
+    if ctx.tokens_between(it.word_end, at) > 15 {
+        return None;
+    }
+    match count_after(ctx, at - 1, sent.end) {
+        Some((Some(v), end)) => Some((v, end)),
+        _ => None,
+    }
+}
+
+/// The count of a casualty word with nothing after it: after "بحياة/أرواح" a few words
+/// on, else right before the word, else the word's own grammar.
+fn count_elsewhere(ctx: &Ctx, s: usize, i: usize) -> Option<(u32, (usize, usize))> {
+    let sent = &ctx.doc.sentences[s];
+    let it = ctx.items[i];
+    // "أودى القصف … بحياة مدنيين اثنين"
+    let object = ctx.sentence_items(s).find(|&j| ctx.cue(j) == Some("toll_object") && ctx.items[j].word_start >= it.word_end && ctx.tokens_between(it.word_end, ctx.items[j].word_start) <= 20);
+    if let Some(j) = object {
+        if let Some((Some(v), end)) = count_after(ctx, ctx.items[j].word_end, sent.end) {
+            return Some((v, (it.word_start, end)));
+        }
+    }
+    // a subject before its verb: "ثلاثة شبان استشهدوا", "لقي ثلاثة مدنيين حتفهم"
+    let verb = matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == rasad_lexicon::Frame::Passive);
+    if verb {
+        if let Some((v, start)) = count_before(ctx, s, it.word_start) {
+            return Some((v, (start, it.word_end)));
+        }
+    }
+    grammar_count(ctx, s, i).map(|v| (v, (it.word_start, it.word_end)))
+}
+
+/// How many died by the grammar of the casualty phrase itself ("لقي حتفه" 1, "حتفهما" 2).
+fn grammar_count(ctx: &Ctx, s: usize, i: usize) -> Option<u32> {
+    if cue_over(ctx, s, i, "death_two") {
+        Some(2)
+    } else if cue_over(ctx, s, i, "death_one") {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// What the sentence says of harm with a negation: `Some(true)` "no one was hurt" ("دون أن
+/// يسفر ذلك عن أي إصابات"), `Some(false)` "the toll is unknown" ("دون أن تتضح حصيلة
+/// الضربة"), `None` neither. A negation counts when a harm noun follows within eight words;
+/// an unknown-verb between them makes it unknown.
+pub fn negated_harm(ctx: &Ctx, s: usize) -> Option<bool> {
+    let range = ctx.sentence_items(s);
+    let mut out = None;
+    for i in range.clone() {
+        if ctx.cue(i) != Some("toll_neg") {
+            continue;
+        }
+        let n = ctx.items[i];
+        let harm = range.clone().find(|&j| ctx.cue(j) == Some("harm") && ctx.items[j].word_start >= n.word_end && ctx.tokens_between(n.word_end, ctx.items[j].word_start) <= 8);
+        let Some(h) = harm else { continue };
+        let hs = ctx.items[h].word_start;
+        let unknown = range.clone().any(|j| ctx.cue(j) == Some("toll_unknown") && ctx.items[j].word_start >= n.word_end && ctx.items[j].word_end <= hs);
+        if unknown {
+            return Some(false);
+        }
+        out = Some(true);
+    }
+    out
+}
+
+/// Whether a harm noun at folded byte `at` is the one a negation denies ("دون سقوط قتلى").
+fn denied(ctx: &Ctx, s: usize, at: usize) -> bool {
+    ctx.sentence_items(s).any(|i| ctx.cue(i) == Some("toll_neg") && ctx.items[i].word_end <= at && ctx.tokens_between(ctx.items[i].word_end, at) <= 8)
 }
 
 fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sent_start: usize, seen_killed: &mut bool) {
@@ -267,18 +449,123 @@ fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sen
     }
 }
 
+/// Sub-types that carry no toll: nothing violent took place in them (ACLED codes deaths
+/// with the violent event, not with the arrest, agreement or looting beside it).
+const NO_TOLL: &[&str] = &[
+    "Arrests",
+    "Agreement",
+    "Looting/property destruction",
+    "Headquarters or base established",
+    "Non-violent transfer of territory",
+    "Change to group/activity",
+    "Other",
+    "Abduction/forced disappearance",
+];
+
+/// The protest family: deaths named as their cause are not their toll.
+fn is_protest(sub: &str) -> bool {
+    matches!(sub, "Peaceful protest" | "Protest with intervention" | "Excessive force against protesters" | "Violent demonstration" | "Mob violence")
+}
+
 /// Fatalities by the guideline: a figure, else 0 for "no casualties"/injuries/damage only,
 /// else null.
 pub fn fatalities(ctx: &Ctx, cand: &Cand, flags: &Flags, toll: &Toll) -> (Option<u32>, Option<Span>) {
-    if let Some(k) = toll.killed {
-        return (Some(k), toll.killed_span.map(|(a, b)| ctx.doc.span(a, b)));
-    }
-    let says_dead = ctx.sentence_items(cand.sentence).any(|i| ctx.trigger_class(i) == "@casualty");
-    if says_dead || flags.unknown_casualties {
+    if NO_TOLL.contains(&cand.sub_event_type) {
         return (None, None);
     }
-    if flags.no_casualties || toll.injured.is_some() || cand.triggers.iter().any(|&i| ctx.trigger_class(i) == "@injury") {
+    let s = cand.sentence;
+    // an event named after a cause cue is the cause: its deaths are the cause's figure
+    let main_start = cand.triggers.first().map_or(0, |&i| ctx.items[i].word_start);
+    let after_cause = toll.cause_at.is_some_and(|a| main_start > a) && !is_protest(cand.sub_event_type);
+    let (killed, span) = if after_cause { (toll.cause_killed.or(toll.killed), toll.cause_span.or(toll.killed_span)) } else { (toll.killed, toll.killed_span) };
+    if let Some(k) = killed {
+        return (Some(k), span.map(|(a, b)| ctx.doc.span(a, b)));
+    }
+    let negated = negated_harm(ctx, s);
+    let says_dead = ctx.sentence_items(s).any(|i| {
+        let before_cause = toll.cause_at.is_none_or(|a| ctx.items[i].word_start < a) || after_cause;
+        before_cause
+            && (ctx.trigger_class(i) == "@casualty" || ctx.person_class(i) == Some("casualty"))
+            && !denied(ctx, s, ctx.items[i].word_start)
+    });
+    if says_dead || flags.unknown_casualties || negated == Some(false) {
+        return (None, None);
+    }
+    if flags.no_casualties || negated == Some(true) || toll.injured.is_some() || cand.triggers.iter().any(|&i| ctx.trigger_class(i) == "@injury") {
+        return (Some(0), None);
+    }
+    // an interception: the weapon never hit
+    if cand.sub_event_type == "Disrupted weapons use" {
         return (Some(0), None);
     }
     (None, None)
+}
+
+/// The toll of one place of a list the sentence reports (several events from one
+/// candidate): a figure goes to the place written right next to it ("مقتل شخصين في بلدة
+/// X", "في X قُتل شخصان"), else to none; 0 and null go to every place.
+pub fn for_place(ctx: &Ctx, fatalities: Option<u32>, toll: &Toll, place: Option<usize>, places: &[Option<usize>]) -> Option<u32> {
+    let (Some(k), Some((a, b))) = (fatalities, toll.killed_span) else { return fatalities };
+    if k == 0 || places.len() < 2 {
+        return fatalities;
+    }
+    let near = |p: usize| {
+        let pl = &ctx.places[p];
+        if pl.start >= b { ctx.tokens_between(b, pl.start) <= 3 } else { pl.end <= a && ctx.tokens_between(pl.end, a) <= 2 }
+    };
+    let tied: Vec<usize> = places.iter().flatten().copied().filter(|&p| near(p)).collect();
+    match (place, tied.as_slice()) {
+        (Some(p), [only]) if *only == p => fatalities,
+        _ => None,
+    }
+}
+
+/// Tolls said in sentences of their own, after the merge within the article (see the
+/// module doc): a standalone "no one was hurt" gives 0 to the current events before it of
+/// the lead's type; an official update replaces the toll of the violent event it updates.
+pub fn across_sentences(ctx: &Ctx, events: &mut [Event]) {
+    if events.is_empty() {
+        return;
+    }
+    let sentence_of = |e: &Event| -> Option<usize> {
+        let sp = e.spans.sentence?;
+        ctx.doc.sentences.iter().position(|st| ctx.doc.span(st.start, st.end) == sp)
+    };
+    let sents: Vec<Option<usize>> = events.iter().map(sentence_of).collect();
+    let lead_type = events.iter().find(|e| e.status == Status::Current).map(|e| e.event_type.clone());
+    for s in 0..ctx.doc.sentences.len() {
+        let own = sents.iter().any(|&x| x == Some(s));
+        // an official update ("ارتفعت حصيلة … إلى 7")
+        let update = ctx.sentence_items(s).find(|&i| ctx.cue(i) == Some("toll_update")).and_then(|i| update_figure(ctx, s, i));
+        if let Some((v, _)) = update {
+            let target = (0..events.len()).rev().find(|&k| {
+                let e = &events[k];
+                sents[k].is_some_and(|x| x < s)
+                    && e.status == Status::Current
+                    && matches!(e.sub_event_type.as_str(), "Armed clash" | "Attack" | "Excessive force against protesters" | "Violent demonstration" | "Mob violence")
+                    || sents[k].is_some_and(|x| x < s) && e.status == Status::Current && e.event_type == "Explosions/Remote violence"
+            });
+            if let Some(k) = target {
+                if events[k].fatalities.is_none_or(|f| f < v) {
+                    events[k].fatalities = Some(v);
+                }
+            }
+            continue;
+        }
+        if own {
+            continue;
+        }
+        // "ولم تسجل أي إصابات": for the news before it
+        let zero = negated_harm(ctx, s) == Some(true) || ctx.sentence_items(s).any(|i| ctx.cue(i) == Some("no_casualties"));
+        let hurt = ctx.sentence_items(s).any(|i| matches!(ctx.trigger_class(i), "@casualty" | "@injury") || ctx.person_class(i) == Some("casualty") && !denied(ctx, s, ctx.items[i].word_start));
+        if !zero || hurt {
+            continue;
+        }
+        for k in 0..events.len() {
+            let e = &mut events[k];
+            if sents[k].is_some_and(|x| x < s) && e.status == Status::Current && e.fatalities.is_none() && Some(&e.event_type) == lead_type.as_ref() && !NO_TOLL.contains(&e.sub_event_type.as_str()) {
+                e.fatalities = Some(0);
+            }
+        }
+    }
 }
