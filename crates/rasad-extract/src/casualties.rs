@@ -449,6 +449,27 @@ fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sen
     }
 }
 
+/// Whether a toll at `span` is this candidate's: not when another event's trigger stands on
+/// the toll's side of a clause break ("في حين، فيما، كما") and all of the candidate's own
+/// triggers stand beyond it ("انفجر لغم بمدني فأرداه قتيلاً، في حين جُرح عنصران حين
+/// انفجرت عبوة": the IED's clause has no death).
+fn owned(ctx: &Ctx, cand: &Cand, span: (usize, usize)) -> bool {
+    let s = cand.sentence;
+    let breaks: Vec<usize> = ctx.sentence_items(s).filter(|&j| matches!(ctx.cue(j), Some("alternative" | "clause"))).map(|j| ctx.items[j].word_start).collect();
+    let separated = |pos: usize| {
+        let (a, b) = if pos < span.0 { (pos, span.0) } else { (span.1, pos) };
+        breaks.iter().any(|&k| k > a && k < b)
+    };
+    let own: Vec<usize> = cand.triggers.iter().filter(|&&i| !matches!(ctx.trigger_class(i), "@casualty" | "@injury")).map(|&i| ctx.items[i].word_start).collect();
+    if own.is_empty() || own.iter().any(|&p| !separated(p)) {
+        return true;
+    }
+    // another event's trigger on the toll's side
+    !ctx.sentence_items(s).any(|j| {
+        matches!(ctx.items[j].hit, Hit::Trigger(_)) && !cand.triggers.contains(&j) && !matches!(ctx.trigger_class(j), "@casualty" | "@injury") && !separated(ctx.items[j].word_start)
+    })
+}
+
 /// Sub-types that carry no toll: nothing violent took place in them (ACLED codes deaths
 /// with the violent event, not with the arrest, agreement or looting beside it).
 const NO_TOLL: &[&str] = &[
@@ -477,7 +498,16 @@ pub fn fatalities(ctx: &Ctx, cand: &Cand, flags: &Flags, toll: &Toll) -> (Option
     // an event named after a cause cue is the cause: its deaths are the cause's figure
     let main_start = cand.triggers.first().map_or(0, |&i| ctx.items[i].word_start);
     let after_cause = toll.cause_at.is_some_and(|a| main_start > a) && !is_protest(cand.sub_event_type);
-    let (killed, span) = if after_cause { (toll.cause_killed.or(toll.killed), toll.cause_span.or(toll.killed_span)) } else { (toll.killed, toll.killed_span) };
+    let (mut killed, span) = if after_cause { (toll.cause_killed.or(toll.killed), toll.cause_span.or(toll.killed_span)) } else { (toll.killed, toll.killed_span) };
+    // a peaceful protest kills no one: deaths in its sentence are another event's
+    // (a funeral, a strike in mourning); one clause, one event's toll
+    if std::env::var_os("RASAD_DEBUG_TOLL").is_some() {
+        let f = ctx.doc.folded();
+        eprintln!("cand {} {:?} span {:?} owned {:?}", cand.sub_event_type, cand.triggers.iter().map(|&i| &f[ctx.items[i].word_start..ctx.items[i].word_end]).collect::<Vec<_>>(), span.map(|(a, b)| &f[a..b]), span.map(|sp| owned(ctx, cand, sp)));
+    }
+    if span.is_some_and(|sp| !owned(ctx, cand, sp)) {
+        killed = None;
+    }
     if let Some(k) = killed {
         return (Some(k), span.map(|(a, b)| ctx.doc.span(a, b)));
     }
