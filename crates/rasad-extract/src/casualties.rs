@@ -167,22 +167,22 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
     total.map(|t| (Some(t), end))
 }
 
-/// Skip "من قوات النظام" / "في صفوف X" after a count, up to the next و-conjunct.
+/// Skip "من قوات النظام" / "في صفوف X" / "عناصر الحاجز" after a count, up to the next
+/// و-conjunct within four words ("أربعة من عناصر الحاجز وثلاثة من المهاجمين"); a comma
+/// or a longer stretch ends the count. The caller takes the conjunct only when it is a
+/// number or a person noun.
 fn skip_group(folded: &str, pos: usize, limit: usize) -> usize {
     let Some(rest) = folded.get(pos..limit) else { return pos };
     let trimmed = rest.trim_start();
-    if trimmed.starts_with("من ") || trimmed.starts_with("في ") {
-        // jump to the next word starting with و within a few words, else stay
-        let mut off = pos + (rest.len() - trimmed.len());
-        for (k, w) in trimmed.split(' ').enumerate() {
-            if k > 0 && w.starts_with('و') && w.chars().count() > 2 {
-                return off;
-            }
-            if k > 5 || w.contains(',') {
-                break;
-            }
-            off += w.len() + 1;
+    let mut off = pos + (rest.len() - trimmed.len());
+    for (k, w) in trimmed.split(' ').enumerate() {
+        if w.starts_with('و') && w.chars().count() > 2 {
+            return off;
         }
+        if k > 4 || w.contains(|c: char| matches!(c, ',' | '،' | '.' | '(' | ')' | '"')) {
+            break;
+        }
+        off += w.len() + 1;
     }
     pos
 }
@@ -313,10 +313,13 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
                     counted = true;
                 }
             }
-            // "فأردوه قتيلاً": the object pronoun says how many
+            // "فأردوه قتيلاً": the object pronoun says how many; "ثلاثة شبان قتلوا" (a
+            // passive the script does not mark): the subject before it
             if !counted {
                 if let Some(c) = grammar_count(ctx, s, i) {
                     record(ctx, t, Kind::Killed, c, (it.word_start, it.word_end), sent.start, &mut seen_killed);
+                } else if let Some((c, start)) = count_before(ctx, s, it.word_start) {
+                    record(ctx, t, Kind::Killed, c, (start, it.word_end), sent.start, &mut seen_killed);
                 }
             }
             continue;
