@@ -21,8 +21,8 @@
 //! kept. A vague amount (عشرات، قتلى) gives no figure. Without any figure: 0 when the text
 //! says no one was hurt (a negation a few words before a harm noun: "دون أن يسفر ذلك عن أي
 //! إصابات", "لم يوقع خسائر"), or reports injuries or damage only; null when it says the toll
-//! is unknown ("لم تتضح الحصيلة": an unknown-verb between the negation and the noun) or
-//! says nothing.
+//! is unknown ("لم تتضح الحصيلة", "من دون أن يذكر حصيلة": an unknown-word — تتضح، يعرف،
+//! حصيلة — after the negation, before any harm noun) or says nothing.
 //!
 //! One sentence, several places (a list): the toll goes to the place written right next to
 //! it ("مقتل شخصين في بلدة X"), else to none of them (null); a 0 goes to all.
@@ -31,9 +31,9 @@
 //! - a sentence that reports no event of its own and says no one was hurt ("ولم تسجل أي
 //!   إصابات") speaks for the news: every current event before it of the lead event's type
 //!   with no toll gets 0;
-//! - an official update ("ارتفعت حصيلة … إلى 7", "ارتفاع عدد القتلى إلى عشرة") replaces the
-//!   toll of the nearest violent current event before it that has no figure or a lower
-//!   one. Any other later figure ("تحدثت مصادر طبية لاحقاً عن ستة") is another source's
+//! - an official update ("ارتفعت حصيلة … إلى 7", "ارتفاع عدد القتلى إلى عشرة") raises the
+//!   toll of the violent current event it updates: the nearest one before it that already
+//!   has a figure, else the first one of the article (the lead). Any other later figure ("تحدثت مصادر طبية لاحقاً عن ستة") is another source's
 //!   count and never raises a toll: the most conservative figure stands.
 
 use crate::frame::{Cand, Ctx, Flags};
@@ -231,13 +231,15 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
     // a running total ("ليبلغ مجموع الشهداء منذ …") is no toll of this event
     let tally_at = cue_at(ctx, s, "tally");
     t.cause_at = cue_at(ctx, s, "cause");
+    let cause_end = t.cause_at.map_or(sent.end, |a| folded[a..sent.end].find(['،', ',']).map_or(sent.end, |k| a + k));
     for i in range.clone() {
         let it = ctx.items[i];
         if tally_at.is_some_and(|a| it.word_start > a) {
             break;
         }
-        // deaths named as the cause of the event belong to another event
-        let t = if t.cause_at.is_some_and(|a| it.word_start > a) { &mut cause } else { &mut t };
+        // deaths named as the cause of the event belong to another event (up to the
+        // next comma: "احتجاجاً على انقطاع الكهرباء، ما أدى إلى إصابة ستة" is the protest's)
+        let t = if t.cause_at.is_some_and(|a| it.word_start > a && it.word_start < cause_end) { &mut cause } else { &mut t };
         // "ارتفاع عدد ضحايا التفجير … إلى ثلاثة شهداء": an updated toll replaces the first
         if ctx.cue(i) == Some("toll_update") {
             if let Some((v, end)) = update_figure(ctx, s, i) {
@@ -393,9 +395,10 @@ fn grammar_count(ctx: &Ctx, s: usize, i: usize) -> Option<u32> {
 }
 
 /// What the sentence says of harm with a negation: `Some(true)` "no one was hurt" ("دون أن
-/// يسفر ذلك عن أي إصابات"), `Some(false)` "the toll is unknown" ("دون أن تتضح حصيلة
-/// الضربة"), `None` neither. A negation counts when a harm noun follows within eight words;
-/// an unknown-verb between them makes it unknown.
+/// يسفر ذلك عن أي إصابات", "لم يوقع خسائر"), `Some(false)` "the toll is unknown" ("دون أن
+/// تتضح حصيلة الضربة", "من دون أن يذكر حصيلة": a toll not stated is not a toll of 0),
+/// `None` neither. A negation counts when a harm noun or an unknown-word (تتضح، يعرف،
+/// حصيلة) follows within eight words; the first of them decides.
 pub fn negated_harm(ctx: &Ctx, s: usize) -> Option<bool> {
     let range = ctx.sentence_items(s);
     let mut out = None;
@@ -404,14 +407,12 @@ pub fn negated_harm(ctx: &Ctx, s: usize) -> Option<bool> {
             continue;
         }
         let n = ctx.items[i];
-        let harm = range.clone().find(|&j| ctx.cue(j) == Some("harm") && ctx.items[j].word_start >= n.word_end && ctx.tokens_between(n.word_end, ctx.items[j].word_start) <= 8);
-        let Some(h) = harm else { continue };
-        let hs = ctx.items[h].word_start;
-        let unknown = range.clone().any(|j| ctx.cue(j) == Some("toll_unknown") && ctx.items[j].word_start >= n.word_end && ctx.items[j].word_end <= hs);
-        if unknown {
-            return Some(false);
+        let next = range.clone().find(|&j| matches!(ctx.cue(j), Some("harm" | "toll_unknown")) && ctx.items[j].word_start >= n.word_end && ctx.tokens_between(n.word_end, ctx.items[j].word_start) <= 8);
+        match next.and_then(|j| ctx.cue(j)) {
+            Some("toll_unknown") => return Some(false),
+            Some(_) => out = Some(true),
+            None => {}
         }
-        out = Some(true);
     }
     out
 }
@@ -504,10 +505,6 @@ pub fn fatalities(ctx: &Ctx, cand: &Cand, flags: &Flags, toll: &Toll) -> (Option
     let (mut killed, span) = if after_cause { (toll.cause_killed.or(toll.killed), toll.cause_span.or(toll.killed_span)) } else { (toll.killed, toll.killed_span) };
     // a peaceful protest kills no one: deaths in its sentence are another event's
     // (a funeral, a strike in mourning); one clause, one event's toll
-    if std::env::var_os("RASAD_DEBUG_TOLL").is_some() {
-        let f = ctx.doc.folded();
-        eprintln!("cand {} {:?} span {:?} owned {:?}", cand.sub_event_type, cand.triggers.iter().map(|&i| &f[ctx.items[i].word_start..ctx.items[i].word_end]).collect::<Vec<_>>(), span.map(|(a, b)| &f[a..b]), span.map(|sp| owned(ctx, cand, sp)));
-    }
     if span.is_some_and(|sp| !owned(ctx, cand, sp)) {
         killed = None;
     }
@@ -520,6 +517,7 @@ pub fn fatalities(ctx: &Ctx, cand: &Cand, flags: &Flags, toll: &Toll) -> (Option
         before_cause
             && (ctx.trigger_class(i) == "@casualty" || ctx.person_class(i) == Some("casualty"))
             && !denied(ctx, s, ctx.items[i].word_start)
+            && owned(ctx, cand, (ctx.items[i].word_start, ctx.items[i].word_end))
     });
     if says_dead || flags.unknown_casualties || negated == Some(false) {
         return (None, None);
@@ -546,7 +544,14 @@ pub fn for_place(ctx: &Ctx, fatalities: Option<u32>, toll: &Toll, place: Option<
         let pl = &ctx.places[p];
         if pl.start >= b { ctx.tokens_between(b, pl.start) <= 3 } else { pl.end <= a && ctx.tokens_between(pl.end, a) <= 2 }
     };
-    let tied: Vec<usize> = places.iter().flatten().copied().filter(|&p| near(p)).collect();
+    // a place of the list, or the same place named again next to the toll ("… أريحا
+    // وكفرنبل، ما أسفر عن مقتل خمسة في كفرنبل")
+    let same = |p: usize, q: usize| {
+        let (a, b) = (&ctx.places[p].location, &ctx.places[q].location);
+        p == q || a.name.is_some() && a.name == b.name && a.admin1 == b.admin1
+    };
+    let sentence = ctx.places[places.iter().flatten().copied().next().unwrap_or(0)].sentence;
+    let tied: Vec<usize> = places.iter().flatten().copied().filter(|&p| (0..ctx.places.len()).any(|q| ctx.places[q].sentence == sentence && same(p, q) && near(q))).collect();
     match (place, tied.as_slice()) {
         (Some(p), [only]) if *only == p => fatalities,
         _ => None,
@@ -571,13 +576,12 @@ pub fn across_sentences(ctx: &Ctx, events: &mut [Event]) {
         // an official update ("ارتفعت حصيلة … إلى 7")
         let update = ctx.sentence_items(s).find(|&i| ctx.cue(i) == Some("toll_update")).and_then(|i| update_figure(ctx, s, i));
         if let Some((v, _)) = update {
-            let target = (0..events.len()).rev().find(|&k| {
-                let e = &events[k];
-                sents[k].is_some_and(|x| x < s)
-                    && e.status == Status::Current
-                    && matches!(e.sub_event_type.as_str(), "Armed clash" | "Attack" | "Excessive force against protesters" | "Violent demonstration" | "Mob violence")
-                    || sents[k].is_some_and(|x| x < s) && e.status == Status::Current && e.event_type == "Explosions/Remote violence"
-            });
+            let violent = |e: &Event| {
+                e.status == Status::Current
+                    && (e.event_type == "Explosions/Remote violence" || matches!(e.sub_event_type.as_str(), "Armed clash" | "Attack" | "Excessive force against protesters"))
+            };
+            let before: Vec<usize> = (0..events.len()).filter(|&k| sents[k].is_some_and(|x| x < s) && violent(&events[k])).collect();
+            let target = before.iter().rev().copied().find(|&k| events[k].fatalities.is_some_and(|f| f > 0)).or(before.first().copied());
             if let Some(k) = target {
                 if events[k].fatalities.is_none_or(|f| f < v) {
                     events[k].fatalities = Some(v);

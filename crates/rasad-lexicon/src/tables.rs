@@ -216,7 +216,7 @@ pub const CUE_KINDS: &[&str] = &[
     "cause",        // على خلفية، حداداً على: deaths after it caused this event, they are not its toll
     "toll_neg",     // دون، لم، عدم: with a harm noun a few words on, no one was hurt (fatalities 0)
     "harm",         // إصابات، خسائر، ضحايا، حصيلة: what a toll_neg denies
-    "toll_unknown", // تتضح، يعرف: between toll_neg and harm, the toll is unknown (fatalities null)
+    "toll_unknown", // تتضح، يعرف، حصيلة: after toll_neg, before any harm noun: the toll is unknown (null)
     "tally",        // ليبلغ، مجموع: figures after it are a running total, not the event's toll
 ];
 
