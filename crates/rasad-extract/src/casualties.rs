@@ -73,9 +73,16 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
         if steps > 12 || pos >= limit {
             break;
         }
-        // skip bounds and approximations
-        let rest = folded[pos..limit].trim_start();
+        // skip bounds and approximations, and a time or a comma between the verb and its
+        // count ("قُتل مساء أمس عنصر", "قُتل، أمس، ثلاثة")
+        let rest = folded[pos..limit].trim_start_matches(|c: char| c.is_whitespace() || c == '،' || c == ',');
         let at = limit - rest.len();
+        if first {
+            if let Some(tm) = ctx.items.iter().find(|i| i.word_start == at && matches!(i.hit, Hit::Time(_))) {
+                pos = tm.word_end;
+                continue;
+            }
+        }
         if let Some((k, it)) = ctx.items.iter().enumerate().find(|(_, i)| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
             let cue = ctx.cue(k).unwrap_or("");
             if matches!(cue, "min" | "approx") {
