@@ -380,6 +380,29 @@ fn count_elsewhere(ctx: &Ctx, s: usize, i: usize) -> Option<(u32, (usize, usize)
             return Some((v, (it.word_start, end)));
         }
     }
+    // the active reading of an unmarked verb: "قتل مسلحون مجهولون، مساء أمس، شاباً مدنياً"
+    // (the killers right after the verb, then the counted victim)
+    let next_actor = ctx.sentence_items(s).find(|&j| ctx.items[j].word_start >= it.word_end).filter(|&j| {
+        ctx.tokens_between(it.word_end, ctx.items[j].word_start) == 0 && (matches!(ctx.items[j].hit, Hit::Actor(_)) || ctx.person_class(j) == Some("fighter"))
+    });
+    if let Some(a) = next_actor {
+        let folded = ctx.doc.folded();
+        let victim = ctx.sentence_items(s).map(|j| ctx.items[j]).find(|q| {
+            q.word_start >= ctx.items[a].word_end
+                && ctx.tokens_between(ctx.items[a].word_end, q.word_start) <= 10
+                && !folded[q.word_start..q.start].starts_with('و')
+                && matches!(q.hit, Hit::Person(qi) if !matches!(ctx.lex.persons[qi as usize].class.as_str(), "casualty" | "injured" | "suspect"))
+        });
+        if let Some(q) = victim {
+            if let Some((Some(v), end)) = count_after(ctx, q.word_start, sent.end) {
+                return Some((v, (it.word_start, end)));
+            }
+            let before = ctx.nums.iter().find(|n| n.end <= q.word_start && ctx.tokens_between(n.end, q.word_start) == 0 && n.start > ctx.items[a].word_end);
+            if let Some(v) = before.and_then(|n| n.value) {
+                return Some((v, (it.word_start, q.word_end)));
+            }
+        }
+    }
     // a subject before its verb: "ثلاثة شبان استشهدوا", "لقي ثلاثة مدنيين حتفهم"
     let verb = matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == rasad_lexicon::Frame::Passive);
     if verb {
