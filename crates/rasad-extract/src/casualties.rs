@@ -595,13 +595,21 @@ pub fn across_sentences(ctx: &Ctx, events: &mut [Event]) {
     if events.is_empty() {
         return;
     }
-    let sentence_of = |e: &Event| -> Option<usize> {
-        let sp = e.spans.sentence?;
-        ctx.doc.sentences.iter().position(|st| ctx.doc.span(st.start, st.end) == sp)
-    };
-    let sents: Vec<Option<usize>> = events.iter().map(sentence_of).collect();
+    // only sentences with an update or a "no one was hurt" cue matter (most articles: none)
+    let mut todo: Vec<usize> = Vec::new();
+    for it in ctx.items.iter().enumerate().filter(|(i, _)| matches!(ctx.cue(*i), Some("toll_update" | "toll_neg" | "no_casualties"))).map(|(_, it)| it) {
+        let s = ctx.doc.sentences.partition_point(|st| st.end <= it.word_start);
+        if s < ctx.doc.sentences.len() && todo.last() != Some(&s) {
+            todo.push(s);
+        }
+    }
+    if todo.is_empty() {
+        return;
+    }
+    let spans: Vec<Span> = ctx.doc.sentences.iter().map(|st| ctx.doc.span(st.start, st.end)).collect();
+    let sents: Vec<Option<usize>> = events.iter().map(|e| e.spans.sentence.and_then(|sp| spans.iter().position(|x| *x == sp))).collect();
     let lead_type = events.iter().find(|e| e.status == Status::Current).map(|e| e.event_type.clone());
-    for s in 0..ctx.doc.sentences.len() {
+    for s in todo {
         let own = sents.iter().any(|&x| x == Some(s));
         // an official update ("ارتفعت حصيلة … إلى 7")
         let update = ctx.sentence_items(s).find(|&i| ctx.cue(i) == Some("toll_update")).and_then(|i| update_figure(ctx, s, i));
