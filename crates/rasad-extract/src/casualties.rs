@@ -59,6 +59,18 @@ enum Kind {
     Injured,
 }
 
+/// Items from the first whose word starts at or after folded byte `at` (items are sorted by
+/// word start: a binary search, not a scan of the article).
+fn from_word<'c>(ctx: &'c Ctx, at: usize) -> impl Iterator<Item = &'c crate::Item> + 'c {
+    let k = ctx.items.partition_point(|i| i.word_start < at);
+    ctx.items[k..].iter()
+}
+
+fn from_word_indexed<'c>(ctx: &'c Ctx, at: usize) -> impl Iterator<Item = (usize, &'c crate::Item)> + 'c {
+    let k = ctx.items.partition_point(|i| i.word_start < at);
+    ctx.items[k..].iter().enumerate().map(move |(j, i)| (k + j, i))
+}
+
 /// The count phrase starting after folded byte `from`: (value, end). `None` value = vague.
 fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usize)> {
     let folded = ctx.doc.folded();
@@ -78,12 +90,12 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
         let rest = folded[pos..limit].trim_start_matches(|c: char| c.is_whitespace() || c == '،' || c == ',');
         let at = limit - rest.len();
         if first {
-            if let Some(tm) = ctx.items.iter().find(|i| i.word_start == at && matches!(i.hit, Hit::Time(_))) {
+            if let Some(tm) = from_word(ctx, at).find(|i| i.word_start == at && matches!(i.hit, Hit::Time(_))) {
                 pos = tm.word_end;
                 continue;
             }
         }
-        if let Some((k, it)) = ctx.items.iter().enumerate().find(|(_, i)| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
+        if let Some((k, it)) = from_word_indexed(ctx, at).find(|(_, i)| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
             let cue = ctx.cue(k).unwrap_or("");
             if matches!(cue, "min" | "approx") {
                 pos = it.word_end;
@@ -122,7 +134,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             end = n.end;
             pos = n.end;
             // the person noun after the number
-            if let Some(p) = ctx.items.iter().find(|i| i.word_start > pos && i.word_end <= limit && ctx.tokens_between(pos, i.word_start) <= 1 && matches!(i.hit, Hit::Person(_))) {
+            if let Some(p) = from_word(ctx, pos + 1).take_while(|i| i.word_start < limit).find(|i| i.word_start > pos && i.word_end <= limit && ctx.tokens_between(pos, i.word_start) <= 1 && matches!(i.hit, Hit::Person(_))) {
                 end = p.word_end;
                 pos = p.word_end;
             }
@@ -135,7 +147,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             continue;
         }
         // a person noun alone: singular 1, dual 2
-        if let Some(p) = ctx.items.iter().find(|i| i.word_start == at && matches!(i.hit, Hit::Person(_))) {
+        if let Some(p) = from_word(ctx, at).find(|i| i.word_start == at && matches!(i.hit, Hit::Person(_))) {
             let Hit::Person(pi) = p.hit else { unreachable!() };
             let person = &ctx.lex.persons[pi as usize];
             if !first && !folded[at..p.start].starts_with('و') {
@@ -194,11 +206,6 @@ fn skip_group(folded: &str, pos: usize, limit: usize) -> usize {
     pos
 }
 
-/// The first cue of `kind` in sentence `s` (folded start of its word).
-fn cue_at(ctx: &Ctx, s: usize, kind: &str) -> Option<usize> {
-    ctx.sentence_items(s).find(|&i| ctx.cue(i) == Some(kind)).map(|i| ctx.items[i].word_start)
-}
-
 /// A cue of `kind` on or over the words of item `i` ("حتفه" inside "لقي حتفه").
 fn cue_over(ctx: &Ctx, s: usize, i: usize, kind: &str) -> bool {
     let it = ctx.items[i];
@@ -236,8 +243,15 @@ pub fn toll(ctx: &Ctx, s: usize) -> Toll {
     let mut cause = Toll::default();
     let mut seen_killed = false;
     // a running total ("ليبلغ مجموع الشهداء منذ …") is no toll of this event
-    let tally_at = cue_at(ctx, s, "tally");
-    t.cause_at = cue_at(ctx, s, "cause");
+    let (mut tally_at, mut cause_at) = (None, None);
+    for i in range.clone() {
+        match ctx.cue(i) {
+            Some("tally") if tally_at.is_none() => tally_at = Some(ctx.items[i].word_start),
+            Some("cause") if cause_at.is_none() => cause_at = Some(ctx.items[i].word_start),
+            _ => {}
+        }
+    }
+    t.cause_at = cause_at;
     let cause_end = t.cause_at.map_or(sent.end, |a| folded[a..sent.end].find(['،', ',']).map_or(sent.end, |k| a + k));
     for i in range.clone() {
         let it = ctx.items[i];
@@ -458,7 +472,7 @@ fn record(ctx: &Ctx, t: &mut Toll, kind: Kind, v: u32, span: (usize, usize), sen
     let alternative = |prev: Option<(usize, usize)>| {
         prev.is_some_and(|(_, pe)| {
             let between = folded.get(pe.max(sent_start)..span.0).unwrap_or("");
-            ctx.items.iter().enumerate().any(|(k, i)| i.word_start >= pe && i.word_end <= span.0 && ctx.cue(k) == Some("alternative"))
+            from_word_indexed(ctx, pe).take_while(|(_, i)| i.word_start < span.0).any(|(k, i)| i.word_end <= span.0 && ctx.cue(k) == Some("alternative"))
                 || between.contains("مصادر") && between.contains("عن")
         })
     };
