@@ -113,6 +113,7 @@ impl Extractor {
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
         merge::order_clash_sides(&mut events, &hints);
         merge::within_article(&mut events, &hints);
+        casualties::across_sentences(&ctx, &mut events);
         for (n, e) in events.iter_mut().enumerate() {
             let mut id = String::with_capacity(article.id.len() + 4);
             id.push_str(&article.id);
@@ -269,7 +270,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
             }
         }
         let place_list: Vec<Option<usize>> = if places.is_empty() { vec![None] } else { places.into_iter().map(Some).collect() };
-        for p in place_list {
+        for &p in &place_list {
+            let fatalities = casualties::for_place(ctx, fatalities, &toll, p, &place_list);
             let mut location = p.map(|p| ctx.places[p].location.clone());
             // the text's own frame wins over a namesake: "منطقة صلاح الدين جنوبي العاصمة
             // طرابلس" is in Tripoli whatever the gazetteer's Salah al-Din is

@@ -5,7 +5,8 @@
 //! the type agrees, the dates agree (or one is open), the places agree (same name, one
 //! inside the other, or one open) and each side agrees (same actor, or one open). A
 //! protest and a riot at the same place and day are one riot. The first mention is
-//! kept and completed from the later one; tolls keep the lower figure.
+//! kept and completed from the later one; tolls keep the lower figure (a 0 — injuries
+//! only — yields to a figure of deaths: it says nothing against them).
 
 use rasad_model::{Actor, Event, Location};
 use rasad_text::fold;
@@ -80,6 +81,8 @@ fn absorb(keep: &mut Event, other: Event) {
         keep.spans.actor2 = other.spans.actor2;
     }
     keep.fatalities = match (keep.fatalities, other.fatalities) {
+        (Some(0), Some(b)) => Some(b),
+        (Some(a), Some(0)) => Some(a),
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };

@@ -95,6 +95,17 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
         }
     }
     let mut words: Vec<Num> = Vec::new();
+    // the kind of the last part of the last word number: a compound grows from larger
+    // parts to smaller ("مئة وخمسة"), or a unit takes its ten ("خمسة وعشرون"); two units
+    // are two numbers ("بين ثلاثة وخمسة" is 3 and 5, not 8)
+    let rank = |k: &str| match k {
+        "unit" | "teen" => 1,
+        "ten" => 2,
+        "hundred" => 3,
+        "thousand" => 4,
+        _ => 0,
+    };
+    let mut last_kind = "";
     for it in items {
         let Hit::Number(i) = it.hit else { continue };
         let n = &lex.numbers[i as usize];
@@ -103,12 +114,16 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
         if let Some(prev) = words.last_mut() {
             let gap = folded.get(prev.end..it.word_start).unwrap_or("x");
             let joined = gap.trim().is_empty() && (prefix == "و" || prefix.is_empty());
-            if let (true, Some(p), Some(v)) = (joined, prev.value, value) {
-                prev.value = Some(if n.kind == "thousand" && p < 1000 && n.value == 1000 { p * 1000 } else { p + v });
+            let multiplier = n.kind == "thousand" && n.value == 1000;
+            let compound = multiplier || rank(last_kind) > rank(&n.kind) || last_kind == "unit" && n.kind == "ten";
+            if let (true, true, Some(p), Some(v)) = (joined, compound, prev.value, value) {
+                prev.value = Some(if multiplier && p < 1000 { p * 1000 } else { p + v });
                 prev.end = it.end;
+                last_kind = &n.kind;
                 continue;
             }
         }
+        last_kind = &n.kind;
         words.push(Num { word_start: it.word_start, start: it.start, end: it.end, value });
     }
     // "3 آلاف", "50 ألف"
@@ -152,5 +167,8 @@ mod tests {
         assert_eq!(nums("ثلاثة آلاف دولار"), [Some(3000)]);
         assert_eq!(nums("عشرات المدنيين"), [None]);
         assert_eq!(nums("خمسة صواريخ وأربعة قذائف"), [Some(5), Some(4)]);
+        assert_eq!(nums("مئة وخمسة عناصر"), [Some(105)]);
+        // a range of two units is two numbers, not their sum
+        assert_eq!(nums("ما بين ثلاثة وخمسة أشخاص"), [Some(3), Some(5)]);
     }
 }

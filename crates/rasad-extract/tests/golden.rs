@@ -97,7 +97,7 @@ fn dev_set_stays_above_its_floors() {
             ("actor1_accuracy", 0.84),
             ("actor2_accuracy", 0.77),
             ("location_accuracy", 0.85),
-            ("fatalities_accuracy", 0.87),
+            ("fatalities_accuracy", 0.90),
             ("status_accuracy", 0.97),
         ],
     );

@@ -211,6 +211,14 @@ pub const CUE_KINDS: &[&str] = &[
     "toll_update",  // ارتفاع عدد الضحايا … إلى: the figure after "إلى" is the toll now
     "boilerplate",  // اقرأ أيضاً، الصورة:، تابعونا: a page's furniture opening a line; the line reports nothing
     "property",     // منازل، مباني: buildings as the object of a blast (demolition, not an attack on people)
+    "death_one",    // لقي حتفه، فارق الحياة، أرداه: the grammar says one person died (when no count is given)
+    "death_two",    // لقيا حتفهما، أردوهما: the grammar says two died
+    "toll_object",  // حياة، أرواح: "أودى … بحياة N": the count follows this word
+    "cause",        // على خلفية، حداداً على: deaths after it caused this event, they are not its toll
+    "toll_neg",     // دون، لم، عدم: with a harm noun a few words on, no one was hurt (fatalities 0)
+    "harm",         // إصابات، خسائر، ضحايا، حصيلة: what a toll_neg denies
+    "toll_unknown", // تتضح، يعرف، حصيلة: after toll_neg, before any harm noun: the toll is unknown (null)
+    "tally",        // ليبلغ، مجموع: figures after it are a running total, not the event's toll
 ];
 
 /// Cells of one data line, with its line number.
