@@ -54,7 +54,9 @@ pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
             let pl = &ctx.places[p];
             let inside_actor = actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start));
             let is_other_word = other_words.iter().any(|&(a, b)| a <= pl.start && pl.end <= b);
-            !inside_actor && !is_other_word && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
+            // "بحسب مديرية الصحة", "وفق قيادة شرطة البصرة": the source, not the scene
+            let source = matches!(frame::prev_word(ctx.doc.folded(), pl.start), "بحسب" | "حسب" | "وفق" | "وفقا" | "بحسب ما");
+            !inside_actor && !is_other_word && !source && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
         })
         .collect()
 }
