@@ -413,3 +413,46 @@ mod tests {
     }
 
 }
+
+/// One sense per article: a town or city named several times is one place. Where its
+/// mentions resolved to namesakes in different countries ("طرابلس" of Lebanon and of
+/// Libya), the reading the article itself vouches for wins — a mention the place stage
+/// linked to an enclosing place ("مدينة طرابلس شمالي لبنان"), else one in the dateline's
+/// country — and the other mentions take its place, keeping their own span and wording.
+pub fn one_sense_per_article(doc: &rasad_text::Document, places: &mut [PlaceMention], dateline_country: Option<&str>) {
+    let key = |p: &PlaceMention| -> Option<String> {
+        if !p.known || !matches!(p.kind, PlaceKind::City | PlaceKind::Town | PlaceKind::Village) {
+            return None;
+        }
+        let phrase = doc.folded().get(p.start..p.end)?;
+        let bare = ["مدينه ", "بلده ", "قريه "].iter().find_map(|f| phrase.strip_prefix(f)).unwrap_or(phrase);
+        Some(bare.to_string())
+    };
+    let keys: Vec<Option<String>> = places.iter().map(key).collect();
+    for k in 0..places.len() {
+        let Some(name) = keys[k].as_deref() else { continue };
+        // only the first mention of each name looks at the group
+        if keys[..k].iter().any(|x| x.as_deref() == Some(name)) {
+            continue;
+        }
+        let group: Vec<usize> = (k..places.len()).filter(|&j| keys[j].as_deref() == Some(name)).collect();
+        let country = |j: usize| places[j].location.country.clone();
+        if group.len() < 2 || group.iter().all(|&j| country(j) == country(group[0])) {
+            continue;
+        }
+        let vouched = group
+            .iter()
+            .copied()
+            .find(|&j| places[j].enclosing.is_some_and(|e| places.get(e).is_some_and(|pe| pe.location.country == places[j].location.country)))
+            .or_else(|| group.iter().copied().find(|&j| dateline_country.is_some_and(|c| places[j].location.country.as_deref() == Some(c))));
+        let Some(v) = vouched else { continue };
+        let model = places[v].location.clone();
+        for &j in &group {
+            if j != v && places[j].location.country != model.country {
+                let l = &mut places[j].location;
+                let (name_ar, span) = (std::mem::take(&mut l.name_ar), l.span);
+                *l = rasad_model::Location { name_ar, span, ..model.clone() };
+            }
+        }
+    }
+}
