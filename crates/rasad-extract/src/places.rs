@@ -56,9 +56,17 @@ pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
             let is_other_word = other_words.iter().any(|&(a, b)| a <= pl.start && pl.end <= b);
             // "بحسب مديرية الصحة", "وفق قيادة شرطة البصرة": the source, not the scene
             let source = matches!(frame::prev_word(ctx.doc.folded(), pl.start), "بحسب" | "حسب" | "وفق" | "وفقا" | "بحسب ما");
-            !inside_actor && !is_other_word && !source && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ")
+            !inside_actor && !is_other_word && !source && !ctx.doc.folded()[pl.start..pl.end].starts_with("مركز ") && !quantified(&ctx.doc.folded()[pl.start..pl.end])
         })
         .collect()
+}
+
+/// Words that say how many or which places, not their names: "في مدن وبلدات عدة",
+/// "قرى مجاورة", "مناطق متفرقة". A phrase ending in one names no place.
+const QUANTIFIERS: &[&str] = &["عده", "عديده", "مختلفه", "متفرقه", "اخري", "مجاوره", "كثيره", "قريبه", "محيطه", "بعينها", "معينه"];
+
+fn quantified(phrase: &str) -> bool {
+    phrase.split_whitespace().count() >= 2 && phrase.split_whitespace().last().is_some_and(|w| QUANTIFIERS.contains(&w))
 }
 
 /// Choose the location(s) of a candidate: the innermost place nearest the trigger,
