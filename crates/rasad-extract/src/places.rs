@@ -66,7 +66,7 @@ pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
 const QUANTIFIERS: &[&str] = &["عده", "عديده", "مختلفه", "متفرقه", "اخري", "مجاوره", "كثيره", "قريبه", "محيطه", "بعينها", "معينه"];
 
 fn quantified(phrase: &str) -> bool {
-    phrase.split_whitespace().count() >= 2 && phrase.split_whitespace().last().is_some_and(|w| QUANTIFIERS.contains(&w))
+    phrase.split_whitespace().last().is_some_and(|w| QUANTIFIERS.contains(&w))
 }
 
 /// Choose the location(s) of a candidate: the innermost place nearest the trigger,
