@@ -1768,7 +1768,7 @@ pub(crate) fn find_places(
                 })
                 .unwrap_or(r.cands[0]);
             let e = &g.entries[best as usize];
-            loc = g.locations[best as usize].clone();
+            loc = g.location(best);
             if r.region {
                 kind = PlaceKind::Region;
                 let wide = matches!(
