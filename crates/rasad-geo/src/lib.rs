@@ -66,7 +66,7 @@ pub struct Geocoder {
     /// own that holds these names too, and exact lookups go through `name_index`.
     pub(crate) ac: std::sync::OnceLock<Option<CharwiseDoubleArrayAhoCorasick<u32>>>,
     /// Folded name → its index in `keys`.
-    pub(crate) name_index: HashMap<String, u32>,
+    pub(crate) name_index: FastMap<String, u32>,
     /// Candidates of each automaton pattern (indexed by the pattern's value).
     pub(crate) keys: Vec<Vec<Cand>>,
     /// Per key, which readings its candidates allow: [`READ_PLAIN`] (some candidate is
@@ -82,16 +82,61 @@ pub struct Geocoder {
     pub(crate) starter: Vec<bool>,
     /// `(country, admin1)` → index of the admin1 entry (for centroids).
     pub(crate) admin1_entry: HashMap<(String, String), usize>,
-    /// Per entry, its location with the gazetteer's strings interned
-    /// ([`rasad_model::intern`]): a place mention starts from a copy of it, which
-    /// allocates nothing (seven strings a mention were cloned before).
+    /// The locations of the entries that are not minor, their strings interned
+    /// ([`rasad_model::intern`]): a place mention starts from a copy of one, which
+    /// allocates nothing (seven strings a mention were cloned before). Indexed through
+    /// `location_slot`. The 55,000 minor entries (small imported localities) get theirs
+    /// when a text names one ([`Geocoder::location`]): interning two unique strings for
+    /// each of them was a fifth of the load time, for places few articles name.
     pub(crate) locations: Vec<rasad_model::Location>,
+    /// Per entry, its index in `locations`, or [`NO_SLOT`] for a minor entry.
+    pub(crate) location_slot: Vec<u32>,
     /// Folded names of the *minor* entries (small imported localities) → their entries.
     /// No automaton key: the recogniser looks them up only in a locative slot.
-    pub(crate) minor_index: HashMap<String, Vec<u32>>,
+    pub(crate) minor_index: FastMap<String, Vec<u32>>,
     /// The longest minor name, in words (bounds the slot lookups).
     pub(crate) minor_max_words: usize,
 }
+
+/// [`Geocoder::location_slot`] of an entry whose location is built on use.
+const NO_SLOT: u32 = u32::MAX;
+
+/// FxHash (rustc's hasher): the geocoder's maps are keyed by gazetteer names, never by
+/// input an attacker chooses, and SipHash over 120,000 names was a third of the build.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+/// A hash map with [`FxHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Bit of [`Geocoder::readings`]: a candidate reads the name as written.
 pub(crate) const READ_PLAIN: u8 = 1;
@@ -480,9 +525,12 @@ impl Geocoder {
             entries.extend(x.entries);
             sources.extend(x.sources);
         }
-        let mut map: HashMap<String, Vec<Cand>> = HashMap::new();
+        let minors = entries.iter().filter(|e| e.minor).count();
+        let mut map: FastMap<String, Vec<Cand>> =
+            FastMap::with_capacity_and_hasher(2 * (entries.len() - minors) + 64, Default::default());
         let mut order: Vec<String> = Vec::new();
-        let mut minor_index: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut minor_index: FastMap<String, Vec<u32>> =
+            FastMap::with_capacity_and_hasher(minors + minors / 4 + 64, Default::default());
         let mut minor_max_words = 0;
         for (i, e) in entries.iter().enumerate() {
             let imported = e.source != "rasad";
@@ -503,11 +551,12 @@ impl Geocoder {
                     if map.get(&n).is_some_and(|l| l.iter().any(|c| same(&entries[c.entry as usize]))) {
                         continue;
                     }
-                    let list = minor_index.entry(n.clone()).or_default();
+                    let words = n.split(' ').count();
+                    let list = minor_index.entry(n).or_default();
                     if list.iter().any(|&x| x == i as u32 || same(&entries[x as usize])) {
                         continue;
                     }
-                    minor_max_words = minor_max_words.max(n.split(' ').count());
+                    minor_max_words = minor_max_words.max(words);
                     list.push(i as u32);
                 }
                 if e.minor {
@@ -607,7 +656,9 @@ impl Geocoder {
         if let Some(k) = names.iter().find(|k| k.is_empty()) {
             return Err(GeoError::Automaton(format!("empty name {k:?}")));
         }
-        let name_index: HashMap<String, u32> = pats.into_iter().collect();
+        let mut name_index: FastMap<String, u32> =
+            FastMap::with_capacity_and_hasher(pats.len(), Default::default());
+        name_index.extend(pats);
         let mut starter = vec![false; names.len()];
         for base in recognise::starter_bases() {
             match name_index.get(base) {
@@ -629,8 +680,19 @@ impl Geocoder {
                 }
             }
         }
-        let locations = entries.iter().map(recognise::interned_location).collect();
+        let mut locations = Vec::with_capacity(entries.len() - minors);
+        let location_slot = entries
+            .iter()
+            .map(|e| {
+                if e.minor {
+                    return NO_SLOT;
+                }
+                locations.push(recognise::interned_location(e));
+                (locations.len() - 1) as u32
+            })
+            .collect();
         Ok(Geocoder {
+            location_slot,
             minor_index,
             minor_max_words,
             locations,
@@ -755,6 +817,15 @@ impl Geocoder {
         raw: &[(usize, usize, u32)],
     ) -> Option<PlaceMention> {
         recognise::dateline(self, doc, Some(original), Some(raw))
+    }
+
+    /// The location of entry `i` (strings interned, span and `name_ar` empty): a copy of
+    /// the one built with the geocoder, or for a minor entry one built now.
+    pub(crate) fn location(&self, i: u32) -> rasad_model::Location {
+        match self.location_slot[i as usize] {
+            NO_SLOT => recognise::interned_location(&self.entries[i as usize]),
+            k => self.locations[k as usize].clone(),
+        }
     }
 
     /// Minor entries named exactly `folded`.
