@@ -464,3 +464,46 @@ pub fn one_sense_per_article(doc: &rasad_text::Document, places: &mut [PlaceMent
         }
     }
 }
+
+/// Namesakes abroad: a village, town or neighbourhood that the gazetteer resolved to
+/// another country than the one the article is about ("بلدة العين" of Taizz in a
+/// Baalbek report, "الميدان" of Damascus in a Tripoli report) is taken to be the
+/// article's own place of that name, which the gazetteer does not hold: it keeps its
+/// wording and span, takes the article's country, and leaves admin1 to the context
+/// (`context_admin1`). The article's country is the dateline's, else the country most
+/// of its other known places are in (two at least). Cities are left alone: a capital
+/// named in a report from elsewhere is usually meant.
+pub fn namesakes_abroad(places: &mut [PlaceMention], dateline_country: Option<&str>) {
+    let small = |p: &PlaceMention| matches!(p.kind, PlaceKind::Village | PlaceKind::Town | PlaceKind::Neighbourhood | PlaceKind::Site);
+    let country: Option<rasad_model::Text> = match dateline_country {
+        Some(c) => Some(rasad_model::Text::Owned(c.to_string())),
+        None => {
+            let mut votes: Vec<(rasad_model::Text, usize)> = Vec::new();
+            for p in places.iter().filter(|p| p.known) {
+                if let Some(c) = &p.location.country {
+                    match votes.iter_mut().find(|(x, _)| x == c) {
+                        Some(v) => v.1 += 1,
+                        None => votes.push((c.clone(), 1)),
+                    }
+                }
+            }
+            votes.sort_by(|a, b| b.1.cmp(&a.1));
+            match votes.as_slice() {
+                [(c, n), rest @ ..] if *n >= 2 && rest.first().is_none_or(|r| r.1 < *n) => Some(c.clone()),
+                _ => None,
+            }
+        }
+    };
+    let Some(country) = country else { return };
+    for k in 0..places.len() {
+        let p = &places[k];
+        let abroad = p.location.country.as_ref().is_some_and(|c| *c != country);
+        // a place the text itself puts in its country ("قرية X في ريف حلب") is what it says
+        let framed = p.enclosing.and_then(|e| places.get(e)).is_some_and(|e| e.location.country == p.location.country);
+        if !(p.known && small(p) && abroad && !framed) {
+            continue;
+        }
+        let l = &mut places[k].location;
+        *l = rasad_model::Location { name_ar: std::mem::take(&mut l.name_ar), span: l.span, country: Some(country.clone()), geo_precision: Some(2), ..Default::default() };
+    }
+}
