@@ -108,6 +108,10 @@ impl Extractor {
         time::drop_name_dates(&doc, &items, article.outlet.as_deref(), &mut dates);
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_scanned(&doc, &article.text, &scan.places);
+        let mut places = places;
+        let dateline_country = dateline.as_ref().and_then(|d| d.location.country.as_deref());
+        places::one_sense_per_article(&doc, &mut places, dateline_country);
+        places::namesakes_abroad(&mut places, dateline_country);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
         let cands = frame::frame(&ctx);
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());

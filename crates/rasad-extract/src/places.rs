@@ -471,8 +471,9 @@ pub fn one_sense_per_article(doc: &rasad_text::Document, places: &mut [PlaceMent
 /// article's own place of that name, which the gazetteer does not hold: it keeps its
 /// wording and span, takes the article's country, and leaves admin1 to the context
 /// (`context_admin1`). The article's country is the dateline's, else the country most
-/// of its other known places are in (two at least). Cities are left alone: a capital
-/// named in a report from elsewhere is usually meant.
+/// of its other known places are in (two at least). Cities are left alone (a capital
+/// named in a report from elsewhere is usually meant), and so are the curated towns and
+/// sites abroad (an Israeli town hit from Lebanon is in Israel).
 pub fn namesakes_abroad(places: &mut [PlaceMention], dateline_country: Option<&str>) {
     let small = |p: &PlaceMention| matches!(p.kind, PlaceKind::Village | PlaceKind::Town | PlaceKind::Neighbourhood | PlaceKind::Site);
     let country: Option<rasad_model::Text> = match dateline_country {
@@ -500,7 +501,10 @@ pub fn namesakes_abroad(places: &mut [PlaceMention], dateline_country: Option<&s
         let abroad = p.location.country.as_ref().is_some_and(|c| *c != country);
         // a place the text itself puts in its country ("قرية X في ريف حلب") is what it says
         let framed = p.enclosing.and_then(|e| places.get(e)).is_some_and(|e| e.location.country == p.location.country);
-        if !(p.known && small(p) && abroad && !framed) {
+        // the curated gazetteer's towns and sites abroad are there on purpose (Israeli
+        // towns hit from Lebanon); its neighbourhoods, like imported villages, are not
+        let curated = p.location.gazetteer_id.as_deref().is_some_and(|g| g.starts_with("rasad:"));
+        if !(p.known && small(p) && abroad && !framed) || curated && p.kind != PlaceKind::Neighbourhood {
             continue;
         }
         let l = &mut places[k].location;
