@@ -865,7 +865,41 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         frame
     };
 
-    // --- sides ---
+    let r = roles(ctx, s, main, &trig, sides, flags, frame);
+    let sub = match sub_type(ctx, s, fam, &trig, &classes, &r, sides, flags, (erv_weapon, firearm, agent_side))? {
+        Sub::Bare(sub) => return Some(finish(ctx, s, main, trig, sub, (r.a1, r.a2, r.victims), weapons, flags, weak_only, frame, sides)),
+        Sub::Coded(sub) => sub,
+    };
+    let (a1, a2) = coded_sides(ctx, s, sub, &r, flags);
+    let (victims, targets) = (r.victims, &r.targets);
+    // civilians killed or hurt by a strike or an attack are the side acted upon, not an
+    // armed actor merely named after the trigger ("قصف نفذته قوات النظام … بحياة
+    // مدنيين"): only a marked target ("مواقع لـ", "حاجز") keeps its place
+    let civilian_victims = victims.is_some_and(|v| ctx.people_class(v) == Some("civilian"));
+    let strike_or_attack = matches!(rasad_model::event_type_of(sub), Some("Explosions/Remote violence" | "Violence against civilians"));
+    let a2 = a2.filter(|&t| !(civilian_victims && strike_or_attack && !targets.contains(&t) && ctx.actor(t).is_some_and(|a| is_armed(a.inter))));
+    Some(finish(ctx, s, main, trig, sub, (a1, a2, victims), weapons, flags, weak_only, frame, sides))
+}
+
+
+/// The roles read from a candidate's sides within its trigger's clause: the sides usable
+/// there, the candidates for each role, and actor1/actor2 as the frame places them.
+struct Roles<'s> {
+    pos: usize,
+    usable: Vec<&'s Side>,
+    adjective: Option<usize>,
+    victims: Option<usize>,
+    unmarked_after: Vec<usize>,
+    unmarked_before: Vec<usize>,
+    targets: Vec<usize>,
+    a1: Option<usize>,
+    a2: Option<usize>,
+}
+
+/// Actor1, actor2 and the victims of main trigger `main` read from `sides` by their
+/// markers ("بين", agent, target) and the trigger's frame.
+fn roles<'s>(ctx: &Ctx, s: usize, main: usize, trig: &[usize], sides: &'s [Side], flags: &Flags, frame: Frame) -> Roles<'s> {
+    let pos = ctx.items[main].start;
     // sides are read within the trigger's clause ("…، فيما اغتال مسلحون …" is another clause)
     let (clause_start, clause_end) = clause_of(ctx, s, &trig);
     let usable: Vec<&Side> = sides
@@ -946,8 +980,23 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     if a1 == a2 {
         a2 = None;
     }
+    Roles { pos, usable, adjective, victims, unmarked_after, unmarked_before, targets, a1, a2 }
+}
 
-    // --- sub-type ---
+/// A sub-type decided, or one that comes with the roles as read, skipping the protest
+/// and mob re-assignment (a demolition, a raid's arrests).
+enum Sub {
+    Coded(&'static str),
+    Bare(&'static str),
+}
+
+/// The sub-type of a candidate of family `fam` from its trigger classes, weapons
+/// (`weapon`: the explosive class, firearms, an agent marker) and roles; none when a weak
+/// candidate has nothing to decide it or a raid alone brought nothing.
+#[allow(clippy::too_many_arguments)]
+fn sub_type(ctx: &Ctx, s: usize, fam: &'static str, trig: &[usize], classes: &[&str], r: &Roles, sides: &[Side], flags: &Flags, weapon: (Option<&'static str>, bool, bool)) -> Option<Sub> {
+    let (erv_weapon, firearm, agent_side) = weapon;
+    let (pos, usable, adjective, victims, a1, a2) = (r.pos, &r.usable, r.adjective, r.victims, r.a1, r.a2);
     let a1_actor = a1.and_then(|i| ctx.actor(i));
     let a2_actor = a2.and_then(|i| ctx.actor(i));
     let victim_class = victims.and_then(|v| ctx.people_class(v));
@@ -965,7 +1014,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             let blast_verb = trig.iter().any(|&i| ctx.trigger_class(i) == "@explosion" && matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].frame == Frame::Active));
             if blast_verb && flags.property && erv_weapon.is_none() {
                 // "فجّر الجيش عدداً من المنازل": demolition
-                return Some(finish(ctx, s, main, trig, "Looting/property destruction", (a1, a2, victims), weapons, flags, weak_only, frame, sides));
+                return Some(Sub::Bare("Looting/property destruction"));
             }
             match erv_weapon {
                 Some(w @ ("Suicide bomb" | "Chemical weapon" | "Air/drone strike")) => w,
@@ -997,7 +1046,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             if raid_only && (state_agent || a1.is_none() && !civilians_act) {
                 // the arrests or demolition the raid brought are the event
                 let sd = ["Arrests", "Looting/property destruction"].into_iter().find(|c| has(c));
-                return sd.map(|sd| finish(ctx, s, main, trig, sd, (a1, a2, victims), weapons, flags, weak_only, frame, sides));
+                return sd.map(Sub::Bare);
             }
             if supporters || civilians_act && !has("@protest") && !protesters && !storming {
                 "Mob violence"
@@ -1067,7 +1116,15 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
             }
         }
     };
-    let (a1, a2) = if rasad_model::event_type_of(sub) == Some("Protests") || sub == "Violent demonstration" {
+    Some(Sub::Coded(sub))
+}
+
+/// Actor1 and actor2 once the sub-type is known: protesters act in a protest, a mob in
+/// mob violence, whatever the frame put first.
+fn coded_sides(ctx: &Ctx, s: usize, sub: &'static str, r: &Roles, flags: &Flags) -> (Option<usize>, Option<usize>) {
+    let (pos, usable, a1, a2) = (r.pos, &r.usable, r.a1, r.a2);
+    let (unmarked_after, unmarked_before, targets) = (&r.unmarked_after, &r.unmarked_before, &r.targets);
+    if rasad_model::event_type_of(sub) == Some("Protests") || sub == "Violent demonstration" {
         // protesters act; the force that intervenes (or is targeted) is actor2
         let force = [a1, a2, unmarked_after.first().copied(), unmarked_before.last().copied(), targets.first().copied()]
             .into_iter()
@@ -1088,14 +1145,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         (mob.or(a1), target.filter(|&t| Some(t) != mob))
     } else {
         (a1, a2)
-    };
-    // civilians killed or hurt by a strike or an attack are the side acted upon, not an
-    // armed actor merely named after the trigger ("قصف نفذته قوات النظام … بحياة
-    // مدنيين"): only a marked target ("مواقع لـ", "حاجز") keeps its place
-    let civilian_victims = victims.is_some_and(|v| ctx.people_class(v) == Some("civilian"));
-    let strike_or_attack = matches!(rasad_model::event_type_of(sub), Some("Explosions/Remote violence" | "Violence against civilians"));
-    let a2 = a2.filter(|&t| !(civilian_victims && strike_or_attack && !targets.contains(&t) && ctx.actor(t).is_some_and(|a| is_armed(a.inter))));
-    Some(finish(ctx, s, main, trig, sub, (a1, a2, victims), weapons, flags, weak_only, frame, sides))
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -399,6 +399,101 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
         })
 }
 
+/// An event's location with the country and admin1 it is coded under.
+pub(crate) struct Located {
+    pub location: Option<rasad_model::Location>,
+    pub country: Option<Text>,
+    pub admin1: Option<Text>,
+    pub admin1_span: Option<Span>,
+}
+
+/// The location of place mention `p` (none: the event has no place) of sentence `s`,
+/// corrected by the text's own frame (an encloser, the sentence's region, the
+/// dateline's country), with admin1 from context when the place has none.
+pub(crate) fn locate(ctx: &Ctx, s: usize, p: Option<usize>, dateline: Option<&PlaceMention>) -> Located {
+    let mut location = p.map(|p| ctx.places[p].location.clone());
+    // the text's own frame wins over a namesake: "منطقة صلاح الدين جنوبي العاصمة
+    // طرابلس" is in Tripoli whatever the gazetteer's Salah al-Din is
+    // the encloser the gazetteer linked, or a coarser place written right after it
+    // ("منطقة صلاح الدين جنوبي العاصمة طرابلس")
+    let encloser = p.and_then(|pi| {
+        ctx.places[pi].enclosing.or_else(|| {
+            let pl = &ctx.places[pi];
+            (0..ctx.places.len()).find(|&q| {
+                let pq = &ctx.places[q];
+                // only against a namesake in another country: "غرب العاصمة طرابلس" is
+                // beside Tripoli, not in it
+                pq.sentence == pl.sentence
+                    && pq.start >= pl.end
+                    && ctx.tokens_between(pl.end, pq.start) <= 1
+                    && place_rank(pq.kind) > place_rank(pl.kind)
+                    && pq.location.country.is_some()
+                    && pq.location.country != pl.location.country
+            })
+        })
+    });
+    if let Some(enc) = encloser.map(|e| &ctx.places[e]) {
+        if let (Some(l), Some(ea)) = (location.as_mut(), enc.location.admin1.as_ref()) {
+            if l.admin1.as_ref() != Some(ea) {
+                place_within(l, &enc.location);
+            }
+        }
+    }
+    // a town or village resolved to a namesake in another country than the one its
+    // own sentence names ("قرية حيمو … في شمال شرق سوريا"): keep the name only.
+    // Only a region written just after it counts: a country's bare name is often a
+    // side, and a heading ("من اتجاه شمال شرق بيروت") is elsewhere.
+    if let Some(pi) = p {
+        let pl = &ctx.places[pi];
+        let sentence_country = ctx.places.iter().filter(|q| q.sentence == pl.sentence && q.kind == PlaceKind::Region && q.start >= pl.end && ctx.tokens_between(pl.end, q.start) <= 6).find_map(|q| q.location.country.clone());
+        if let (Some(l), Some(c)) = (location.as_mut(), sentence_country) {
+            if place_rank(pl.kind) <= 1 && l.country.as_ref().is_some_and(|lc| *lc != c) {
+                l.country = Some(c);
+                l.admin1 = None;
+                l.admin2 = None;
+                l.admin3 = None;
+                l.pcode = None;
+                l.lat = None;
+                l.lon = None;
+                l.geo_precision = Some(2);
+                l.gazetteer_id = None;
+            }
+        }
+    }
+    // a coarse or unknown place that resolved to another country than the
+    // dateline's ("منطقة صلاح الدين" in a Tripoli report) keeps its name only
+    if let (Some(pi), Some(dl)) = (p, dateline) {
+        let pl = &ctx.places[pi];
+        let other_country = pl.location.country.is_some() && dl.location.country.is_some() && pl.location.country != dl.location.country;
+        let coarse = !pl.known || matches!(pl.kind, PlaceKind::Region | PlaceKind::Admin1 | PlaceKind::Admin2);
+        if other_country && coarse {
+            if let Some(l) = location.as_mut() {
+                place_within(l, &dl.location);
+                l.admin2 = None;
+            }
+        }
+    }
+    let (mut country, mut admin1, mut admin1_span) = (
+        location.as_ref().and_then(|l| l.country.clone()),
+        location.as_ref().and_then(|l| l.admin1.clone()),
+        location.as_ref().and_then(|l| l.span),
+    );
+    if admin1.is_none() {
+        if let Some((c, a, sp)) = context_admin1(ctx, s, dateline) {
+            if country.is_none() || country.as_deref() == Some(&*c) {
+                country = Some(c);
+                admin1 = Some(a.clone());
+                admin1_span = sp;
+                if let Some(l) = location.as_mut() {
+                    l.admin1.get_or_insert(a);
+                    l.country = country.clone();
+                }
+            }
+        }
+    }
+    Located { location, country, admin1, admin1_span }
+}
+
 
 #[cfg(test)]
 mod tests {
