@@ -63,8 +63,12 @@ pub fn cand_date(ctx: &Ctx, cand: &Cand, news_date: Option<Date>, carry: &mut Ca
     // date: the expression nearest the trigger in the sentence
     // the expression nearest any trigger of the candidate ("الهجوم … الذي استهدف المطار
     // مساء أمس الجمعة"), after it rather than before
+    // a death told after the attack ("توفي صباح اليوم متأثراً بجروح أصيب بها … مساء أمس")
+    // dates nothing: the attack's own words do, where the candidate has any
+    let acts: Vec<usize> = cand.triggers.iter().copied().filter(|&t| !matches!(ctx.trigger_class(t), "@casualty" | "@injury")).collect();
+    let dated_by: &[usize] = if acts.is_empty() { &cand.triggers } else { &acts };
     let dist = |d: &time::DateExpr| {
-        cand.triggers
+        dated_by
             .iter()
             .map(|&t| {
                 let a = ctx.items[t].start;
