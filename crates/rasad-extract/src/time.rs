@@ -130,13 +130,16 @@ fn is_glue(w: &str) -> bool {
 /// by the publication day instead of the day its lead names.
 pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet: Option<&str>, dates: &mut Vec<DateExpr>) {
     let folded = doc.folded();
-    let outlet = outlet.map(|o| rasad_text::normalise::normalise(o).folded).filter(|o| o.trim().contains(' '));
-    let in_outlet = |d: &DateExpr| {
-        outlet.as_deref().is_some_and(|o| {
-            let o = o.trim();
-            folded.match_indices(o).any(|(k, _)| k <= d.start && d.end <= k + o.len())
-        })
-    };
+    // only an outlet whose name holds a date word can hide one: most articles skip the
+    // search, and the rest search the text once, not once per date
+    let outlet = outlet
+        .map(|o| rasad_text::normalise::normalise(o).folded)
+        .filter(|o| o.trim().contains(' ') && dates.iter().any(|d| o.contains(&folded[d.start..d.end])));
+    let occurrences: Vec<(usize, usize)> = outlet.as_deref().map_or_else(Vec::new, |o| {
+        let o = o.trim();
+        folded.match_indices(o).map(|(k, _)| (k, k + o.len())).collect()
+    });
+    let in_outlet = |d: &DateExpr| occurrences.iter().any(|&(a, b)| a <= d.start && d.end <= b);
     let byline = |d: &DateExpr| {
         let Some(sent) = doc.sentences.get(d.sentence) else { return false };
         let alone = doc.sentences.iter().filter(|t| t.paragraph == sent.paragraph).count() == 1;
