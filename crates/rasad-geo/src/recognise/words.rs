@@ -50,7 +50,9 @@ pub(super) const FEATURES: &[(&str, PlaceKind)] = &[
     ("مستشفي", PlaceKind::Site),
     ("مشفي", PlaceKind::Site),
     ("معسكر", PlaceKind::Site),
-    ("مديريه", PlaceKind::Admin2),
+    // an Israeli settlement (Israeli towns hit from Lebanon, settlements in the West Bank)
+    ("مستوطنه", PlaceKind::Village),
+        ("مديريه", PlaceKind::Admin2),
     ("محليه", PlaceKind::Admin2),
     ("معتمديه", PlaceKind::Admin2),
     ("ولايه", PlaceKind::Admin1),
