@@ -551,6 +551,8 @@ fn tally_report(ctx: &Ctx) -> Option<usize> {
     ctx.flags(first).tally.then_some(first)
 }
 
+/// Frame one sentence, in data-flow order: its triggers filtered, strong ones grouped into
+/// events, weak ones attached, then the candidates emitted with any retaliation and claim.
 fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     let flags = ctx.flags(s);
     let range = ctx.sentence_items(s);
@@ -558,13 +560,32 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     if flags.claim_at.is_none() && !range.clone().any(|i| matches!(ctx.items[i].hit, Hit::Trigger(_))) {
         return;
     }
-    let folded = ctx.doc.folded();
     // a weapon word inside a place's name is no weapon ("قاعدة عين الأسد الجوية")
     let in_place = |i: usize| ctx.places.iter().any(|p| p.sentence == s && p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
     let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some() && !in_place(i)).collect();
-    let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
     let sides = ctx.sides(s);
-    let claimant = flags.claim_at.and_then(|at| {
+    let claimant = claimant(ctx, &flags, &sides);
+    if flags.suppressed {
+        if let Some(c) = claimant {
+            out.push(claim_only(s, c, &flags));
+        }
+        return;
+    }
+    let (strong, weak) = triggers(ctx, s, &flags, &weapons);
+    let groups = families(ctx, s, &strong);
+    let (groups, retaliations, weak_only) = attach_weak(ctx, groups, &strong, &weak);
+    let first_new = out.len();
+    emit(ctx, s, groups, weak_only, &sides, &weapons, &flags, out);
+    retaliate(ctx, s, retaliations, first_new, &sides, &flags, out);
+    claim(s, claimant, first_new, &flags, out);
+}
+
+/// The claimant of a claim of responsibility in the sentence, if it makes one: read apart
+/// from the events, since a claim may stand alone and name the agent of an event told
+/// elsewhere.
+fn claimant(ctx: &Ctx, flags: &Flags, sides: &[Side]) -> Option<usize> {
+    let folded = ctx.doc.folded();
+    flags.claim_at.and_then(|at| {
         // the claimant is the subject of the claim verb: before it after "قد"
         // ("وكانت X قد تبنت"), else the first actor after it ("وتبنت X الهجوم")
         let mut actors = sides.iter().filter(|sd| matches!(ctx.side_kind(sd.item), Some(SideKind::Actor(_)))).map(|sd| sd.item);
@@ -574,13 +595,16 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         } else {
             actors.clone().find(|&i| ctx.items[i].start > at).or_else(|| actors.rfind(|&i| ctx.items[i].start < at))
         }
-    });
-    if flags.suppressed {
-        if let Some(c) = claimant {
-            out.push(claim_only(s, c, &flags));
-        }
-        return;
-    }
+    })
+}
+
+/// The sentence's triggers that report an event of it, split into strong (with a family
+/// of their own) and weak (which only join an event or make a weak one). The skip rules
+/// each name a reading in which the word reports no event of this sentence.
+fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let range = ctx.sentence_items(s);
+    let folded = ctx.doc.folded();
+    let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
     let actor_spans: Vec<(usize, usize)> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Actor(_))).map(|i| (ctx.items[i].word_start, ctx.items[i].word_end)).collect();
@@ -656,9 +680,18 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         strong.retain(|&i| !demonstrative(i));
         weak.retain(|&i| !demonstrative(i));
     }
+    (strong, weak)
+}
+
+/// Strong triggers grouped into events: one group per family and clause. Protests and
+/// riots are one family, with the arrests and looting during them; a definite noun that
+/// refers back to another group's event makes none.
+fn families(ctx: &Ctx, s: usize, strong: &[usize]) -> Vec<(&'static str, Vec<usize>)> {
+    let range = ctx.sentence_items(s);
+    let folded = ctx.doc.folded();
     // group strong triggers by family; protests and riots are one family (the riot wins)
     let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
-    for &i in &strong {
+    for &i in strong {
         let mut fam = family(ctx.trigger_class(i)).unwrap_or("");
         if fam == "Riots" || fam == "Protests" {
             if let Some(g) = groups.iter_mut().find(|g| g.0 == "Riots" || g.0 == "Protests") {
@@ -718,10 +751,19 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             !(definite && g.1.len() == 1 && ctx.items[main].start > first_start && matches!(ctx.lex.triggers.get(match ctx.items[main].hit { Hit::Trigger(t) => t as usize, _ => usize::MAX }).map(|t| t.frame), Some(Frame::Noun)))
         });
     }
+    groups
+}
+
+/// Weak triggers attached to the nearest group; a retaliation after the events is set
+/// apart (it becomes its own, swapped candidate), and weak triggers near no group make
+/// one of their own. Also says whether the sentence had no strong event (`weak_only`),
+/// decided before those loose triggers form a group.
+#[allow(clippy::type_complexity)]
+fn attach_weak(ctx: &Ctx, mut groups: Vec<(&'static str, Vec<usize>)>, strong: &[usize], weak: &[usize]) -> (Vec<(&'static str, Vec<usize>)>, Vec<usize>, bool) {
     // weak triggers join the nearest group; a retaliation after a group is its own event
     let mut retaliations = Vec::new();
     let mut loose: Vec<usize> = Vec::new();
-    for &w in &weak {
+    for &w in weak {
         if ctx.trigger_class(w) == "@retaliation" {
             let before = groups.iter().any(|g| g.1.iter().any(|&i| ctx.items[i].start < ctx.items[w].start))
                 || weak.iter().any(|&o| o != w && ctx.items[o].start < ctx.items[w].start && ctx.trigger_class(o) != "@retaliation");
@@ -745,14 +787,24 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             groups.push(("", ws));
         }
     }
-    let first_new = out.len();
+    (groups, retaliations, weak_only)
+}
+
+/// One candidate per group, in text order.
+#[allow(clippy::too_many_arguments)]
+fn emit(ctx: &Ctx, s: usize, mut groups: Vec<(&'static str, Vec<usize>)>, weak_only: bool, sides: &[Side], weapons: &[usize], flags: &Flags, out: &mut Vec<Cand>) {
     groups.sort_by_key(|g| g.1.iter().map(|&i| ctx.items[i].start).min().unwrap_or(0));
     for (fam, trig) in groups {
         let only_weak = fam.is_empty();
-        if let Some(c) = build(ctx, s, fam, trig, &sides, &weapons, &flags, only_weak || weak_only) {
+        if let Some(c) = build(ctx, s, fam, trig, sides, weapons, flags, only_weak || weak_only) {
             out.push(c);
         }
     }
+}
+
+/// A retaliation's candidate: built from the sentence's last candidate (else the
+/// article's), since the answer is the same kind of event with the sides swapped.
+fn retaliate(ctx: &Ctx, s: usize, retaliations: Vec<usize>, first_new: usize, sides: &[Side], flags: &Flags, out: &mut Vec<Cand>) {
     for r in retaliations {
         // the answer of the attacked side: same kind of event, sides swapped
         let prev = out[first_new..].last().cloned().or_else(|| out.last().cloned());
@@ -783,11 +835,16 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
             between: false,
         });
     }
+}
+
+/// The sentence's claim of responsibility: credited to its own event that lacks an agent,
+/// else kept alone (`claim_only`) for an event told elsewhere.
+fn claim(s: usize, claimant: Option<usize>, first_new: usize, flags: &Flags, out: &mut Vec<Cand>) {
     if let Some(c) = claimant {
         // a claim in a sentence that reports its own event names that event's agent;
         // only a claim standing alone names the agent of an event told elsewhere
         if out.len() == first_new {
-            out.push(claim_only(s, c, &flags));
+            out.push(claim_only(s, c, flags));
         } else if let Some(cand) = out[first_new..].iter_mut().find(|c| c.actor1.is_none()) {
             cand.claimant = Some(c);
         }
