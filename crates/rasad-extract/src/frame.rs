@@ -228,6 +228,17 @@ impl<'a> Ctx<'a> {
                         past_aux_after_kana = Some(it.start);
                     }
                 "generic" => generic = true,
+                // "اعتقلت … أمس … تسعة أشخاص … خلال حملة تستهدف متورطين في انتهاكات خلال
+                // السنوات الماضية": a period named after the day's event qualifies a later
+                // clause; it cuts there instead of silencing the sentence
+                // (a roundup — "في مناطق متفرقة", "سلسلة من" — still silences it)
+                "aggregate"
+                    if has_day
+                        && !(pattern.contains("سلسل") || pattern.contains("متفرق"))
+                        && range.clone().any(|j| matches!(self.items[j].hit, Hit::Trigger(_)) && self.items[j].end <= it.start) =>
+                {
+                    f.cut_at = Some(f.cut_at.map_or(it.start, |c| c.min(it.start)));
+                }
                 "aggregate" => {
                     aggregate = true;
                     // a count over a period, not a roundup of the day ("سلسلة من الحوادث",
@@ -499,7 +510,9 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     // a headline restates the lead: once the body reports a current event, the headline's
     // own candidates (often with the place or type compressed: "قتيل بهجوم قرب السخنة")
     // would only duplicate it
-    let headline = |s: usize| is_headline(ctx, s);
+    // asked of the first two lines only, once each
+    let heads: Vec<bool> = (0..ctx.doc.sentences.len()).map(|s| ctx.doc.sentences[s].paragraph <= 1 && is_headline(ctx, s)).collect();
+    let headline = |s: usize| heads.get(s).copied().unwrap_or(false);
     if out.iter().any(|c| !headline(c.sentence) && !c.background && !c.triggers.is_empty()) {
         out.retain(|c| !headline(c.sentence));
     }
@@ -562,7 +575,9 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     // a weapon word inside a place's name is no weapon ("قاعدة عين الأسد الجوية")
     let in_place = |i: usize| ctx.places.iter().any(|p| p.sentence == s && p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
-    let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some() && !in_place(i)).collect();
+    // "عبوة غاز مسيل للدموع", "قنابل الغاز": tear gas, the police's means, no bomb or grenade
+    let tear_gas = |i: usize| matches!(next_word(ctx.doc.folded(), ctx.items[i].word_end), "غاز" | "الغاز");
+    let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some() && !in_place(i) && !tear_gas(i)).collect();
     let sides = ctx.sides(s);
     let claimant = claimant(ctx, &flags, &sides);
     if flags.suppressed {
@@ -622,7 +637,9 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
         }
         let prev_word = prev_word(folded, it.word_start);
         // "سمع دوي انفجارات": the sound of the event already reported
-        if prev_word == "دوي" {
+        // ("سمع دوي ثلاثة انفجارات": a number between them)
+        let counted = || ctx.nums.iter().any(|n| n.end <= it.word_start && ctx.tokens_between(n.end, it.word_start) == 0);
+        if prev_word == "دوي" || words_before(folded, it.word_start).nth(1) == Some("دوي") && counted() {
             continue;
         }
         // "فجر اليوم", "صلاة الفجر" are dawn, not "فجّر" (blew up): the verb takes no article
