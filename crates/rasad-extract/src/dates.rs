@@ -82,11 +82,13 @@ pub fn cand_date(ctx: &Ctx, cand: &Cand, news_date: Option<Date>, carry: &mut Ca
         .iter()
         // unresolved month names are no dates; an unresolved "أمس" (no publication date) is
         // a date we cannot know, and stays null
-        .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday))
-        .min_by_key(|d| dist(d));
+        .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday));
     // "وتأتي الجريمة بعد يوم واحد من قصف …": the event told is that many days before
-    // the news; a date of the sentence's own names that event's day itself and wins
-    let days_before = if own.is_none() { days_before_news(ctx.doc.folded(), ctx.items[main].word_start) } else { None };
+    // the news; a date of its own, after the trigger ("شهدتها، يوم الأربعاء 8 أيار"),
+    // names that event's day itself and wins, one before it dates the news
+    let before = days_before_news(ctx.doc.folded(), ctx.items[main].word_start);
+    let own = own.filter(|d| before.is_none() || d.start > ctx.items[main].start).min_by_key(|d| dist(d));
+    let days_before = if own.is_none() { before } else { None };
     let prev_date = carry.prev_date;
     let (date, date_span) = match own {
         None if days_before.is_some() => (news_date.and_then(|a| a.checked_sub(days_before.unwrap_or(0).days()).ok()).map(time::Resolved::day), None),
@@ -120,7 +122,7 @@ pub fn cand_date(ctx: &Ctx, cand: &Cand, news_date: Option<Date>, carry: &mut Ca
 
 /// "بعد يوم واحد من", "بعد يومين من", "بعد ثلاثة أيام من", "بعد أسبوع من", "غداة" right
 /// before a trigger: the event it names came that many days before the one told.
-fn days_before_news(folded: &str, trigger_start: usize) -> Option<i64> {
+pub(crate) fn days_before_news(folded: &str, trigger_start: usize) -> Option<i64> {
     let words: Vec<&str> = frame::words_before(folded, trigger_start).take(5).collect();
     let w = |k: usize| words.get(k).copied().unwrap_or("");
     let unit = |u: &str| match u {

@@ -710,8 +710,10 @@ fn families(ctx: &Ctx, s: usize, strong: &[usize]) -> Vec<(&'static str, Vec<usi
     let mut groups: Vec<(&'static str, Vec<usize>)> = Vec::new();
     for &i in strong {
         let mut fam = family(ctx.trigger_class(i)).unwrap_or("");
-        if fam == "Riots" || fam == "Protests" {
-            if let Some(g) = groups.iter_mut().find(|g| g.0 == "Riots" || g.0 == "Protests") {
+        // ("بعد يومين من مظاهرات": a protest of another day is another event)
+        let other_day = crate::dates::days_before_news(folded, ctx.items[i].word_start).is_some_and(|n| n > 0);
+        if (fam == "Riots" || fam == "Protests") && !other_day {
+            if let Some(g) = groups.iter_mut().rev().find(|g| g.0 == "Riots" || g.0 == "Protests") {
                 if fam == "Riots" {
                     g.0 = "Riots";
                 }
@@ -738,7 +740,8 @@ fn families(ctx: &Ctx, s: usize, strong: &[usize]) -> Vec<(&'static str, Vec<usi
             })
         };
         // "وطالت ضربة أخرى …", "وفي هجوم آخر": another event of the same kind
-        let another = matches!(next_word(folded, ctx.items[i].word_end), "اخري" | "اخر" | "ثانيه" | "ثان");
+        // ("بعد يومين من مظاهرات مماثلة": an event of another day, too)
+        let another = matches!(next_word(folded, ctx.items[i].word_end), "اخري" | "اخر" | "ثانيه" | "ثان") || crate::dates::days_before_news(folded, ctx.items[i].word_start).is_some_and(|n| n > 0);
         match groups.iter_mut().rev().find(|g| g.0 == fam) {
             Some(g) if !new_clause(g) && !another => g.1.push(i),
             _ => groups.push((fam, vec![i])),

@@ -102,13 +102,19 @@ pub(crate) fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
+    // an answer "على مصادر القصف" hit where the fire came from, not the places listed
+    // as the first attack's targets
+    if cand.retaliation {
+        return vec![best];
+    }
     let list = coordinated(ctx, cand.sentence, &ps, &inner, best);
-    // a list before the trigger is its scene only when nothing parts them ("شهدت مدن X وY
-    // احتجاجات"); "حظر تجول في مدن X وY، إثر احتجاجات" tells where something else was
+    // a list before the trigger is its scene ("شهدت مدن X وY احتجاجات", "وكانت X ومدينة Y
+    // قد تعرضتا، أمس، لقصف") unless a cause word parts them: "حظر تجول في مدن X وY، إثر
+    // احتجاجات" tells where something else was
     let last = list.last().map_or(0, |&p| ctx.places[p].end);
     if list.len() > 1 && last <= anchor {
         let between = &folded[last..anchor];
-        if between.contains(',') || between.split_whitespace().any(|w| matches!(w, "اثر" | "بعد" | "عقب" | "جراء" | "بسبب")) {
+        if between.split(|c: char| c.is_whitespace() || c == ',').any(|w| matches!(w, "اثر" | "بعد" | "عقب" | "جراء" | "بسبب")) {
             return vec![best];
         }
     }
