@@ -904,6 +904,11 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
         .or_else(|| trig.iter().copied().find(|&i| ctx.trigger_class(i) == "@attack"))
         .unwrap_or(trig[0]);
     let classes: Vec<&str> = trig.iter().map(|&i| ctx.trigger_class(i)).collect();
+    // the weapons of this candidate's clause, where it names any ("…، فيما قصفت المدفعية
+    // … بالقذائف" is the second clause's means, not the first's)
+    let (cs, ce) = clause_of(ctx, s, &trig);
+    let in_clause: Vec<usize> = weapons.iter().copied().filter(|&w| ctx.items[w].start >= cs && ctx.items[w].end <= ce).collect();
+    let weapons: &[usize] = if in_clause.is_empty() { weapons } else { &in_clause };
     let weapon_classes: Vec<&str> = weapons.iter().filter_map(|&w| ctx.weapon_class(w)).collect();
     let erv_weapon = WEAPON_ORDER.iter().find(|(c, _)| weapon_classes.contains(c)).map(|(_, st)| *st);
     let firearm = weapon_classes.contains(&"firearm");
