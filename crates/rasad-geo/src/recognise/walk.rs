@@ -278,28 +278,22 @@ impl<'a> Walker<'a> {
         j
     }
 
-    /// Extend `end` over site tails ("النفطي", "للغاز"); returns the new end token.
-    pub(super) fn site_tail(&self, mut j: usize) -> usize {
-        while let Some(w) = self.word(j) {
-            if is_site_tail(w) {
-                j += 1;
-            } else {
-                break;
-            }
+    /// The first token from `j` on whose word `belongs` rejects (or the end).
+    fn tail_while(&self, mut j: usize, belongs: fn(&str) -> bool) -> usize {
+        while self.word(j).is_some_and(belongs) {
+            j += 1;
         }
         j
     }
 
+    /// Extend `end` over site tails ("النفطي", "للغاز"); returns the new end token.
+    pub(super) fn site_tail(&self, j: usize) -> usize {
+        self.tail_while(j, is_site_tail)
+    }
+
     /// Extend over qualifiers that belong to a village's name ("المنصورة الصغيرة").
-    pub(super) fn name_tail(&self, mut j: usize) -> usize {
-        while let Some(w) = self.word(j) {
-            if is_name_tail(w) {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        j
+    pub(super) fn name_tail(&self, j: usize) -> usize {
+        self.tail_while(j, is_name_tail)
     }
 
     pub(super) fn dir_tail(&self, mut j: usize) -> usize {
