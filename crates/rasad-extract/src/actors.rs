@@ -143,6 +143,23 @@ fn actor_id_or_name(a: &Actor) -> String {
 }
 
 /// An output side from a recognised item.
+/// Words for "the government's forces" that name no country: the lexicon keeps them on
+/// the Syrian row, where the press uses them most.
+const GOVERNMENT_FORCES: &[&str] = &["القوات الحكوميه", "قوات الحكومه", "الجيش الحكومي", "القوات النظاميه"];
+
+/// "القوات الحكومية" in a report from Yemen or Iraq are that country's forces: a
+/// country-less term for a government's forces names the event's country's row that
+/// carries the term's qualified form ("القوات الحكومية اليمنية"), else its main state
+/// forces (the row with nationality adjectives), where the lexicon has one.
+fn own_government<'l>(ctx: &Ctx<'l>, a: &'l rasad_lexicon::Actor, folded: &str, country: &str) -> &'l rasad_lexicon::Actor {
+    if a.inter != 1 || a.country == country || !GOVERNMENT_FORCES.contains(&folded) {
+        return a;
+    }
+    let state = |b: &&rasad_lexicon::Actor| b.country == country && b.inter == 1;
+    let qualified = |b: &&rasad_lexicon::Actor| b.aliases_ar.iter().any(|x| rasad_text::fold(x).strip_prefix(folded).is_some_and(|rest| rest.starts_with(' ')));
+    ctx.lex.actors.iter().filter(state).find(qualified).or_else(|| ctx.lex.actors.iter().filter(state).find(|b| !b.adjectives_ar.is_empty())).unwrap_or(a)
+}
+
 fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
     let it = ctx.items[item];
     let span = ctx.doc.span(it.start, it.word_end);
@@ -153,7 +170,7 @@ fn actor_out(ctx: &Ctx, text: &str, item: usize, country: &str) -> Actor {
     }
     match ctx.side_kind(item) {
         Some(SideKind::Actor(a)) | Some(SideKind::Adjective(a)) => {
-            let a = &ctx.lex.actors[a as usize];
+            let a = own_government(ctx, &ctx.lex.actors[a as usize], &ctx.doc.folded()[it.start..it.end], country);
             let name = if a.country == "*" { concat(&[&a.name_en, " (", country, ")"]) } else { a.name_en.clone() };
             let name_ar = if matches!(ctx.side_kind(item), Some(SideKind::Adjective(_))) { a.display_ar.clone() } else { surface };
             Actor { name, name_ar, actor_id: Some(a.id.clone()), inter: a.inter, span: Some(span) }

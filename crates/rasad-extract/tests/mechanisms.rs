@@ -49,7 +49,8 @@ fn every_mechanism_row_holds() {
                 };
                 // optional sides: "a1=<name>" / "a2=<name>" (a substring of name_ar after
                 // folding), "a2=none" for no side; "st=current"/"st=background" for the status;
-                // "dt=YYYY-MM-DD" (or "dt=null") for the date; "ad=<admin1>" for admin1
+                // "dt=YYYY-MM-DD" (or "dt=null") for the date; "ad=<admin1>" for admin1;
+                // "n1=<text>" for a piece of actor1's English name
                 let sides_ok = f[3..].iter().all(|kv| {
                     let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
                     let side = match k {
@@ -58,6 +59,7 @@ fn every_mechanism_row_holds() {
                         "st" => return format!("{:?}", e.status).eq_ignore_ascii_case(v),
                         "dt" => return e.date.as_deref().unwrap_or("null") == v,
                         "ad" => return e.admin1.as_deref().unwrap_or("null") == v,
+                        "n1" => return e.actor1.as_ref().is_some_and(|a| a.name.contains(v)),
                         _ => panic!("unknown check {kv:?} in {w}"),
                     };
                     if v == "none" { side.is_none() } else { side.as_ref().is_some_and(|a| fold(&a.name_ar).contains(&fold(v))) }
