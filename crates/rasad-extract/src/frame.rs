@@ -1076,6 +1076,17 @@ enum Sub {
 /// (`weapon`: the explosive class, firearms, an agent marker) and roles; none when a weak
 /// candidate has nothing to decide it or a raid alone brought nothing.
 #[allow(clippy::too_many_arguments)]
+/// Only "مواجهات" name the fighting, a state's forces (or occupying forces) are one side,
+/// and no armed group, militia or fighters stand against them.
+fn confrontation(ctx: &Ctx, trig: &[usize], usable: &[&Side]) -> bool {
+    let folded = ctx.doc.folded();
+    let clash_words: Vec<&str> = trig.iter().filter(|&&i| ctx.trigger_class(i) == "Armed clash").map(|&i| &folded[ctx.items[i].start..ctx.items[i].end]).collect();
+    let only_confrontations = !clash_words.is_empty() && clash_words.iter().all(|w| w.starts_with("مواجه"));
+    let state = usable.iter().any(|sd| ctx.actor(sd.item).is_some_and(|a| matches!(a.inter, 1 | 8)));
+    let armed_other = usable.iter().any(|sd| ctx.actor(sd.item).is_some_and(|a| matches!(a.inter, 2..=4)) || ctx.person_class(sd.item) == Some("fighter") && sd.marker != Marker::Agent);
+    only_confrontations && state && !armed_other
+}
+
 fn sub_type(ctx: &Ctx, s: usize, fam: &'static str, trig: &[usize], classes: &[&str], r: &Roles, sides: &[Side], flags: &Flags, weapon: (Option<&'static str>, bool, bool)) -> Option<Sub> {
     let (erv_weapon, firearm, agent_side) = weapon;
     let (pos, usable, adjective, victims, a1, a2) = (r.pos, &r.usable, r.adjective, r.victims, r.a1, r.a2);
@@ -1143,6 +1154,10 @@ fn sub_type(ctx: &Ctx, s: usize, fam: &'static str, trig: &[usize], classes: &[&
             }
         }
         "Battles" if protesters && !has("@territory") => "Violent demonstration",
+        // "مواجهات" of a state's forces with no armed party named against them (youths,
+        // residents: "أصيب شابان برصاص الاحتلال خلال مواجهات") are a riot, as ACLED codes
+        // the West Bank's confrontations; "اشتباكات" stay clashes
+        "Battles" if !has("@territory") && confrontation(ctx, trig, usable) => "Violent demonstration",
         "Battles" => {
             if has("@territory") {
                 // the side that took it; unnamed, the side it was taken from tells
