@@ -575,8 +575,9 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     // a weapon word inside a place's name is no weapon ("قاعدة عين الأسد الجوية")
     let in_place = |i: usize| ctx.places.iter().any(|p| p.sentence == s && p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
-    // "عبوة غاز مسيل للدموع", "قنابل الغاز": tear gas, the police's means, no bomb or grenade
-    let tear_gas = |i: usize| matches!(next_word(ctx.doc.folded(), ctx.items[i].word_end), "غاز" | "الغاز");
+    // "عبوة غاز مسيل للدموع", "قنابل الغاز", "القنابل المسيلة للدموع", "قنابل صوتية": tear
+    // gas and stun grenades, the police's means against crowds, no bomb or grenade attack
+    let tear_gas = |i: usize| matches!(next_word(ctx.doc.folded(), ctx.items[i].word_end), "غاز" | "الغاز" | "مسيله" | "المسيله" | "مسيل" | "المسيل" | "صوتيه" | "الصوتيه" | "دخانيه" | "الدخانيه");
     let weapons: Vec<usize> = range.clone().filter(|&i| ctx.weapon_class(i).is_some() && !in_place(i) && !tear_gas(i)).collect();
     let sides = ctx.sides(s);
     let claimant = claimant(ctx, &flags, &sides);
