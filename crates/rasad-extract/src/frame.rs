@@ -207,6 +207,16 @@ impl<'a> Ctx<'a> {
         let mut past_aux_after_kana: Option<usize> = None;
         let mut kana = None;
         let has_day = self.dates.iter().any(|d| d.sentence == s && d.relday);
+        // "منذ حزيران الماضي", "منذ الثامن من تشرين الأول": a state since a date, not the
+        // event of that date (the guideline's "منذ" anchors)
+        // — unless a "حين" clause tells what happened on it ("منذ 12 تموز، حين تحولت
+        // توترات … إلى مواجهات")
+        let sent_end = self.doc.sentences[s].end;
+        let since = self.dates.iter().any(|d| {
+            d.sentence == s
+                && prev_word(self.doc.folded(), d.start) == "منذ"
+                && !self.doc.folded()[d.end..sent_end].split(|c: char| c.is_whitespace() || c == ',').any(|w| matches!(w, "حين" | "عندما" | "حينما"))
+        });
         let mut aggregate = false;
         for i in range.clone() {
             let Some(cue) = self.cue(i) else { continue };
@@ -292,7 +302,7 @@ impl<'a> Ctx<'a> {
         if past_aux_after_kana.is_some() {
             f.background = true;
         }
-        f.suppressed = aggregate || generic && !has_day;
+        f.suppressed = aggregate || (generic || since) && !has_day;
         f
     }
 
