@@ -1095,7 +1095,10 @@ fn confrontation(ctx: &Ctx, trig: &[usize], usable: &[&Side]) -> bool {
     let only_confrontations = !clash_words.is_empty() && clash_words.iter().all(|w| w.starts_with("مواجه"));
     let state = usable.iter().any(|sd| ctx.actor(sd.item).is_some_and(|a| matches!(a.inter, 1 | 8)));
     let armed_other = usable.iter().any(|sd| ctx.actor(sd.item).is_some_and(|a| matches!(a.inter, 2..=4)) || ctx.person_class(sd.item) == Some("fighter") && sd.marker != Marker::Agent);
-    only_confrontations && state && !armed_other
+    // two forces facing each other ("مواجهات بين قوات اللواء 444 وقوات جهاز دعم الاستقرار")
+    let mut forces: Vec<&str> = usable.iter().filter_map(|sd| ctx.actor(sd.item)).filter(|a| matches!(a.inter, 1 | 8)).map(|a| a.id.as_str()).collect();
+    forces.dedup();
+    only_confrontations && state && !armed_other && forces.len() == 1
 }
 
 fn sub_type(ctx: &Ctx, s: usize, fam: &'static str, trig: &[usize], classes: &[&str], r: &Roles, sides: &[Side], flags: &Flags, weapon: (Option<&'static str>, bool, bool)) -> Option<Sub> {
