@@ -123,8 +123,17 @@ pub fn cand_date(ctx: &Ctx, cand: &Cand, news_date: Option<Date>, carry: &mut Ca
 /// "بعد يوم واحد من", "بعد يومين من", "بعد ثلاثة أيام من", "بعد أسبوع من", "غداة" right
 /// before a trigger: the event it names came that many days before the one told.
 pub(crate) fn days_before_news(folded: &str, trigger_start: usize) -> Option<i64> {
-    let words: Vec<&str> = frame::words_before(folded, trigger_start).take(5).collect();
-    let w = |k: usize| words.get(k).copied().unwrap_or("");
+    // asked of every strong trigger: the word before settles nearly all of them
+    let mut before = frame::words_before(folded, trigger_start);
+    let first = before.next().unwrap_or("");
+    if !matches!(first, "من" | "غداه" | "وغداه") {
+        return None;
+    }
+    let mut words = [first, "", "", ""];
+    for (slot, w) in words.iter_mut().skip(1).zip(before) {
+        *slot = w;
+    }
+    let w = |k: usize| words[k];
     let unit = |u: &str| match u {
         "يوم" | "يوما" => Some(1),
         "يومين" => Some(2),
