@@ -857,8 +857,10 @@ impl Geocoder {
 /// A name is a key when it has three letters or more, or two words: two-letter names
 /// ("إب" folds to "اب", which is also "أب" father and "آب" August) fire as common words.
 fn key_long_enough(n: &str) -> bool {
-    n.contains(' ') && n.chars().filter(|c| c.is_alphabetic()).count() >= 4
-        || n.chars().filter(|c| c.is_alphabetic()).count() >= 3
+    // asked of every name at load: Arabic letters by their range before the Unicode tables
+    let letter = |c: &char| ('\u{0621}'..='\u{064A}').contains(c) || c.is_alphabetic();
+    let letters = n.chars().filter(letter).count();
+    n.contains(' ') && letters >= 4 || letters >= 3
 }
 
 fn is_settlement(k: PlaceKind) -> bool {
