@@ -8,6 +8,7 @@
 //! agreement's one party, an interception's attacker, a claim's claimant.
 
 use crate::frame::{self, Cand, Ctx, SideKind};
+use crate::merge::actor_key;
 use rasad_model::{concat, Actor, Event, Status, Text};
 
 /// Actor1 and actor2 of candidate `cand` (which has triggers), coded in country `ctry`;
@@ -26,9 +27,9 @@ pub(crate) fn sides(ctx: &Ctx, text: &str, cand: &Cand, cands: &[Cand], out: &[E
         }
     }
     if actor1.is_none() && matches!(event_type, "Battles" | "Explosions/Remote violence" | "Strategic developments") && elided_subject(ctx, cand) {
-        let taken = actor_key(&actor2);
-        if let Some(i) = carried_subject(ctx, s, cands).filter(|&i| Some(actor_id_or_name(&actor_out(ctx, text, i, ctry))) != taken) {
-            actor1 = Some(Actor { span: None, ..actor_out(ctx, text, i, ctry) });
+        let carried = carried_subject(ctx, s, cands).map(|i| Actor { span: None, ..actor_out(ctx, text, i, ctry) });
+        if carried.is_some() && actor_key(&carried) != actor_key(&actor2) {
+            actor1 = carried;
         }
     }
     if actor1.is_none() && (event_type == "Protests" || cand.sub_event_type == "Violent demonstration") {
@@ -134,13 +135,6 @@ fn carried_subject(ctx: &Ctx, s: usize, cands: &[Cand]) -> Option<usize> {
     })
 }
 
-fn actor_key(a: &Option<Actor>) -> Option<String> {
-    a.as_ref().map(actor_id_or_name)
-}
-
-fn actor_id_or_name(a: &Actor) -> String {
-    a.actor_id.clone().unwrap_or_else(|| rasad_text::fold(&a.name_ar))
-}
 
 /// An output side from a recognised item.
 /// Words for "the government's forces" that name no country: the lexicon keeps them on

@@ -752,7 +752,7 @@ fn families(ctx: &Ctx, s: usize, strong: &[usize]) -> Vec<(&'static str, Vec<usi
         };
         // "وطالت ضربة أخرى …", "وفي هجوم آخر": another event of the same kind
         // ("بعد يومين من مظاهرات مماثلة": an event of another day, too)
-        let another = matches!(next_word(folded, ctx.items[i].word_end), "اخري" | "اخر" | "ثانيه" | "ثان") || crate::dates::days_before_news(folded, ctx.items[i].word_start).is_some_and(|n| n > 0);
+        let another = other_day || matches!(next_word(folded, ctx.items[i].word_end), "اخري" | "اخر" | "ثانيه" | "ثان");
         match groups.iter_mut().rev().find(|g| g.0 == fam) {
             Some(g) if !new_clause(g) && !another => g.1.push(i),
             _ => groups.push((fam, vec![i])),

@@ -107,7 +107,8 @@ pub struct Hint {
     pub between: bool,
 }
 
-fn actor_key(a: &Option<Actor>) -> Option<String> {
+/// The key two mentions of one side share: the lexicon id, else the folded name.
+pub(crate) fn actor_key(a: &Option<Actor>) -> Option<String> {
     a.as_ref().map(|a| a.actor_id.clone().unwrap_or_else(|| fold(&a.name_ar)))
 }
 

@@ -133,7 +133,7 @@ pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet: Option<&st
     // only an outlet whose name holds a date word can hide one: most articles skip the
     // search, and the rest search the text once, not once per date
     let outlet = outlet
-        .map(|o| rasad_text::normalise::normalise(o).folded)
+        .map(rasad_text::fold)
         .filter(|o| o.trim().contains(' ') && dates.iter().any(|d| o.contains(&folded[d.start..d.end])));
     let occurrences: Vec<(usize, usize)> = outlet.as_deref().map_or_else(Vec::new, |o| {
         let o = o.trim();

@@ -22,8 +22,8 @@ fn shared_eval() -> Option<PathBuf> {
     p.join("score.py").exists().then_some(p)
 }
 
-/// Extract every article of a gold file into a system file beside the temporary
-/// directory, as `rasad extract` would write it.
+/// Extract every article of a gold file into a system file in a temporary directory, as
+/// `rasad extract` would write it.
 fn extract_set(gold: &Path) -> PathBuf {
     let x = Extractor::new().unwrap();
     let dir = std::env::temp_dir().join(format!("rasad-golden-{}-{}", std::process::id(), gold.file_stem().unwrap().to_string_lossy()));

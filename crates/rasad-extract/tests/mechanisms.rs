@@ -5,11 +5,9 @@
 
 use rasad_extract::Extractor;
 use rasad_model::Article;
+use rasad_text::fold;
 use std::path::Path;
 
-fn fold(s: &str) -> String {
-    rasad_text::normalise::normalise(s).folded
-}
 
 #[test]
 fn every_mechanism_row_holds() {
