@@ -71,6 +71,22 @@ fn from_word_indexed<'c>(ctx: &'c Ctx, at: usize) -> impl Iterator<Item = (usize
     ctx.items[k..].iter().enumerate().map(move |(j, i)| (k + j, i))
 }
 
+/// The number whose word starts at folded byte `at` (numbers are sorted by start).
+fn num_at<'c>(ctx: &'c Ctx, at: usize) -> Option<&'c crate::recognise::Num> {
+    nums_from(ctx, at).take_while(|n| n.word_start <= at).find(|n| n.word_start == at)
+}
+
+/// Numbers from the first that starts at or after folded byte `at`.
+fn nums_from<'c>(ctx: &'c Ctx, at: usize) -> impl Iterator<Item = &'c crate::recognise::Num> + 'c {
+    let k = ctx.nums.partition_point(|n| n.start < at);
+    ctx.nums[k..].iter()
+}
+
+/// At most this many sentences with a toll update or a "no one was hurt" cue are read
+/// against the events before them (a pairwise rule: an article has a handful; the bound
+/// keeps a degenerate one linear, issue 12).
+const MAX_TOLL_SENTENCES: usize = 32;
+
 /// The count phrase starting after folded byte `from`: (value, end). `None` value = vague.
 fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usize)> {
     let folded = ctx.doc.folded();
@@ -90,12 +106,12 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
         let rest = folded[pos..limit].trim_start_matches(|c: char| c.is_whitespace() || c == '،' || c == ',');
         let at = limit - rest.len();
         if first {
-            if let Some(tm) = from_word(ctx, at).find(|i| i.word_start == at && matches!(i.hit, Hit::Time(_))) {
+            if let Some(tm) = from_word(ctx, at).take_while(|i| i.word_start == at).find(|i| matches!(i.hit, Hit::Time(_))) {
                 pos = tm.word_end;
                 continue;
             }
         }
-        if let Some((k, it)) = from_word_indexed(ctx, at).find(|(_, i)| i.word_start == at && matches!(i.hit, Hit::Cue(_))) {
+        if let Some((k, it)) = from_word_indexed(ctx, at).take_while(|(_, i)| i.word_start == at).find(|(_, i)| matches!(i.hit, Hit::Cue(_))) {
             let cue = ctx.cue(k).unwrap_or("");
             if matches!(cue, "min" | "approx") {
                 pos = it.word_end;
@@ -116,7 +132,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             continue;
         }
         // a number? ("وأربعة" joins the count before it; "واحد" is just one)
-        if let Some(n) = ctx.nums.iter().find(|n| n.word_start == at) {
+        if let Some(n) = num_at(ctx, at) {
             let conj = &folded[n.word_start..n.start] == "و";
             if !first && !conj {
                 if n.value == Some(1) {
@@ -147,7 +163,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
             continue;
         }
         // a person noun alone: singular 1, dual 2
-        if let Some(p) = from_word(ctx, at).find(|i| i.word_start == at && matches!(i.hit, Hit::Person(_))) {
+        if let Some(p) = from_word(ctx, at).take_while(|i| i.word_start == at).find(|i| matches!(i.hit, Hit::Person(_))) {
             let Hit::Person(pi) = p.hit else { unreachable!() };
             let person = &ctx.lex.persons[pi as usize];
             if !first && !folded[at..p.start].starts_with('و') {
@@ -158,7 +174,7 @@ fn count_after(ctx: &Ctx, from: usize, limit: usize) -> Option<(Option<u32>, usi
                 2 => 2,
                 _ => {
                     // "مدنيين اثنين", "عناصر ثلاثة": the number after the plural
-                    let after = ctx.nums.iter().find(|n| n.start >= p.word_end && n.end <= limit && ctx.tokens_between(p.word_end, n.start) == 0 && &folded[n.word_start..n.start] != "و");
+                    let after = nums_from(ctx, p.word_end).take_while(|n| n.end <= limit).find(|n| ctx.tokens_between(p.word_end, n.start) == 0 && &folded[n.word_start..n.start] != "و");
                     match after.and_then(|n| n.value.map(|v| (v, n.end))) {
                         Some((v, e)) if first => {
                             total = Some(v);
@@ -411,7 +427,7 @@ fn count_elsewhere(ctx: &Ctx, s: usize, i: usize) -> Option<(u32, (usize, usize)
             if let Some((Some(v), end)) = count_after(ctx, q.word_start, sent.end) {
                 return Some((v, (it.word_start, end)));
             }
-            let before = ctx.nums.iter().find(|n| n.end <= q.word_start && ctx.tokens_between(n.end, q.word_start) == 0 && n.start > ctx.items[a].word_end);
+            let before = nums_from(ctx, ctx.items[a].word_end + 1).take_while(|n| n.end <= q.word_start).find(|n| ctx.tokens_between(n.end, q.word_start) == 0);
             if let Some(v) = before.and_then(|n| n.value) {
                 return Some((v, (it.word_start, q.word_end)));
             }
@@ -610,18 +626,25 @@ pub fn across_sentences(ctx: &Ctx, events: &mut [Event]) {
         return;
     }
     // only sentences with an update or a "no one was hurt" cue matter (most articles: none)
-    let mut todo: Vec<usize> = Vec::new();
+    let mut todo: Vec<usize> = Vec::with_capacity(MAX_TOLL_SENTENCES);
     for it in ctx.items.iter().enumerate().filter(|(i, _)| matches!(ctx.cue(*i), Some("toll_update" | "toll_neg" | "no_casualties"))).map(|(_, it)| it) {
         let s = ctx.doc.sentences.partition_point(|st| st.end <= it.word_start);
         if s < ctx.doc.sentences.len() && todo.last() != Some(&s) {
             todo.push(s);
+            if todo.len() == MAX_TOLL_SENTENCES {
+                break;
+            }
         }
     }
     if todo.is_empty() {
         return;
     }
     let spans: Vec<Span> = ctx.doc.sentences.iter().map(|st| ctx.doc.span(st.start, st.end)).collect();
-    let sents: Vec<Option<usize>> = events.iter().map(|e| e.spans.sentence.and_then(|sp| spans.iter().position(|x| *x == sp))).collect();
+    // (spans come in text order: found by a binary search)
+    let sents: Vec<Option<usize>> = events
+        .iter()
+        .map(|e| e.spans.sentence.and_then(|sp| spans.binary_search_by_key(&sp.0, |x| x.0).ok().filter(|&k| spans[k] == sp)))
+        .collect();
     let lead_type = events.iter().find(|e| e.status == Status::Current).map(|e| e.event_type.clone());
     for s in todo {
         let own = sents.iter().any(|&x| x == Some(s));

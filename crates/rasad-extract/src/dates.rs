@@ -78,11 +78,10 @@ pub fn cand_date(ctx: &Ctx, cand: &Cand, news_date: Option<Date>, carry: &mut Ca
             .unwrap_or(usize::MAX)
     };
     let own = ctx
-        .dates
-        .iter()
+        .dates_of(s)
         // unresolved month names are no dates; an unresolved "أمس" (no publication date) is
         // a date we cannot know, and stays null
-        .filter(|d| d.sentence == s && (d.date.is_some() || d.same_day || d.relday));
+        .filter(|d| d.date.is_some() || d.same_day || d.relday);
     // "وتأتي الجريمة بعد يوم واحد من قصف …": the event told is that many days before
     // the news; a date of its own, after the trigger ("شهدتها، يوم الأربعاء 8 أيار"),
     // names that event's day itself and wins, one before it dates the news

@@ -36,12 +36,74 @@ pub struct Ctx<'a> {
     /// Per-sentence answers asked again and again while resolving (see
     /// `sentence_places` in the crate root), computed on first use.
     pub(crate) memo: Vec<std::cell::OnceCell<Vec<usize>>>,
+    /// `dates` and `places` grouped by sentence (see [`BySentence`]): a rule that asks
+    /// "a date in this sentence?" reads its sentence's few entries, not the article's.
+    date_index: BySentence,
+    place_index: BySentence,
+    /// The place of the admin1 the article names most (`places::context_admin1`'s last
+    /// resort), counted once per article instead of once per event.
+    pub(crate) dominant_admin1: std::cell::OnceCell<Option<usize>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(doc: &'a Document, lex: &'a Lexicon, items: Vec<Item>, nums: Vec<Num>, dates: Vec<DateExpr>, places: Vec<PlaceMention>) -> Ctx<'a> {
         let memo = (0..doc.sentences.len()).map(|_| std::cell::OnceCell::new()).collect();
-        Ctx { doc, lex, items, nums, dates, places, memo }
+        let date_index = BySentence::new(doc.sentences.len(), dates.iter().map(|d| d.sentence));
+        let place_index = BySentence::new(doc.sentences.len(), places.iter().map(|p| p.sentence));
+        Ctx { doc, lex, items, nums, dates, places, memo, date_index, place_index, dominant_admin1: Default::default() }
+    }
+
+    /// The dates of sentence `s`, in article order.
+    pub fn dates_of(&self, s: usize) -> impl DoubleEndedIterator<Item = &DateExpr> + Clone + '_ {
+        self.date_index.of(s).iter().map(|&i| &self.dates[i as usize])
+    }
+
+    /// Indices into `places` of the places of sentence `s`, in article order.
+    pub fn place_ids_of(&self, s: usize) -> impl DoubleEndedIterator<Item = usize> + Clone + '_ {
+        self.place_index.of(s).iter().map(|&i| i as usize)
+    }
+
+    /// The places of sentence `s`, in article order.
+    pub fn places_of(&self, s: usize) -> impl DoubleEndedIterator<Item = &PlaceMention> + Clone + '_ {
+        self.place_index.of(s).iter().map(|&i| &self.places[i as usize])
+    }
+}
+
+/// Indices of a list grouped by sentence, each group in list order (a counting sort:
+/// linear). Filtering the whole list for one sentence, once per sentence, was quadratic
+/// on an article of many short sentences (issue 12).
+struct BySentence {
+    /// `starts[s]..starts[s + 1]` index `order` for sentence `s`.
+    starts: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl BySentence {
+    fn new(sentences: usize, keys: impl Iterator<Item = usize> + Clone) -> BySentence {
+        // (a key past the last sentence, which no stage makes, lands in a group of its
+        // own after the last one and is never asked for)
+        let mut starts = vec![0u32; sentences + 3];
+        for k in keys.clone() {
+            starts[k.min(sentences) + 2] += 1;
+        }
+        for i in 2..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut order = vec![0u32; starts[sentences + 2] as usize];
+        for (i, k) in keys.enumerate() {
+            let slot = &mut starts[k.min(sentences) + 1];
+            order[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        starts.truncate(sentences + 1);
+        BySentence { starts, order }
+    }
+
+    fn of(&self, s: usize) -> &[u32] {
+        match (self.starts.get(s), self.starts.get(s + 1)) {
+            (Some(&a), Some(&b)) => &self.order[a as usize..b as usize],
+            _ => &[],
+        }
     }
 }
 
@@ -206,15 +268,14 @@ impl<'a> Ctx<'a> {
         let mut generic = false;
         let mut past_aux_after_kana: Option<usize> = None;
         let mut kana = None;
-        let has_day = self.dates.iter().any(|d| d.sentence == s && d.relday);
+        let has_day = self.dates_of(s).any(|d| d.relday);
         // "منذ حزيران الماضي", "منذ الثامن من تشرين الأول": a state since a date, not the
         // event of that date (the guideline's "منذ" anchors)
         // — unless a "حين" clause tells what happened on it ("منذ 12 تموز، حين تحولت
         // توترات … إلى مواجهات")
         let sent_end = self.doc.sentences[s].end;
-        let since = self.dates.iter().any(|d| {
-            d.sentence == s
-                && prev_word(self.doc.folded(), d.start) == "منذ"
+        let since = self.dates_of(s).any(|d| {
+            prev_word(self.doc.folded(), d.start) == "منذ"
                 && !self.doc.folded()[d.end..sent_end].split(|c: char| c.is_whitespace() || c == ',').any(|w| matches!(w, "حين" | "عندما" | "حينما"))
         });
         let mut aggregate = false;
@@ -454,6 +515,12 @@ const WEAPON_ORDER: &[(&str, &str)] = &[
     ("shelling", "Shelling/artillery/missile attack"),
 ];
 
+/// The longest run of bytes [`words_before`] and [`next_word`] read as one word. No
+/// Arabic word with its clitics comes near it; a text without spaces (a scraped page's
+/// markup, an adversarial article) would otherwise make every call read to the
+/// article's start or end (issue 12). A longer run is read in pieces of this size.
+const MAX_WORD: usize = 96;
+
 /// The words before folded byte `pos`, nearest first. Found from the end: a split of
 /// everything before `pos` would cost the whole article on every call.
 pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
@@ -468,8 +535,12 @@ pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
             return None;
         }
         let mut start = end;
-        while start > 0 && !matches!(bytes[start - 1], b' ' | b'\n') {
+        let floor = end.saturating_sub(MAX_WORD);
+        while start > floor && !matches!(bytes[start - 1], b' ' | b'\n') {
             start -= 1;
+        }
+        while !folded.is_char_boundary(start) {
+            start += 1;
         }
         let word = folded.get(start..end);
         end = start;
@@ -485,8 +556,12 @@ pub fn next_word(folded: &str, pos: usize) -> &str {
         start += 1;
     }
     let mut end = start;
-    while end < bytes.len() && !matches!(bytes[end], b' ' | b'\n') {
+    let ceiling = bytes.len().min(start + MAX_WORD);
+    while end < ceiling && !matches!(bytes[end], b' ' | b'\n') {
         end += 1;
+    }
+    while !folded.is_char_boundary(end) {
+        end -= 1;
     }
     folded.get(start..end).unwrap_or("")
 }
@@ -507,12 +582,12 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     let tally = tally_report(ctx);
     let furniture = boilerplate_paragraphs(ctx);
     for s in 0..ctx.doc.sentences.len() {
-        if furniture.contains(&ctx.doc.sentences[s].paragraph) {
+        if furniture.binary_search(&ctx.doc.sentences[s].paragraph).is_ok() {
             continue;
         }
         // in a tally report, the breakdown ("و10 برصاص مسلحين مجهولين، و7 بقصف إسرائيلي")
         // is the tally's, not events: only a sentence that names its own day reports one
-        if tally.is_some_and(|t| s > t) && !ctx.dates.iter().any(|d| d.sentence == s && (d.relday || d.date.is_some_and(|r| r.precision == 1))) {
+        if tally.is_some_and(|t| s > t) && !ctx.dates_of(s).any(|d| d.relday || d.date.is_some_and(|r| r.precision == 1)) {
             continue;
         }
         frame_sentence(ctx, s, &mut out);
@@ -521,7 +596,11 @@ pub fn frame(ctx: &Ctx) -> Vec<Cand> {
     // own candidates (often with the place or type compressed: "قتيل بهجوم قرب السخنة")
     // would only duplicate it
     // asked of the first two lines only, once each
-    let heads: Vec<bool> = (0..ctx.doc.sentences.len()).map(|s| ctx.doc.sentences[s].paragraph <= 1 && is_headline(ctx, s)).collect();
+    // (sentences come paragraph by paragraph: those of the first two lines are a prefix)
+    let first_lines = ctx.doc.sentences.partition_point(|t| t.paragraph <= 1);
+    // (a headline is a property of the line: asked once per line)
+    let line_heads = [0, 1].map(|p| ctx.doc.sentences[..first_lines].iter().position(|t| t.paragraph == p).is_some_and(|s| is_headline(ctx, s)));
+    let heads: Vec<bool> = ctx.doc.sentences[..first_lines].iter().map(|t| line_heads[t.paragraph]).collect();
     let headline = |s: usize| heads.get(s).copied().unwrap_or(false);
     if out.iter().any(|c| !headline(c.sentence) && !c.background && !c.triggers.is_empty()) {
         out.retain(|c| !headline(c.sentence));
@@ -538,13 +617,19 @@ fn is_headline(ctx: &Ctx, s: usize) -> bool {
     if sent.paragraph > 1 {
         return false;
     }
-    let line = sents.iter().filter(|t| t.paragraph == sent.paragraph);
-    let (start, end) = line.fold((usize::MAX, 0), |(a, b), t| (a.min(t.start), b.max(t.end)));
-    let text = ctx.doc.folded()[start..end].trim_end();
-    let words = text.split_whitespace().count();
+    // the line's sentences: a contiguous run (sentences come paragraph by paragraph)
+    let first = sents.partition_point(|t| t.paragraph < sent.paragraph);
+    let after = sents.partition_point(|t| t.paragraph <= sent.paragraph);
+    let (start, end) = (sents[first].start, sents[after - 1].end);
+    // more than 20 words is no headline: counted no further (a line can be the article)
+    let text = &ctx.doc.folded()[start..end];
+    if text.split_whitespace().nth(20).is_some() {
+        return false;
+    }
+    let text = text.trim_end();
     let full_stop = text.ends_with('.') && !text.ends_with("..");
-    let body_after = sents.iter().any(|t| t.paragraph > sent.paragraph && t.end - t.start > 2 * (end - start).min(200));
-    words <= 20 && !full_stop && body_after
+    let body_after = sents[after..].iter().any(|t| t.end - t.start > 2 * (end - start).min(200));
+    !full_stop && body_after
 }
 
 /// Paragraphs (lines) that are a page's furniture: a line opening with a boilerplate cue
@@ -555,11 +640,15 @@ fn boilerplate_paragraphs(ctx: &Ctx) -> Vec<usize> {
         if ctx.cue(k) != Some("boilerplate") {
             continue;
         }
-        let Some(sent) = ctx.doc.sentences.iter().find(|t| t.start <= it.word_start && it.word_start < t.end.max(t.start + 1)) else { continue };
-        let line_start = ctx.doc.sentences.iter().filter(|t| t.paragraph == sent.paragraph).map(|t| t.start).min().unwrap_or(sent.start);
+        // (sentences come in text order, paragraph by paragraph)
+        let sents = &ctx.doc.sentences;
+        let k = sents.partition_point(|t| t.end.max(t.start + 1) <= it.word_start);
+        let Some(sent) = sents.get(k).filter(|t| t.start <= it.word_start) else { continue };
+        let line_start = sents[sents.partition_point(|t| t.paragraph < sent.paragraph)].start;
         // at the line's head, after at most an opening bracket or a dash
         let head = ctx.doc.folded()[line_start..it.word_start].trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '-' | '–' | '*' | '•'));
-        if head.is_empty() && !out.contains(&sent.paragraph) {
+        // (items come in text order, so the paragraphs do too: `out` stays sorted)
+        if head.is_empty() && out.last() != Some(&sent.paragraph) {
             out.push(sent.paragraph);
         }
     }
@@ -584,7 +673,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
         return;
     }
     // a weapon word inside a place's name is no weapon ("قاعدة عين الأسد الجوية")
-    let in_place = |i: usize| ctx.places.iter().any(|p| p.sentence == s && p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
+    let in_place = |i: usize| ctx.places_of(s).any(|p| p.start <= ctx.items[i].word_start && ctx.items[i].word_end <= p.end);
     // "عبوة غاز مسيل للدموع", "قنابل الغاز", "القنابل المسيلة للدموع", "قنابل صوتية": tear
     // gas and stun grenades, the police's means against crowds, no bomb or grenade attack
     let tear_gas = |i: usize| matches!(next_word(ctx.doc.folded(), ctx.items[i].word_end), "غاز" | "الغاز" | "مسيله" | "المسيله" | "مسيل" | "المسيل" | "صوتيه" | "الصوتيه" | "دخانيه" | "الدخانيه");
@@ -630,7 +719,7 @@ fn claimant(ctx: &Ctx, flags: &Flags, sides: &[Side]) -> Option<usize> {
 fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize>, Vec<usize>) {
     let range = ctx.sentence_items(s);
     let folded = ctx.doc.folded();
-    let has_place = ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
+    let has_place = ctx.places_of(s).any(|p| !matches!(p.kind, PlaceKind::Country | PlaceKind::Admin1));
     let mut strong: Vec<usize> = Vec::new();
     let mut weak: Vec<usize> = Vec::new();
     let actor_spans: Vec<(usize, usize)> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Actor(_))).map(|i| (ctx.items[i].word_start, ctx.items[i].word_end)).collect();
@@ -649,7 +738,11 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
         let prev_word = prev_word(folded, it.word_start);
         // "سمع دوي انفجارات": the sound of the event already reported
         // ("سمع دوي ثلاثة انفجارات": a number between them)
-        let counted = || ctx.nums.iter().any(|n| n.end <= it.word_start && ctx.tokens_between(n.end, it.word_start) == 0);
+        // (numbers are sorted by start: only the last to end before the word can touch it)
+        let counted = || {
+            let k = ctx.nums.partition_point(|n| n.start < it.word_start);
+            ctx.nums[..k].iter().rev().find(|n| n.end <= it.word_start).is_some_and(|n| ctx.tokens_between(n.end, it.word_start) == 0)
+        };
         if prev_word == "دوي" || words_before(folded, it.word_start).nth(1) == Some("دوي") && counted() {
             continue;
         }
@@ -662,7 +755,7 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
             "@intercept" if !weapons.iter().any(|&w| matches!(ctx.weapon_class(w), Some("air" | "shelling"))) => continue,
             "@agreement" => {
                 let reached = tr.pattern.starts_with("توصل") || tr.pattern.starts_with("التوصل");
-                let dated = ctx.dates.iter().any(|d| d.sentence == s && !d.relative_day && d.date.is_some());
+                let dated = ctx.dates_of(s).any(|d| !d.relative_day && d.date.is_some());
                 if !(reached || flags.background && dated) {
                     continue;
                 }
@@ -671,7 +764,7 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
                 // control taken *of a place*: "سيطرتها على بلدة X", not "السيطرة على الحريق"
                 let ala = folded[it.word_start..ctx.doc.sentences[s].end].find(" علي ").map(|k| it.word_start + k + " علي ".len());
                 let place_after = ala.is_some_and(|a| {
-                    ctx.tokens_between(it.word_end, a) <= 8 && ctx.places.iter().any(|p| p.sentence == s && p.start >= a && ctx.tokens_between(a, p.start) <= 1)
+                    ctx.tokens_between(it.word_end, a) <= 8 && ctx.places_of(s).any(|p| p.start >= a && ctx.tokens_between(a, p.start) <= 1)
                 });
                 if !has_place || !place_after {
                     continue;
@@ -928,7 +1021,7 @@ fn build(ctx: &Ctx, s: usize, fam: &'static str, mut trig: Vec<usize>, sides: &[
     if weak_only {
         let only_casualty = classes.iter().all(|c| matches!(*c, "@casualty" | "@injury"));
         let has_attack = classes.contains(&"@attack");
-        let supported = erv_weapon.is_some() || firearm || agent_side || has_attack && ctx.places.iter().any(|p| p.sentence == s && !matches!(p.kind, PlaceKind::Country));
+        let supported = erv_weapon.is_some() || firearm || agent_side || has_attack && ctx.places_of(s).any(|p| !matches!(p.kind, PlaceKind::Country));
         if !supported || only_casualty && !(erv_weapon.is_some() || firearm || agent_side) {
             return None;
         }
@@ -1281,7 +1374,7 @@ fn finish(ctx: &Ctx, s: usize, main: usize, trig: Vec<usize>, sub: &'static str,
             let definite = frame == Frame::Noun && folded_prefix(ctx, main).ends_with("ال");
             let demonstrative = matches!(prev_word(ctx.doc.folded(), ctx.items[main].word_start), "هذه" | "هذا" | "تلك" | "ذلك");
             let alone = trig.iter().all(|&i| i == main || matches!(ctx.trigger_class(i), "@casualty" | "@injury"));
-            let explicit_date = ctx.dates.iter().any(|d| d.sentence == s && d.date.is_some() && !d.relative_day);
+            let explicit_date = ctx.dates_of(s).any(|d| d.date.is_some() && !d.relative_day);
             definite && (demonstrative || alone && !explicit_date)
         },
         elaboration: flags.elaboration,
@@ -1331,4 +1424,24 @@ fn short_quotes(folded: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
         .filter(|c| folded[c[0] + 1..c[1]].split_whitespace().count() <= 5)
         .map(|c| (c[0], c[1]))
         .collect()
+}
+
+#[cfg(test)]
+mod by_sentence_tests {
+    use super::BySentence;
+
+    #[test]
+    fn groups_keep_list_order_and_every_sentence_answers() {
+        // keys out of order, a sentence with none, one past the last sentence
+        let keys = [2usize, 0, 2, 1, 0, 9];
+        let g = BySentence::new(4, keys.iter().copied());
+        assert_eq!(g.of(0), [1, 4]);
+        assert_eq!(g.of(1), [3]);
+        assert_eq!(g.of(2), [0, 2]);
+        assert!(g.of(3).is_empty());
+        // a sentence that does not exist has nothing, rather than a panic
+        assert!(g.of(4).is_empty());
+        assert!(g.of(usize::MAX - 1).is_empty());
+        assert!(BySentence::new(0, [].into_iter()).of(0).is_empty());
+    }
 }

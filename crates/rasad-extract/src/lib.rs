@@ -56,6 +56,19 @@ pub enum ExtractError {
 /// Articles longer than this are refused rather than processed for minutes.
 pub const MAX_TEXT: usize = 4 << 20;
 
+/// The most place-name occurrences read in one article (the first, in text order). A
+/// long news report names a few hundred; each occurrence becomes a mention with its
+/// resolved location (about 600 bytes), so an article that is one endless list of
+/// names (issue 12's adversarial case: 700,000 in 4 MiB) would take 400 MB. Names past
+/// the bound are not recognised; an event there takes its place from context.
+pub const MAX_PLACE_NAMES: usize = 20_000;
+
+/// The most event candidates framed in one article (the first, in text order). The
+/// longest news roundup holds a few dozen events; the within-article merge and the
+/// resolution keep every candidate in memory (about 1 KB each), so a degenerate article
+/// of 75,000 one-line "events" would take 200 MB before it is merged away.
+pub const MAX_CANDIDATES: usize = 2_000;
+
 /// Loaded lexicons and gazetteer; build once, share across threads (`Send + Sync`).
 pub struct Extractor {
     lex: Lexicon,
@@ -103,7 +116,9 @@ impl Extractor {
             Some(p) => Some(parse_published(p).ok_or_else(|| ExtractError::BadDate(p.to_string()))?),
         };
         let doc = Document::new(&article.text);
-        let scan = self.scanner.scan(doc.folded(), &self.lex.matcher);
+        let mut scan = self.scanner.scan(doc.folded(), &self.lex.matcher);
+        // (the first MAX_PLACE_NAMES in text order; see its doc)
+        scan.places.truncate(MAX_PLACE_NAMES);
         let items = recognise::items_from(scan.lexicon);
         let nums = recognise::numbers(&doc, &self.lex, &items);
         let mut dates = time::find_dates(&doc, &self.lex, &items, published);
@@ -115,7 +130,8 @@ impl Extractor {
         places::one_sense_per_article(&doc, &mut places, dateline_country);
         places::namesakes_abroad(&mut places, dateline_country);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
-        let cands = frame::frame(&ctx);
+        let mut cands = frame::frame(&ctx);
+        cands.truncate(MAX_CANDIDATES);
         let (mut events, hints) = resolve(&ctx, &article.text, &cands, published, dateline.as_ref());
         merge::order_clash_sides(&mut events, &hints);
         merge::within_article(&mut events, &hints);
@@ -150,7 +166,8 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
     let mut out: Vec<Event> = Vec::with_capacity(cands.len());
     let mut claimants: Vec<(usize, bool)> = Vec::new();
     let mut carry = dates::Carry::default();
-    let mut tolls: Vec<(usize, casualties::Toll)> = Vec::new();
+    // each sentence's toll, read once (candidates of a sentence share it)
+    let mut tolls: Vec<Option<casualties::Toll>> = vec![None; ctx.doc.sentences.len()];
     let mut referred_back: Vec<Option<Option<usize>>> = vec![None; ctx.doc.sentences.len()];
     for cand in cands {
         if cand.triggers.is_empty() {
@@ -161,14 +178,7 @@ fn resolve(ctx: &Ctx, text: &str, cands: &[Cand], published: Option<Date>, datel
         }
         let s = cand.sentence;
         let when = dates::cand_date(ctx, cand, news_date, &mut carry);
-        let toll = match tolls.iter().find(|(t, _)| *t == s) {
-            Some((_, t)) => *t,
-            None => {
-                let t = casualties::toll(ctx, s);
-                tolls.push((s, t));
-                t
-            }
-        };
+        let toll = *tolls[s].get_or_insert_with(|| casualties::toll(ctx, s));
         let (fatalities, fat_span) = casualties::fatalities(ctx, cand, &cand.flags, &toll);
         let weapons = weapon_names(ctx, cand);
         let mut places = choose_places(ctx, cand);

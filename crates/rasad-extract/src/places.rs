@@ -48,8 +48,7 @@ pub(crate) fn sentence_places_of(ctx: &Ctx, s: usize) -> Vec<usize> {
         .filter(|&i| matches!(ctx.items[i].hit, rasad_lexicon::Hit::Time(_) | rasad_lexicon::Hit::Cue(_) | rasad_lexicon::Hit::Number(_) | rasad_lexicon::Hit::Weapon(_) | rasad_lexicon::Hit::Person(_) | rasad_lexicon::Hit::Trigger(_)))
         .map(|i| (ctx.items[i].word_start, ctx.items[i].word_end))
         .collect();
-    (0..ctx.places.len())
-        .filter(|&p| ctx.places[p].sentence == s)
+    ctx.place_ids_of(s)
         .filter(|&p| {
             let pl = &ctx.places[p];
             let inside_actor = actor_spans.iter().any(|&(a, b)| pl.start < b && a < pl.end && !(pl.start <= a && b <= pl.end && b - a < pl.end - pl.start));
@@ -336,6 +335,12 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
     pointed.or_else(|| any_feature.is_none().then(|| context_place(ctx, s)).flatten())
 }
 
+/// How far back in its paragraph a sentence looks for the place (or admin1) of an event
+/// that names none. News paragraphs run a few sentences; the bound keeps an article of
+/// one endless paragraph linear (issue 12: each candidate walked back to the paragraph's
+/// start).
+const CONTEXT_SENTENCES: usize = 16;
+
 /// The place an event of a sentence that names none happened at, as the context tells
 /// it: the most precise place of the nearest sentence before it in its paragraph that
 /// names one, else of the headline — among the places of that sentence in the admin1
@@ -343,7 +348,7 @@ pub(crate) fn place_referred_back(ctx: &Ctx, s: usize) -> Option<usize> {
 fn context_place(ctx: &Ctx, s: usize) -> Option<usize> {
     // a sentence whose only places are inside names ("قيادة عمليات بغداد") talks about
     // those bodies, not about a scene elsewhere
-    if ctx.places.iter().any(|p| p.sentence == s) {
+    if ctx.places_of(s).next().is_some() {
         return None;
     }
     let para = ctx.doc.sentences.get(s)?.paragraph;
@@ -356,7 +361,7 @@ fn context_place(ctx: &Ctx, s: usize) -> Option<usize> {
             .filter(|&p| !ps.iter().any(|&q| q != p && ctx.places[q].enclosing == Some(p)))
             .min_by_key(|&p| (place_rank(ctx.places[p].kind), ctx.places[p].start))
     };
-    for t in (0..s).rev() {
+    for t in (s.saturating_sub(CONTEXT_SENTENCES)..s).rev() {
         if ctx.doc.sentences[t].paragraph != para {
             break;
         }
@@ -376,7 +381,7 @@ fn context_place(ctx: &Ctx, s: usize) -> Option<usize> {
 pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention>) -> Option<(Text, Text, Option<Span>)> {
     let with_admin1 = |p: &PlaceMention| p.location.admin1.clone().map(|a| (p.location.country.clone().unwrap_or_default(), a, p.location.span));
     let para = ctx.doc.sentences[s].paragraph;
-    for t in (0..=s).rev() {
+    for t in (s.saturating_sub(CONTEXT_SENTENCES)..=s).rev() {
         if ctx.doc.sentences[t].paragraph != para {
             break;
         }
@@ -389,7 +394,7 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
     dateline
         .and_then(with_admin1)
         .or_else(|| sentence_places(ctx, 0).iter().find_map(|&p| with_admin1(&ctx.places[p])))
-        .or_else(|| {
+        .or_else(|| ctx.dominant_admin1.get_or_init(|| {
             let mut counts: Vec<(&str, usize, usize)> = Vec::new();
             // an unknown name took its admin1 from a neighbour: it does not vote again
             for (i, p) in ctx.places.iter().enumerate().filter(|(_, p)| p.known) {
@@ -400,9 +405,8 @@ pub(crate) fn context_admin1(ctx: &Ctx, s: usize, dateline: Option<&PlaceMention
                     }
                 }
             }
-            let best = counts.iter().max_by_key(|(_, n, i)| (*n, usize::MAX - i))?;
-            with_admin1(&ctx.places[best.2])
-        })
+            counts.iter().max_by_key(|(_, n, i)| (*n, usize::MAX - i)).map(|best| best.2)
+        }).and_then(|p| with_admin1(&ctx.places[p])))
 }
 
 /// An event's location with the country and admin1 it is coded under.
@@ -451,7 +455,7 @@ pub(crate) fn locate(ctx: &Ctx, s: usize, p: Option<usize>, dateline: Option<&Pl
     // side, and a heading ("من اتجاه شمال شرق بيروت") is elsewhere.
     if let Some(pi) = p {
         let pl = &ctx.places[pi];
-        let sentence_country = ctx.places.iter().filter(|q| q.sentence == pl.sentence && q.kind == PlaceKind::Region && q.start >= pl.end && ctx.tokens_between(pl.end, q.start) <= 6).find_map(|q| q.location.country.clone());
+        let sentence_country = ctx.places_of(pl.sentence).filter(|q| q.kind == PlaceKind::Region && q.start >= pl.end && ctx.tokens_between(pl.end, q.start) <= 6).find_map(|q| q.location.country.clone());
         if let (Some(l), Some(c)) = (location.as_mut(), sentence_country) {
             if place_rank(pl.kind) <= 1 && l.country.as_ref().is_some_and(|lc| *lc != c) {
                 l.country = Some(c);

@@ -54,9 +54,12 @@ pub fn items_from(matches: Vec<rasad_lexicon::Match>) -> Vec<Item> {
     // actor's whole name ("مدنيين", "شاب") stays, for counting
     let actors: Vec<(usize, usize)> =
         kept.iter().filter(|i| matches!(i.hit, Hit::Actor(_))).map(|i| (i.word_start, i.word_end)).collect();
+    // (actors do not overlap one another and come in text order: those overlapping a
+    // word start at the first that ends after its start)
     kept.retain(|i| {
+        let k = actors.partition_point(|&(_, e)| e <= i.word_start);
         !matches!(i.hit, Hit::Person(_))
-            || !actors.iter().any(|&(s, e)| i.word_start < e && s < i.word_end && (s, e) != (i.word_start, i.word_end))
+            || !actors[k..].iter().take_while(|&&(s, _)| s < i.word_end).any(|&(s, e)| (s, e) != (i.word_start, i.word_end))
     });
     kept
 }
@@ -127,14 +130,17 @@ pub fn numbers(doc: &Document, lex: &Lexicon, items: &[Item]) -> Vec<Num> {
         words.push(Num { word_start: it.word_start, start: it.start, end: it.end, value });
     }
     // "3 آلاف", "50 ألف"
-    for w in &words {
-        if let Some(d) = out.iter_mut().find(|d| d.value.is_some() && d.end <= w.start && folded[d.end..w.start].trim().is_empty() && w.value == Some(1000)) {
+    // (digits come in text order: only the last to end before the word can stand just
+    // before it)
+    for w in words.iter().filter(|w| w.value == Some(1000)) {
+        let k = out.partition_point(|d| d.end <= w.start);
+        if let Some(d) = k.checked_sub(1).map(|k| &mut out[k]).filter(|d| d.value.is_some() && folded[d.end..w.start].trim().is_empty()) {
             d.value = d.value.map(|v| v * 1000);
             d.end = w.end;
         }
     }
     let digit_ends: Vec<usize> = out.iter().map(|d| d.end).collect();
-    out.extend(words.into_iter().filter(|w| !digit_ends.contains(&w.end)));
+    out.extend(words.into_iter().filter(|w| digit_ends.binary_search(&w.end).is_err()));
     out.sort_by_key(|n| n.start);
     out
 }

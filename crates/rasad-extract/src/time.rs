@@ -139,13 +139,28 @@ pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet: Option<&st
         let o = o.trim();
         folded.match_indices(o).map(|(k, _)| (k, k + o.len())).collect()
     });
-    let in_outlet = |d: &DateExpr| occurrences.iter().any(|&(a, b)| a <= d.start && d.end <= b);
+    // (occurrences do not overlap and come in text order: the one that could hold a date
+    // is the last to start at or before it)
+    let in_outlet = |d: &DateExpr| {
+        let k = occurrences.partition_point(|&(a, _)| a <= d.start);
+        k > 0 && d.end <= occurrences[k - 1].1
+    };
+    // a sentence alone on its line: its neighbours are the only sentences that can share it
+    let alone = |s: usize| {
+        let para = doc.sentences[s].paragraph;
+        let shares = |t: Option<&rasad_text::Sentence>| t.is_some_and(|t| t.paragraph == para);
+        !shares(s.checked_sub(1).and_then(|p| doc.sentences.get(p))) && !shares(doc.sentences.get(s + 1))
+    };
     let byline = |d: &DateExpr| {
         let Some(sent) = doc.sentences.get(d.sentence) else { return false };
-        let alone = doc.sentences.iter().filter(|t| t.paragraph == sent.paragraph).count() == 1;
+        if !d.relday || !alone(d.sentence) {
+            return false;
+        }
         let words = doc.tokens[sent.start_tok..sent.end_tok].iter().filter(|t| t.kind == TokenKind::Word).count();
-        let reports = items.iter().any(|i| i.start >= sent.start && i.end <= sent.end && matches!(i.hit, Hit::Trigger(_)));
-        alone && words <= 5 && !reports && d.relday
+        // (items come in order of their words' starts)
+        let first = items.partition_point(|i| i.word_start < sent.start);
+        let reports = items[first..].iter().take_while(|i| i.word_start < sent.end).any(|i| i.start >= sent.start && i.end <= sent.end && matches!(i.hit, Hit::Trigger(_)));
+        words <= 5 && !reports
     };
     dates.retain(|d| !(in_outlet(d) || byline(d)));
 }
