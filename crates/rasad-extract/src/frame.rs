@@ -349,7 +349,10 @@ impl<'a> Ctx<'a> {
                                 && self.items[j].word_start >= it.word_end
                                 && self.tokens_between(it.word_end, self.items[j].word_start) <= 1
                         });
-                        if !actor_next {
+                        // "وأفادت الوكالة أيضاً بأن …": "also" adds news, it does not
+                        // detail the event before
+                        let also = words_after(self.doc.folded(), it.word_end).take(3).any(|w| matches!(w, "ايضا" | "كذلك"));
+                        if !actor_next && !also {
                             f.elaboration = true;
                         }
                     }
@@ -548,6 +551,20 @@ pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The words after folded byte `pos`, nearest first (each at most [`MAX_WORD`] bytes).
+pub fn words_after(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
+    let mut at = pos.min(folded.len());
+    std::iter::from_fn(move || {
+        let w = next_word(folded, at);
+        if w.is_empty() {
+            return None;
+        }
+        // (`next_word` skipped the spaces before it: the word ends where its slice does)
+        at = w.as_ptr() as usize - folded.as_ptr() as usize + w.len();
+        Some(w)
+    })
+}
+
 /// The word just after folded byte `pos` ("" at the end).
 pub fn next_word(folded: &str, pos: usize) -> &str {
     let bytes = folded.as_bytes();
@@ -688,7 +705,7 @@ fn frame_sentence(ctx: &Ctx, s: usize, out: &mut Vec<Cand>) {
     }
     let (strong, weak) = triggers(ctx, s, &flags, &weapons);
     let groups = families(ctx, s, &strong);
-    let (groups, retaliations, weak_only) = attach_weak(ctx, groups, &strong, &weak);
+    let (groups, retaliations, weak_only) = attach_weak(ctx, s, groups, &strong, &weak, &weapons);
     let first_new = out.len();
     emit(ctx, s, groups, weak_only, &sides, &weapons, &flags, out);
     retaliate(ctx, s, retaliations, first_new, &sides, &flags, out);
@@ -883,7 +900,7 @@ fn families(ctx: &Ctx, s: usize, strong: &[usize]) -> Vec<(&'static str, Vec<usi
 /// one of their own. Also says whether the sentence had no strong event (`weak_only`),
 /// decided before those loose triggers form a group.
 #[allow(clippy::type_complexity)]
-fn attach_weak(ctx: &Ctx, mut groups: Vec<(&'static str, Vec<usize>)>, strong: &[usize], weak: &[usize]) -> (Vec<(&'static str, Vec<usize>)>, Vec<usize>, bool) {
+fn attach_weak(ctx: &Ctx, s: usize, mut groups: Vec<(&'static str, Vec<usize>)>, strong: &[usize], weak: &[usize], weapons: &[usize]) -> (Vec<(&'static str, Vec<usize>)>, Vec<usize>, bool) {
     // weak triggers join the nearest group; a retaliation after a group is its own event
     let mut retaliations = Vec::new();
     let mut loose: Vec<usize> = Vec::new();
@@ -899,6 +916,13 @@ fn attach_weak(ctx: &Ctx, mut groups: Vec<(&'static str, Vec<usize>)>, strong: &
         }
         let pos = ctx.items[w].start;
         let near = |g: &(&'static str, Vec<usize>)| g.1.iter().map(|&i| ctx.tokens_between(ctx.items[i].start, pos)).min().unwrap_or(usize::MAX);
+        // an attack told in a clause of its own, with its own weapon ("… بعد تعرضه لقذائف
+        // أطلقتها المدفعية، كما أغار الطيران على …"): another event, not a detail of the
+        // next clause's; a toll ("، كما أصيب …") still joins the event it counts
+        if own_clause_attack(ctx, s, w, weapons, strong) {
+            loose.push(w);
+            continue;
+        }
         match groups.iter_mut().filter(|g| near(g) <= 25).min_by_key(|g| near(g)) {
             Some(g) => g.1.push(w),
             None => loose.push(w),
@@ -912,6 +936,31 @@ fn attach_weak(ctx: &Ctx, mut groups: Vec<(&'static str, Vec<usize>)>, strong: &
         }
     }
     (groups, retaliations, weak_only)
+}
+
+/// A weak attack trigger (not a toll) whose clause — bounded by the sentence's clause
+/// cues (كما، فيما، في حين …) — holds a weapon but no strong trigger: it tells an attack
+/// of its own.
+///
+/// A toll ("أصيب مدنيان بقذائف هاون …، كما أغار الطيران على …") counts as such an attack
+/// only before every strong trigger: after one ("قصفت …، كما قتل مدني بقذيفة") it
+/// counts the event just told.
+fn own_clause_attack(ctx: &Ctx, s: usize, w: usize, weapons: &[usize], strong: &[usize]) -> bool {
+    let toll = matches!(ctx.trigger_class(w), "@casualty" | "@injury" | "@kill");
+    if ctx.trigger_class(w) == "@retaliation" {
+        return false;
+    }
+    let (a, b) = clause_of(ctx, s, &[w]);
+    let sent = &ctx.doc.sentences[s];
+    // a sentence of one clause has nothing to split
+    if (a, b) == (sent.start, sent.end) {
+        return false;
+    }
+    if toll && strong.iter().any(|&i| ctx.items[i].word_start < a) {
+        return false;
+    }
+    let inside = |i: usize| a <= ctx.items[i].word_start && ctx.items[i].word_end <= b;
+    weapons.iter().any(|&i| inside(i)) && !strong.iter().any(|&i| inside(i))
 }
 
 /// One candidate per group, in text order.
