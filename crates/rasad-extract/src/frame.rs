@@ -778,12 +778,16 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
                 }
             }
             "@territory" => {
-                // control taken *of a place*: "سيطرتها على بلدة X", not "السيطرة على الحريق"
+                // control taken *of a place*: "سيطرتها على بلدة X", not "السيطرة على الحريق";
+                // a verb of taking has the place as its object ("استعاد الجيش معسكر X",
+                // "انتزعت القوات مواقع في X"): within a few words, after the subject
                 let ala = folded[it.word_start..ctx.doc.sentences[s].end].find(" علي ").map(|k| it.word_start + k + " علي ".len());
                 let place_after = ala.is_some_and(|a| {
                     ctx.tokens_between(it.word_end, a) <= 8 && ctx.places_of(s).any(|p| p.start >= a && ctx.tokens_between(a, p.start) <= 1)
                 });
-                if !has_place || !place_after {
+                let object_place = !tr.pattern.contains("سيطر")
+                    && ctx.places_of(s).any(|p| p.start >= it.word_end && ctx.tokens_between(it.word_end, p.start) <= 6 && p.kind != PlaceKind::Country);
+                if !has_place || !(place_after || object_place) {
                     continue;
                 }
             }
