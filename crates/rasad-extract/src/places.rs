@@ -98,7 +98,10 @@ pub(crate) fn choose_places(ctx: &Ctx, cand: &Cand) -> Vec<usize> {
         let d = if pl.start >= anchor { ctx.tokens_between(anchor_end, pl.start) } else { 2 * ctx.tokens_between(pl.end, anchor) + 4 };
         let origin = origins.contains(&p);
         let reference = !origin && is_reference(folded, pl.start);
-        (d as u64) + 6 * place_rank(pl.kind) as u64 + if origin { 30 } else if reference { 10 } else { 0 }
+        // "منطقة بيت الشرجي" that the gazetteer does not know is an area of a few streets
+        // or a hamlet, not a region: ranked as a town
+        let rank = if !pl.known && pl.kind == PlaceKind::Region { 1 } else { place_rank(pl.kind) };
+        (d as u64) + 6 * rank as u64 + if origin { 30 } else if reference { 10 } else { 0 }
     };
     let Some(best) = inner.iter().copied().min_by_key(|&p| dist(p)) else { return Vec::new() };
     // an answer "على مصادر القصف" hit where the fire came from, not the places listed
