@@ -610,8 +610,13 @@ pub fn for_place(ctx: &Ctx, fatalities: Option<u32>, toll: &Toll, place: Option<
         let (a, b) = (&ctx.places[p].location, &ctx.places[q].location);
         p == q || a.name.is_some() && a.name == b.name && a.admin1 == b.admin1
     };
+    // "قتل شابان، أحدهما في X والآخر في Y": one each
+    let folded = ctx.doc.folded();
+    if k as usize == places.len() && places.iter().all(|p| p.is_some_and(|p| crate::places::distributive(folded, ctx.places[p].start).is_some())) {
+        return Some(1);
+    }
     let sentence = ctx.places[places.iter().flatten().copied().next().unwrap_or(0)].sentence;
-    let tied: Vec<usize> = places.iter().flatten().copied().filter(|&p| (0..ctx.places.len()).any(|q| ctx.places[q].sentence == sentence && same(p, q) && near(q))).collect();
+    let tied: Vec<usize> = places.iter().flatten().copied().filter(|&p| ctx.place_ids_of(sentence).any(|q| same(p, q) && near(q))).collect();
     match (place, tied.as_slice()) {
         (Some(p), [only]) if *only == p => fatalities,
         _ => None,

@@ -227,11 +227,17 @@ fn coordinated(ctx: &Ctx, s: usize, ps: &[usize], inner: &[usize], best: usize) 
             .unwrap_or(pa.end);
         joins_list(&folded[from..pb.start])
     };
+    // "أحدهما في سعير …، والآخر عند أطراف بيت عنان": one of them here, the other there
+    let distributed = |a: usize, b: usize| {
+        let (pa, pb) = (&ctx.places[a], &ctx.places[b]);
+        pb.start >= pa.end && distributive(folded, pa.start) == Some(true) && distributive(folded, pb.start) == Some(false)
+    };
+    let joined = |a: usize, b: usize| linked(a, b) || distributed(a, b);
     let (mut lo, mut hi) = (k, k);
-    while lo > 0 && linked(items[lo - 1], items[lo]) {
+    while lo > 0 && joined(items[lo - 1], items[lo]) {
         lo -= 1;
     }
-    while hi + 1 < items.len() && linked(items[hi], items[hi + 1]) {
+    while hi + 1 < items.len() && joined(items[hi], items[hi + 1]) {
         hi += 1;
     }
     if lo == hi {
@@ -244,6 +250,24 @@ fn coordinated(ctx: &Ctx, s: usize, ps: &[usize], inner: &[usize], best: usize) 
         return vec![best];
     }
     items[lo..=hi].to_vec()
+}
+
+/// "One of them" and "the other" (folded) of a distributive construction: "قتل شابان،
+/// أحدهما في X والآخر في Y" tells two events, one at each place.
+const ONE_OF: &[&str] = &["احدهما", "احداهما", "احدهم", "احداهن", "الاول", "الاولي"];
+const THE_OTHER: &[&str] = &["الاخر", "الاخري", "الثاني", "الثانيه", "ثانيهما"];
+
+/// Whether the place at folded byte `start` is introduced by "one of them" (`Some(true)`,
+/// within three words) or "the other" (`Some(false)`, within four: "والآخر عند أطراف X").
+pub(crate) fn distributive(folded: &str, start: usize) -> Option<bool> {
+    let mut before = frame::words_before(folded, start).take(4).map(|w| w.strip_prefix('و').unwrap_or(w));
+    before.find_map(|w| {
+        if ONE_OF.contains(&w) {
+            Some(true)
+        } else {
+            THE_OTHER.contains(&w).then_some(false)
+        }
+    })
 }
 
 /// Keep a place's name but put it inside `unit` (its admin units and coordinates, at
