@@ -110,3 +110,16 @@ fn new_countries_have_admin1() {
         assert_eq!(admin1_of(text, name).as_deref(), Some(a1), "{text}");
     }
 }
+
+#[test]
+fn a_dual_frames_two_names_a_plural_a_list() {
+    let names = |s: &str| -> Vec<String> { geo().find_places_in_text(s).into_iter().map(|m| m.location.name_ar).collect() };
+    // a dual: two names, the second unknown with its conjunction; nothing after them
+    let got = names("قصفت قوات النظام بلدتي كفرنبل والبارة والطائرات الروسية تحلق فوقهما.");
+    assert!(got.iter().any(|n| n == "البارة") && !got.iter().any(|n| n.contains("الطائرات")), "{got:?}");
+    let got = names("أغارت الطائرات على قريتي غسق والتينة قرب منبج.");
+    assert!(got.iter().any(|n| n == "التينة"), "{got:?}");
+    // a plural list goes on, but "إضافة إلى" is no name
+    let got = names("خرجت مظاهرات في بلدات معرة مصرين وبنش وأرمناز، إضافة إلى مدينة سرمدا.");
+    assert!(got.iter().any(|n| n == "أرمناز") && got.iter().any(|n| n.contains("سرمدا")) && !got.iter().any(|n| n.contains("إضافة")), "{got:?}");
+}

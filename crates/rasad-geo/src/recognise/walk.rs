@@ -213,7 +213,10 @@ impl<'a> Walker<'a> {
     }
 
     /// Unknown name words from token `i`: returns the end token (exclusive), or `i`.
-    pub(super) fn name_words(&self, i: usize, allow_first_number: bool) -> usize {
+    ///
+    /// `member`: the phrase is a later member of a dual or plural list ("قريتي غسق
+    /// **والتينة**"), whose first word carries the conjunction: it is read without it.
+    pub(super) fn name_words(&self, i: usize, allow_first_number: bool, member: bool) -> usize {
         let mut j = i;
         let mut prev: Option<&str> = None;
         while j < self.doc.tokens.len() && j - i < 4 {
@@ -231,6 +234,7 @@ impl<'a> Walker<'a> {
                 _ => break,
             }
             let w = &self.f[t.start..t.end];
+            let w = if member && j == i { w.strip_prefix('و').unwrap_or(w) } else { w };
             if w.chars().count() < 2 || is_stop(w) || is_direction(w) || is_dir_adj(w) {
                 break;
             }
@@ -384,7 +388,7 @@ impl<'a> Walker<'a> {
         if !prep || self.hit(i).is_some() || self.word(i).is_none() {
             return i + 1;
         }
-        let e = self.name_words(i, false);
+        let e = self.name_words(i, false, false);
         if e <= i || e - i > 3 {
             return i + 1;
         }
@@ -571,6 +575,7 @@ impl<'a> Walker<'a> {
             j += 1;
         }
         let mut first = true;
+        let mut members = 0usize;
         let mut next = i + 1;
         loop {
             let minor = self.minor_at(j);
@@ -596,14 +601,14 @@ impl<'a> Walker<'a> {
                 Some(h) => (h.tb, self.cands(h), h.s),
                 None if minor
                     .as_ref()
-                    .is_some_and(|(me, _)| *me >= self.name_words(j, false)) =>
+                    .is_some_and(|(me, _)| *me >= self.name_words(j, false, false)) =>
                 {
                     let (me, c) = minor.clone().unwrap_or_default();
                     (me, c, toks[j].start)
                 }
                 None if is_known_only(fw) || (is_multi && !is_dual(fw)) => break,
                 None => {
-                    let e = self.name_words(j, fw == "محور" || fw == "قاعده");
+                    let e = self.name_words(j, fw == "محور" || fw == "قاعده", !first);
                     let w = self.word(j).unwrap_or("");
                     let cl = if !first && w.starts_with('و') {
                         'و'.len_utf8()
@@ -684,7 +689,8 @@ impl<'a> Walker<'a> {
             });
             next = tb;
             first = false;
-            if !is_multi {
+            members += 1;
+            if !is_multi || members == 2 && !is_plural(fw) {
                 break;
             }
             // "بلدتي المزيريب واليادودة", "قرى X، Y وZ"

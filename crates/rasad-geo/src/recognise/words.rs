@@ -119,6 +119,11 @@ pub(super) const DUALS: &[&str] = &[
     "بلدات",
 ];
 
+/// The plurals among [`MULTI_FEATURES`]: they frame a list of any length; the others are
+/// duals and frame two names ("بلدتي كفرنبل والبارة **والطائرات** الروسية": the third
+/// word is no town).
+pub(super) const PLURALS: &[&str] = &["قري", "بلدات", "مدن", "احياء", "مخيمات", "محافظات", "مناطق"];
+
 /// Words that make the following place a "near" reading (precision at least 2).
 pub(super) const NEAR: &[&str] = &["محيط", "اطراف", "ضواحي", "مشارف", "تخوم"];
 
@@ -332,6 +337,9 @@ pub(super) const STOP: &[&str] = &[
 /// "قرية بطائرة"): adjectives and the event vocabulary.
 pub(super) const NOT_NAMES: &[&str] = &[
     "حرب",
+    // "بلدات X وY، إضافة إلى مدينة Z": the list goes on elsewhere
+    "اضافه",
+    "بالاضافه",
     "معركه",
     "معارك",
     "قتال",
@@ -660,4 +668,5 @@ word_set! {
     is_stop => STOP, is_not_name => NOT_NAMES, is_head => HEADS, is_loc_prep => LOC_PREPS,
     is_site_tail => SITE_TAILS, is_dir_adj => DIR_ADJ, is_direction => DIRECTIONS, is_near => NEAR,
     is_known_only => KNOWN_ONLY, is_dual => DUALS, is_name_tail => NAME_TAILS,
+    is_plural => PLURALS,
 }
