@@ -50,7 +50,7 @@ rc=0
   --header "Authorization: Bearer $TOKEN" \
   --checks all \
   --max-examples "${RASAD_ST_EXAMPLES:-40}" \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 30 \
   --suppress-health-check too_slow,filter_too_much \
   --report har --report-har-path "$WORK/traffic.har" \

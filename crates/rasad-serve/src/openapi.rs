@@ -113,7 +113,9 @@ pub fn document() -> Value {
                     ] } }
                 }},
                 "responses": {
-                    "200": { "description": "What was stored.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IngestReport" } } } },
+                    "200": { "description": "What was stored.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IngestReport" } } },
+                             "links": { "GetPostedArticle": { "operationId": "getArticle", "parameters": { "id": "$request.body#/id" },
+                                        "description": "A single posted article is readable at its id (the 2xx contract)." } } },
                     "400": err("Malformed body."),
                     "401": err("Missing or wrong bearer token."),
                     "403": err("The server is read-only (started without a write token)."),
