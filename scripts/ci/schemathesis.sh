@@ -46,7 +46,9 @@ done
 [ -n "$URL" ] || { cat "$WORK/serve.log" >&2; echo "schemathesis.sh: server did not start" >&2; exit 1; }
 
 rc=0
-"$ST" run "$URL/api/openapi.json" \
+# Run from the scratch folder: schemathesis keeps a cache (.schemathesis/) in its working
+# directory, which must not land in the checkout.
+(cd "$WORK" && "$ST" run "$URL/api/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks all \
   --max-examples "${RASAD_ST_EXAMPLES:-40}" \
@@ -54,7 +56,7 @@ rc=0
   --request-timeout 30 \
   --suppress-health-check too_slow,filter_too_much \
   --report har --report-har-path "$WORK/traffic.har" \
-  --no-color || rc=$?
+  --no-color) || rc=$?
 
 # Every documented query/path parameter must have been sent at least once.
 "$VENV/bin/python" - "$WORK/traffic.har" "$URL/api/openapi.json" <<'PY' || rc=1
