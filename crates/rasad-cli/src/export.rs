@@ -1,11 +1,17 @@
 //! `rasad export`: stored events as ACLED CSV, GeoJSON, JSONL, Parquet, or per-article
 //! mentions with their merged ids (what `score_merge.py` reads).
+//!
+//! With `--out`, the file is written atomically (temporary file, then rename: see
+//! `rasad_export::atomic`). Events an ACLED file leaves out because nothing dates them
+//! (`rasad_export::dating`) are counted on stderr and, with `--out`, listed one id a line
+//! in the sidecar `OUT.left-out.txt` (removed when an export leaves nothing out, so a
+//! stale list never outlives its export).
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rasad_export::{export, Format};
+use rasad_export::{export, export_to_path, write_atomically, ExportSummary, Format};
 
 use crate::query::{open_existing, FilterArgs};
 
@@ -28,20 +34,12 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let format: Format = args.format.parse()?;
     let filter = args.filter.to_filter()?;
     let store = open_existing(&args.db)?;
-    let n = match &args.out {
+    let summary = match &args.out {
         Some(path) => {
-            // Write beside the target and rename, so a failed export never leaves half a file.
-            let tmp = path.with_extension("rasad-tmp");
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("creating {}", tmp.display()))?;
-            let mut w = BufWriter::new(file);
-            let n = export(&store, format, &filter, &mut w).inspect_err(|_| {
-                let _ = std::fs::remove_file(&tmp);
-            })?;
-            w.flush()?;
-            drop(w);
-            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-            n
+            let summary = export_to_path(&store, format, &filter, path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            record_left_out(path, &summary)?;
+            summary
         }
         None => {
             anyhow::ensure!(
@@ -49,16 +47,51 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 "refusing to write Parquet to a terminal; pass --out FILE"
             );
             let mut w = BufWriter::new(std::io::stdout());
-            let n = export(&store, format, &filter, &mut w)?;
+            let summary = export(&store, format, &filter, &mut w)?;
             w.flush()?;
-            n
+            summary
         }
     };
+    let n = summary.written;
     let what = if format == Format::MentionsJsonl {
         "articles"
     } else {
         "events"
     };
     eprintln!("exported {n} {what} as {}", args.format);
+    let left = summary.undated.count();
+    if left > 0 {
+        let listed = match &args.out {
+            Some(p) => format!("; their ids are in {}", sidecar(p).display()),
+            None => String::new(),
+        };
+        eprintln!("left out {left} events with no date (neither their own nor a report's){listed}");
+    }
     Ok(0)
+}
+
+/// The file listing the events an export of `out` left out.
+fn sidecar(out: &Path) -> PathBuf {
+    let mut name = out.file_name().unwrap_or_default().to_os_string();
+    name.push(".left-out.txt");
+    out.with_file_name(name)
+}
+
+fn record_left_out(out: &Path, summary: &ExportSummary) -> anyhow::Result<()> {
+    let side = sidecar(out);
+    if summary.undated.ids.is_empty() {
+        match std::fs::remove_file(&side) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("removing stale {}", side.display()))
+            }
+            _ => return Ok(()),
+        }
+    }
+    write_atomically(&side, |w| {
+        for id in &summary.undated.ids {
+            writeln!(w, "{id}")?;
+        }
+        Ok(())
+    })
+    .with_context(|| format!("writing {}", side.display()))
 }

@@ -22,6 +22,14 @@ pub struct Args {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Submissions extracted at once; more are answered 503 with Retry-After (default:
+    /// one per core).
+    #[arg(long)]
+    pub max_extractions: Option<usize>,
+    /// Seconds one `POST /api/articles` may spend extracting before it is answered 503
+    /// and nothing of it is stored.
+    #[arg(long, default_value_t = 20)]
+    pub extract_budget: u64,
 }
 
 pub fn run(a: Args) -> anyhow::Result<i32> {
@@ -38,6 +46,10 @@ pub fn run(a: Args) -> anyhow::Result<i32> {
             .or_else(|| std::env::var("RASAD_WRITE_TOKEN").ok())
             .filter(|t| !t.is_empty());
         cfg.assets_dir = a.assets;
+        if let Some(n) = a.max_extractions {
+            cfg.limits.max_extractions = n.max(1);
+        }
+        cfg.limits.extract_budget = std::time::Duration::from_secs(a.extract_budget.max(1));
         let listener = tokio::net::TcpListener::bind(a.addr)
             .await
             .with_context(|| format!("listening on {}", a.addr))?;

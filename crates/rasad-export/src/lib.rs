@@ -8,12 +8,22 @@
 //! - `parquet`: the ACLED columns typed (integers, floats, nullable coordinates).
 //! - `mentions-jsonl`: one line per article in the extract contract, each event carrying
 //!   its merged `event_id` (what `score_merge.py` reads).
+//!
+//! ACLED files (CSV, Parquet) never hold a row without `event_date`: how an event is
+//! dated, and which events are left out, is [`dating`]'s rule. Files are written
+//! atomically ([`export_to_path`], see [`atomic`]): a reader never sees half an export.
+
+pub mod atomic;
+pub mod dating;
+
+pub use atomic::{export_to_path, write_atomically};
+pub use dating::{acled_date, Undated};
 
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use rasad_model::{Event, Status};
+use rasad_model::Status;
 use rasad_store::{EventDetail, EventFilter, Page, Store, StoredEvent};
 
 /// Why an export failed.
@@ -148,15 +158,6 @@ fn interaction(a: u8, b: u8) -> Option<u16> {
     }
 }
 
-/// The time precision of an event: its own, else from the date's length.
-fn time_precision(e: &Event) -> Option<u8> {
-    e.time_precision.or(match e.date.as_deref().map(str::len) {
-        Some(10) => Some(1),
-        Some(7) | Some(4) => Some(3),
-        _ => None,
-    })
-}
-
 /// A typed ACLED row (the CSV writes it as text, Parquet keeps the types).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AcledRow {
@@ -193,8 +194,23 @@ pub struct AcledRow {
     pub timestamp: i64,
 }
 
-/// The ACLED row of a stored event with its sources.
-pub fn acled_row(d: &EventDetail) -> AcledRow {
+/// The ACLED row of a stored event with its sources; `None` when nothing dates the event
+/// (see [`dating`]: such an event is left out of ACLED files).
+pub fn acled_row(d: &EventDetail) -> Option<AcledRow> {
+    let date = acled_date(d)?;
+    Some(build_row(d, Some(date)))
+}
+
+/// The ACLED columns of an event nothing dates (for GeoJSON, which keeps it).
+fn undated_row(d: &EventDetail) -> AcledRow {
+    build_row(d, None)
+}
+
+fn build_row(d: &EventDetail, date: Option<(String, i32)>) -> AcledRow {
+    let (event_date, time_precision) = match date {
+        Some((day, p)) => (day, Some(p)),
+        None => (String::new(), None),
+    };
     let e = &d.event.event;
     let loc = e.location.as_ref();
     let country = e
@@ -204,13 +220,6 @@ pub fn acled_row(d: &EventDetail) -> AcledRow {
         .unwrap_or_default()
         .to_string();
     let codes = country_codes(&country);
-    let date = e.date.clone().unwrap_or_default();
-    // ACLED dates always name a day: a month- or year-precise date is coded on its first day.
-    let event_date = match date.len() {
-        4 => format!("{date}-01-01"),
-        7 => format!("{date}-01"),
-        _ => date.chars().take(10).collect(),
-    };
     let name = |a: &Option<rasad_model::Actor>| {
         a.as_ref()
             .map(|a| {
@@ -250,7 +259,7 @@ pub fn acled_row(d: &EventDetail) -> AcledRow {
         ),
         year: event_date.get(..4).and_then(|y| y.parse().ok()),
         event_date,
-        time_precision: time_precision(e).map(i32::from),
+        time_precision,
         disorder_type: disorder_type(&e.event_type, &e.sub_event_type).into(),
         event_type: e.event_type.clone(),
         sub_event_type: e.sub_event_type.clone(),
@@ -351,28 +360,46 @@ fn for_each_detail(
     Ok(n)
 }
 
-/// Write the events matching `filter` to `out` in `format`. Returns how many records
-/// (events, or articles for `mentions-jsonl`) were written.
+/// What an export wrote and what it left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// Records written: events, or articles for `mentions-jsonl`.
+    pub written: u64,
+    /// Events left out of an ACLED file (CSV, Parquet) because nothing dates them.
+    pub undated: Undated,
+}
+
+/// Write the events matching `filter` to `out` in `format`.
 pub fn export(
     store: &Store,
     format: Format,
     filter: &EventFilter,
     out: impl Write + Send,
-) -> Result<u64> {
-    match format {
-        Format::AcledCsv => write_csv(store, filter, out),
-        Format::GeoJson => write_geojson(store, filter, out),
-        Format::Jsonl => write_jsonl(store, filter, out),
-        Format::Parquet => write_parquet(store, filter, out),
-        Format::MentionsJsonl => write_mentions(store, out),
-    }
+) -> Result<ExportSummary> {
+    let mut undated = Undated::default();
+    let written = match format {
+        Format::AcledCsv => write_csv(store, filter, out, &mut undated)?,
+        Format::GeoJson => write_geojson(store, filter, out)?,
+        Format::Jsonl => write_jsonl(store, filter, out)?,
+        Format::Parquet => write_parquet(store, filter, out, &mut undated)?,
+        Format::MentionsJsonl => write_mentions(store, out)?,
+    };
+    Ok(ExportSummary { written, undated })
 }
 
-fn write_csv(store: &Store, filter: &EventFilter, out: impl Write) -> Result<u64> {
+fn write_csv(store: &Store, filter: &EventFilter, out: impl Write, undated: &mut Undated) -> Result<u64> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(ACLED_COLUMNS)?;
-    let n = for_each_detail(store, filter, |d| {
-        Ok(w.write_record(acled_row(&d).fields())?)
+    let mut n = 0;
+    for_each_detail(store, filter, |d| {
+        match acled_row(&d) {
+            Some(row) => {
+                w.write_record(row.fields())?;
+                n += 1;
+            }
+            None => undated.ids.push(d.event.id),
+        }
+        Ok(())
     })?;
     w.flush()?;
     Ok(n)
@@ -392,7 +419,9 @@ fn write_geojson(store: &Store, filter: &EventFilter, mut out: impl Write) -> Re
     out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     let mut first = true;
     let n = for_each_detail(store, filter, |d| {
-        let row = acled_row(&d);
+        // GeoJSON keeps undated events (`event_date: null`); the ACLED columns it borrows
+        // (names, place, coordinates) do not depend on the date.
+        let row = acled_row(&d).unwrap_or_else(|| undated_row(&d));
         let geometry = match (row.longitude, row.latitude) {
             (Some(x), Some(y)) => serde_json::json!({"type": "Point", "coordinates": [x, y]}),
             _ => serde_json::Value::Null,
@@ -560,12 +589,23 @@ fn to_batch(
     Ok(arrow_array::RecordBatch::try_new(schema.clone(), cols)?)
 }
 
-fn write_parquet(store: &Store, filter: &EventFilter, out: impl Write + Send) -> Result<u64> {
+fn write_parquet(
+    store: &Store,
+    filter: &EventFilter,
+    out: impl Write + Send,
+    undated: &mut Undated,
+) -> Result<u64> {
     let schema = Arc::new(parquet_schema());
     let mut w = parquet::arrow::ArrowWriter::try_new(out, schema.clone(), None)?;
     let mut rows: Vec<AcledRow> = Vec::new();
-    let n = for_each_detail(store, filter, |d| {
-        rows.push(acled_row(&d));
+    let mut n = 0;
+    for_each_detail(store, filter, |d| {
+        let Some(row) = acled_row(&d) else {
+            undated.ids.push(d.event.id);
+            return Ok(());
+        };
+        rows.push(row);
+        n += 1;
         if rows.len() >= BATCH {
             w.write(&to_batch(&schema, &rows)?)?;
             rows.clear();

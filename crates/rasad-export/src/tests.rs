@@ -1,5 +1,5 @@
 use super::*;
-use rasad_model::{Actor, Article, Location};
+use rasad_model::{Actor, Article, Event, Location};
 
 fn store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -236,5 +236,117 @@ fn filters_apply_to_exports() {
         event_type: Some("Strategic developments".into()),
         ..Default::default()
     };
-    assert_eq!(export(&s, Format::AcledCsv, &f, &mut out).unwrap(), 1);
+    assert_eq!(export(&s, Format::AcledCsv, &f, &mut out).unwrap().written, 1);
+}
+
+/// A store with one event of each dating rule: dated by its own text, dated only by its
+/// reports (two, published on different days), and dated by nothing.
+fn dating_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path().join("rasad.db")).unwrap();
+    let art = |id: &str, published: Option<&str>, text: &str| Article {
+        id: id.into(),
+        outlet: Some("منفذ تجريبي".into()),
+        url: None,
+        published: published.map(str::to_string),
+        title: None,
+        text: text.into(),
+    };
+    let ev = |event_type: &str, sub: &str, admin1: &str, date: Option<&str>| Event {
+        event_type: event_type.into(),
+        sub_event_type: sub.into(),
+        date: date.map(str::to_string),
+        country: Some("Iraq".into()),
+        admin1: Some(admin1.to_string().into()),
+        confidence: 0.8,
+        ..Default::default()
+    };
+    s.ingest_extracted(
+        vec![
+            (art("own", Some("2024-06-03"), "نص أول للاختبار عن اشتباك"), Ok(vec![ev("Battles", "Armed clash", "Nineveh", Some("2024-06-02"))])),
+            // Reported twice without a resolvable date: the earlier report dates it.
+            (art("rep1", Some("2024-06-09T07:30:00Z"), "نص ثان للاختبار عن تظاهرة"), Ok(vec![ev("Protests", "Peaceful protest", "Basra", None)])),
+            (art("rep2", Some("2024-06-07"), "نص ثالث للاختبار عن تظاهرة أخرى"), Ok(vec![ev("Protests", "Peaceful protest", "Basra", None)])),
+            // No date anywhere: neither the event's nor its report's ("published" unusable).
+            (art("none", Some("قبل أيام"), "نص رابع للاختبار عن اعتقال"), Ok(vec![ev("Strategic developments", "Arrests", "Anbar", Some("غير معروف"))])),
+        ],
+        Some("test"),
+    )
+    .unwrap();
+    (dir, s)
+}
+
+fn csv_rows(out: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_reader(out);
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    r.records()
+        .map(|rec| header.iter().cloned().zip(rec.unwrap().iter().map(str::to_string)).collect())
+        .collect()
+}
+
+#[test]
+fn rule_own_date_keeps_day_precision() {
+    let (_d, s) = dating_store();
+    let rows = csv_rows(&bytes(&s, Format::AcledCsv));
+    let own = rows.iter().find(|r| r["sub_event_type"] == "Armed clash").unwrap();
+    assert_eq!((own["event_date"].as_str(), own["time_precision"].as_str()), ("2024-06-02", "1"));
+}
+
+#[test]
+fn rule_dated_only_by_its_report_takes_the_earliest_report_with_precision_3() {
+    let (_d, s) = dating_store();
+    let rows = csv_rows(&bytes(&s, Format::AcledCsv));
+    let protests: Vec<_> = rows.iter().filter(|r| r["event_type"] == "Protests").collect();
+    assert!(!protests.is_empty());
+    for p in protests {
+        assert_eq!(p["time_precision"], "3", "{p:?}");
+        assert!(p["event_date"] == "2024-06-07" || p["event_date"] == "2024-06-09", "{p:?}");
+        assert_eq!(p["year"], "2024");
+    }
+}
+
+#[test]
+fn rule_no_date_at_all_is_left_out_counted_and_named() {
+    let (_d, s) = dating_store();
+    for f in [Format::AcledCsv, Format::Parquet] {
+        let mut out = Vec::new();
+        let sum = export(&s, f, &EventFilter::default(), &mut out).unwrap();
+        assert_eq!(sum.undated.count(), 1, "{f:?}");
+        let all = s.events(&EventFilter::default(), Page::ALL).unwrap();
+        let arrest = all.iter().find(|e| e.event.sub_event_type == "Arrests").unwrap();
+        assert_eq!(sum.undated.ids, vec![arrest.id.clone()]);
+        assert_eq!(sum.written as usize, all.len() - 1, "{f:?}");
+    }
+    let rows = csv_rows(&bytes(&s, Format::AcledCsv));
+    assert!(rows.iter().all(|r| r["sub_event_type"] != "Arrests"));
+    // Rasad's own formats keep it, with its date unknown.
+    let v: serde_json::Value = serde_json::from_slice(&bytes(&s, Format::GeoJson)).unwrap();
+    let arrest = v["features"].as_array().unwrap().iter().find(|f| f["properties"]["sub_event_type"] == "Arrests").unwrap();
+    assert!(arrest["properties"]["event_date"].is_string() || arrest["properties"]["event_date"].is_null());
+    let mut out = Vec::new();
+    assert_eq!(export(&s, Format::GeoJson, &EventFilter::default(), &mut out).unwrap().undated.count(), 0);
+}
+
+#[test]
+fn no_acled_row_without_a_real_event_date() {
+    for (_d, s) in [store(), dating_store()] {
+        for r in csv_rows(&bytes(&s, Format::AcledCsv)) {
+            assert!(dating::iso_day(&r["event_date"]).as_deref() == Some(r["event_date"].as_str()), "{r:?}");
+            assert!(["1", "2", "3"].contains(&r["time_precision"].as_str()), "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn export_to_path_writes_the_whole_file() {
+    let (d, s) = dating_store();
+    let target = d.path().join("out.csv");
+    let sum = export_to_path(&s, Format::AcledCsv, &EventFilter::default(), &target).unwrap();
+    assert_eq!(csv_rows(&std::fs::read(&target).unwrap()).len() as u64, sum.written);
+    let names: Vec<String> = std::fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("rasad-tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
 }

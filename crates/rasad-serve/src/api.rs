@@ -7,18 +7,19 @@ use crate::error::{json_error, Result, ServeError};
 use crate::formats;
 use crate::params::{EventQuery, Format};
 use crate::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rasad_model::Article;
 use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-/// Longest id accepted in a path (article ids are URLs or hashes; longer is not an id).
-const MAX_ID: usize = 512;
+/// Longest id accepted, in characters (article ids are URLs or hashes; longer is not an id).
+pub const MAX_ID: usize = 512;
 
 pub async fn health(State(s): State<AppState>) -> Result<Response> {
     let counts = backend::run(&s, backend::counts).await?;
@@ -97,14 +98,23 @@ pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> 
     Ok(r)
 }
 
+/// A path id: 1..[`MAX_ID`] characters with something besides whitespace. Surrounding
+/// whitespace is not part of an id (the store trims submitted ids), so it is trimmed here
+/// too: an article POSTed as `" a"` is found at `/api/articles/%20a` and at `/api/articles/a`.
 fn id_from(p: std::result::Result<Path<String>, PathRejection>) -> Result<String> {
     let Path(id) = p.map_err(|e| ServeError::BadRequest(format!("bad id: {e}")))?;
-    if id.is_empty() || id.len() > MAX_ID {
+    check_id(&id)?;
+    Ok(id.trim().to_string())
+}
+
+/// The id rule of paths and submitted articles (stated in the OpenAPI document).
+pub fn check_id(id: &str) -> Result<()> {
+    if id.trim().is_empty() || id.chars().count() > MAX_ID {
         return Err(ServeError::BadRequest(format!(
-            "id must be 1..{MAX_ID} bytes"
+            "id must be 1..{MAX_ID} characters, not all whitespace"
         )));
     }
-    Ok(id)
+    Ok(())
 }
 
 pub async fn get_event(
@@ -225,13 +235,83 @@ pub fn parse_articles(content_type: &str, body: &[u8]) -> Result<Vec<Article>> {
         return Err(ServeError::BadRequest("no articles in the body".into()));
     }
     for a in &articles {
-        if a.id.trim().is_empty() || a.id.len() > MAX_ID {
-            return Err(ServeError::BadRequest(format!(
-                "article id must be 1..{MAX_ID} bytes"
-            )));
+        check_id(&a.id).map_err(|_| {
+            ServeError::BadRequest(format!(
+                "article id must be 1..{MAX_ID} characters, not all whitespace"
+            ))
+        })?;
+        if a.text.trim().is_empty() {
+            return Err(ServeError::BadRequest(format!("article {:?} has no text", a.id)));
+        }
+        if let Some(p) = &a.published {
+            if !is_date(p) && !is_date_time(p) {
+                return Err(ServeError::BadRequest(format!(
+                    "article {:?}: published {p:?} is not a date (YYYY-MM-DD) or an RFC 3339 date-time",
+                    a.id
+                )));
+            }
         }
     }
     Ok(articles)
+}
+
+/// `YYYY-MM-DD`, a day that exists.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r.clone()].iter().all(u8::is_ascii_digit).then(|| s[r].parse().ok()).flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    if y == 0 {
+        return false; // no year 0 in the proleptic Gregorian calendar of RFC 3339
+    }
+    #[allow(clippy::manual_is_multiple_of)] // the workspace's minimum Rust is 1.80
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1..=days).contains(&d)
+}
+
+/// An RFC 3339 date-time (`2024-03-12T08:30:00Z`, `…T08:30:00.5+03:00`), what OpenAPI's
+/// `date-time` format means; the extractor uses its date part.
+pub fn is_date_time(s: &str) -> bool {
+    let (Some(day), Some(rest)) = (s.get(..10), s.get(10..)) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(['T', 't']) else {
+        return false;
+    };
+    let two = |t: &str, max: u32| t.len() == 2 && t.bytes().all(|c| c.is_ascii_digit()) && t.parse::<u32>().is_ok_and(|v| v <= max);
+    let b = rest.as_bytes();
+    if !is_date(day) || b.len() < 9 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    if !(two(&rest[0..2], 23) && two(&rest[3..5], 59) && two(&rest[6..8], 60)) {
+        return false;
+    }
+    let mut tail = &rest[8..];
+    if let Some(frac) = tail.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        tail = &frac[n..];
+    }
+    match tail.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', ..] if tail.len() == 6 && &tail[3..4] == ":" => two(&tail[1..3], 23) && two(&tail[4..6], 59),
+        _ => false,
+    }
 }
 
 fn too_many(n: usize) -> ServeError {
@@ -241,38 +321,140 @@ fn too_many(n: usize) -> ServeError {
     ))
 }
 
+/// Read the whole body within [`crate::Limits::body_timeout`] and [`crate::MAX_BODY_BYTES`]:
+/// a client that trickles its body is answered 408 instead of holding the connection.
+async fn read_body(s: &AppState, body: Body) -> Result<Bytes> {
+    let limit = s.inner.limits.body_timeout;
+    match tokio::time::timeout(limit, axum::body::to_bytes(body, crate::MAX_BODY_BYTES)).await {
+        Err(_) => Err(ServeError::BodyTimeout(limit.as_secs())),
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => {
+            // The length limit surfaces as an error somewhere in the source chain.
+            let mut src: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(err) = src {
+                if err.is::<http_body_util::LengthLimitError>() {
+                    return Err(ServeError::TooLarge(crate::MAX_BODY_BYTES));
+                }
+                src = err.source();
+            }
+            Err(ServeError::BadRequest(format!("reading the body: {e}")))
+        }
+    }
+}
+
+/// Sets the flag when dropped: tells an extraction still running on the blocking pool
+/// that nobody waits for it any more (budget spent, client gone), so it stops at the
+/// next article.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The extractor, built on the first write.
+async fn extractor(s: &AppState) -> Result<Arc<rasad_extract::Extractor>> {
+    s.inner
+        .extractor
+        .get_or_try_init(|| async {
+            let x = tokio::task::spawn_blocking(rasad_extract::Extractor::new)
+                .await
+                .map_err(|e| ServeError::Internal(e.to_string()))??;
+            Ok::<_, ServeError>(Arc::new(x))
+        })
+        .await
+        .cloned()
+}
+
+/// One extracted article.
+type Extracted = (Article, std::result::Result<Vec<rasad_model::Event>, String>);
+
+/// `POST /api/articles`. The contract: a 2xx answer means every submitted article is
+/// stored (now or before) under its id and can be read at `/api/articles/{id}`; any other
+/// answer means nothing of the request was stored. In order:
+///
+/// 1. token, body (time and size limits), parse and check every article (400);
+/// 2. take an extraction slot, or answer 503 + `Retry-After` when all are busy;
+/// 3. articles already stored under their id are skipped; one whose text or URL is
+///    stored under another id is a conflict (409): the client should use that id;
+/// 4. extract on the blocking pool within the time budget (else 503, nothing stored);
+///    an article the extractor refuses makes the request 422, nothing stored;
+/// 5. store everything in one transaction.
 pub async fn post_articles(
     State(s): State<AppState>,
     headers: HeaderMap,
-    body: std::result::Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response> {
     // Authorisation first: an anonymous client learns nothing about body handling.
     check_write(&s, &headers)?;
-    let body = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ServeError::TooLarge(crate::MAX_BODY_BYTES),
-        _ => ServeError::BadRequest(e.body_text()),
-    })?;
+    let body = read_body(&s, body).await?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let articles = parse_articles(ct, &body)?;
+    drop(body);
 
-    let mut writer = s.inner.writer.lock().await;
-    let extractor = match writer.as_ref() {
-        Some(x) => x.clone(),
-        None => {
-            let x = tokio::task::spawn_blocking(rasad_extract::Extractor::new)
-                .await
-                .map_err(|e| ServeError::Internal(e.to_string()))??;
-            let x = Arc::new(x);
-            *writer = Some(x.clone());
-            x
+    let limits = &s.inner.limits;
+    let permit = s
+        .inner
+        .extractions
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ServeError::Busy(limits.retry_after_s))?;
+    let x = extractor(&s).await?;
+
+    let (fresh, already) = backend::run(&s, move |st| backend::triage(st, articles)).await?;
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    let guard = CancelOnDrop(cancel.clone());
+    let task = tokio::task::spawn_blocking(move || -> Option<Vec<Extracted>> {
+        // The slot is held until the extraction really ends, even past the budget.
+        let _permit = permit;
+        let mut out = Vec::with_capacity(fresh.len());
+        for a in fresh {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| x.extract(&a)))
+                .map_err(|_| "extractor panicked".to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            out.push((a, r));
         }
+        Some(out)
+    });
+    let budget = limits.extract_budget;
+    let items = match tokio::time::timeout(budget, task).await {
+        Err(_) => return Err(ServeError::OverBudget(budget.as_secs())),
+        Ok(joined) => joined
+            .map_err(|e| ServeError::Internal(format!("extraction task: {e}")))?
+            .ok_or_else(|| ServeError::OverBudget(budget.as_secs()))?,
     };
-    let report =
-        backend::run_write(&s, move |st| backend::ingest(st, &articles, &extractor)).await?;
-    drop(writer);
+    drop(guard);
+    let refused: Vec<backend::IngestFailure> = items
+        .iter()
+        .filter_map(|(a, r)| {
+            r.as_ref().err().map(|e| backend::IngestFailure {
+                id: a.id.trim().to_string(),
+                error: e.clone(),
+            })
+        })
+        .collect();
+    if !refused.is_empty() {
+        let msg = refused
+            .iter()
+            .map(|f| format!("{}: {}", f.id, f.error))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(ServeError::Unprocessable(format!(
+            "not stored: the extractor refused {} article(s): {msg}",
+            refused.len()
+        )));
+    }
+
+    let _writer = s.inner.writer.lock().await;
+    let report = backend::run_write(&s, move |st| backend::ingest(st, items, already)).await?;
     Ok(Json(report).into_response())
 }
 

@@ -6,7 +6,6 @@
 use crate::error::{Result, ServeError};
 use crate::params::EventQuery;
 use crate::AppState;
-use rasad_extract::Extractor;
 use rasad_model::{Article, Event, Span};
 use rasad_store::{Page, Store};
 use serde::Serialize;
@@ -320,12 +319,60 @@ pub fn stats(st: &Store, q: &EventQuery) -> Result<Stats> {
     })
 }
 
-/// Extract, merge and store; then list the merged events the articles now belong to.
-pub fn ingest(st: &mut Store, articles: &[Article], x: &Extractor) -> Result<IngestReport> {
-    let r = st.ingest_articles_from(articles, x, Some("http"))?;
-    let mut events = Vec::new();
+/// Split a submission into the articles to extract and those already stored under
+/// their own id (`already`); an article whose text or URL is stored under another id is
+/// a conflict, because a 2xx must mean the article can be read at its id.
+pub fn triage(st: &Store, articles: Vec<Article>) -> Result<(Vec<Article>, u64)> {
+    let mut fresh = Vec::with_capacity(articles.len());
+    let mut already = 0;
+    // Ids, texts and URLs of this request. An id given twice is one article (the first
+    // copy counts, as the store would keep it); two ids sharing a text or URL would leave
+    // the second unreadable at its id, so that is a conflict like one with the store.
+    let mut ids = std::collections::HashSet::new();
+    let mut keys = std::collections::HashMap::new();
     for a in articles {
-        if let Some(d) = st.article(a.id.trim())? {
+        let id = a.id.trim().to_string();
+        if !ids.insert(id.clone()) {
+            already += 1;
+            continue;
+        }
+        let mut own = vec![format!("text:{}", rasad_store::text_hash(&a.text))];
+        if let Some(u) = a.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            own.push(format!("url:{u}"));
+        }
+        for k in own {
+            if let Some(other) = keys.insert(k, id.clone()) {
+                return Err(ServeError::Conflict(format!(
+                    "articles {other:?} and {id:?} of the request have the same text or URL; nothing was stored"
+                )));
+            }
+        }
+        if st.contains(&a)? {
+            if st.article(&id)?.is_none() {
+                return Err(ServeError::Conflict(format!(
+                    "article {id:?}: its text or URL is already stored under another id; nothing was stored"
+                )));
+            }
+            already += 1;
+        } else {
+            fresh.push(a);
+        }
+    }
+    Ok((fresh, already))
+}
+
+/// Store articles extracted by the handler and merge their events, in one transaction;
+/// then list the merged events the articles now belong to.
+pub fn ingest(
+    st: &mut Store,
+    items: Vec<(Article, std::result::Result<Vec<Event>, String>)>,
+    already: u64,
+) -> Result<IngestReport> {
+    let ids: Vec<String> = items.iter().map(|(a, _)| a.id.trim().to_string()).collect();
+    let r = st.ingest_extracted(items, Some("http"))?;
+    let mut events = Vec::new();
+    for id in &ids {
+        if let Some(d) = st.article(id)? {
             events.extend(d.events.into_iter().map(|(id, _)| id));
         }
     }
@@ -341,9 +388,9 @@ pub fn ingest(st: &mut Store, articles: &[Article], x: &Extractor) -> Result<Ing
         })
         .collect();
     Ok(IngestReport {
-        articles: articles.len() as u64,
+        articles: ids.len() as u64 + already,
         added: r.added,
-        duplicates: r.duplicates,
+        duplicates: r.duplicates + already,
         failed: r.failed,
         mentions: r.mentions,
         events_changed: r.events_changed,

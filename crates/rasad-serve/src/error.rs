@@ -23,6 +23,22 @@ pub enum ServeError {
     TooLarge(usize),
     #[error("unsupported media type: send application/json or application/x-ndjson")]
     UnsupportedMediaType,
+    /// Articles the extractor refuses (a `published` it cannot read, a text over its
+    /// limit); nothing of the request was stored.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// An article whose text or URL is stored under another id.
+    #[error("{0}")]
+    Conflict(String),
+    /// Every extraction slot is taken ([`crate::Limits::max_extractions`]).
+    #[error("the server is extracting as many submissions as it allows at once; retry in {0} s")]
+    Busy(u32),
+    /// Extraction ran past [`crate::Limits::extract_budget`]; nothing was stored.
+    #[error("extraction took longer than the {0} s this server allows per request; nothing was stored (send fewer or shorter articles)")]
+    OverBudget(u64),
+    /// The body did not arrive within [`crate::Limits::body_timeout`].
+    #[error("request body not received within {0} s")]
+    BodyTimeout(u64),
     #[error("store: {0}")]
     Store(#[from] rasad_store::StoreError),
     #[error("extractor: {0}")]
@@ -43,6 +59,10 @@ impl ServeError {
             ServeError::ReadOnly => StatusCode::FORBIDDEN,
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ServeError::Busy(_) | ServeError::OverBudget(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ServeError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ServeError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServeError::Conflict(_) => StatusCode::CONFLICT,
             ServeError::Store(_)
             | ServeError::Extract(_)
             | ServeError::Internal(_)
@@ -64,7 +84,11 @@ pub fn json_error(status: StatusCode, message: &str) -> Response {
 
 impl IntoResponse for ServeError {
     fn into_response(self) -> Response {
-        json_error(self.status(), &self.to_string())
+        let mut r = json_error(self.status(), &self.to_string());
+        if let ServeError::Busy(s) = self {
+            r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        r
     }
 }
 

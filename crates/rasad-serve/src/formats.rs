@@ -27,13 +27,14 @@ pub fn geojson(rows: &[EventRow], total: u64) -> Value {
 }
 
 /// ACLED CSV (ACLED's 31 columns, RFC 4180 quoting), rows built by `rasad-export` so the
-/// API and `rasad export acled-csv` agree byte for byte on each row.
+/// API and `rasad export acled-csv` agree byte for byte on each row. Events nothing
+/// dates are left out, as in the export (`rasad_export::dating`).
 pub fn acled_csv(details: &[rasad_store::EventDetail]) -> String {
     let mut out = String::with_capacity(512 + details.len() * 384);
     out.push_str(&rasad_export::ACLED_COLUMNS.join(","));
     out.push_str("\r\n");
-    for d in details {
-        for (i, f) in rasad_export::acled_row(d).fields().iter().enumerate() {
+    for row in details.iter().filter_map(rasad_export::acled_row) {
+        for (i, f) in row.fields().iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }

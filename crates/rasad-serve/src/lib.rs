@@ -24,11 +24,14 @@ pub mod backend;
 pub mod cache;
 pub mod error;
 pub mod formats;
+pub mod limits;
 pub mod openapi;
 pub mod params;
 pub mod routes;
+mod server;
 
 pub use error::ServeError;
+pub use limits::Limits;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -55,6 +58,8 @@ pub struct Config {
     /// Keep answers of `/api/events` and `/api/stats` until the store changes (see
     /// [`cache`]); off only to measure the store itself.
     pub cache: bool,
+    /// Defences against hostile clients (time and size limits; see [`limits`]).
+    pub limits: Limits,
 }
 
 impl Config {
@@ -65,6 +70,7 @@ impl Config {
             assets_dir: None,
             readers: 8,
             cache: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -79,9 +85,14 @@ pub(crate) struct Inner {
     pub(crate) pool: backend::Pool,
     pub(crate) write_token: Option<String>,
     pub(crate) assets_dir: Option<PathBuf>,
-    /// Serialises writers; holds the lazily built extractor (lexicons load on first write,
-    /// so a read-only server never pays for them).
-    pub(crate) writer: tokio::sync::Mutex<Option<Arc<rasad_extract::Extractor>>>,
+    /// Serialises the store writes (two submissions never race in the merge step).
+    pub(crate) writer: tokio::sync::Mutex<()>,
+    /// The extractor, built on the first write (lexicons load then, so a read-only server
+    /// never pays for them).
+    pub(crate) extractor: tokio::sync::OnceCell<Arc<rasad_extract::Extractor>>,
+    /// One permit per extraction allowed at once ([`Limits::max_extractions`]).
+    pub(crate) extractions: Arc<tokio::sync::Semaphore>,
+    pub(crate) limits: Limits,
     pub(crate) cache: cache::Cache,
     pub(crate) use_cache: bool,
 }
@@ -95,7 +106,10 @@ impl AppState {
                 pool,
                 write_token: cfg.write_token.clone().filter(|t| !t.is_empty()),
                 assets_dir: cfg.assets_dir.clone(),
-                writer: tokio::sync::Mutex::new(None),
+                writer: tokio::sync::Mutex::new(()),
+                extractor: tokio::sync::OnceCell::new(),
+                extractions: Arc::new(tokio::sync::Semaphore::new(cfg.limits.max_extractions.max(1))),
+                limits: cfg.limits.clone(),
                 cache: cache::Cache::default(),
                 use_cache: cfg.cache,
             }),
@@ -108,15 +122,13 @@ pub fn router(state: AppState) -> axum::Router {
     routes::build(state)
 }
 
-/// Serve until `shutdown` resolves.
+/// Serve until `shutdown` resolves (then the requests in flight finish).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     cfg: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let state = AppState::new(&cfg)?;
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    server::run(listener, router(state), &cfg.limits, shutdown).await?;
     Ok(())
 }

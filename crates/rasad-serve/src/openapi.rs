@@ -7,10 +7,21 @@
 
 use serde_json::{json, Value};
 
+/// "Something besides whitespace": Unicode `White_Space`, the characters Rust's `trim`
+/// removes, spelled out (a `\s` class means other things to other regex engines).
+pub const NOT_ALL_WHITESPACE: &str =
+    "[^\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
+/// The id rule of [`crate::api::check_id`].
+fn id_schema() -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": crate::api::MAX_ID, "pattern": NOT_ALL_WHITESPACE,
+            "description": "1 to 512 characters, not all whitespace; surrounding whitespace is not part of the id." })
+}
+
 fn filter_params(paging: bool) -> Vec<Value> {
     let s = |name: &str, desc: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema });
     let mut v = vec![
-        s("from", "Earliest event date, inclusive (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
+        s("from", "Earliest event date, inclusive (YYYY-MM-DD). A `from` after `to` is an empty range.", json!({ "type": "string", "format": "date" })),
         s("to", "Latest event date, inclusive (YYYY-MM-DD).", json!({ "type": "string", "format": "date" })),
         s("event_type", "ACLED event type.", json!({ "type": "string", "enum": rasad_model::EVENT_TYPES })),
         s(
@@ -18,10 +29,10 @@ fn filter_params(paging: bool) -> Vec<Value> {
             "ACLED sub-event type.",
             json!({ "type": "string", "enum": rasad_model::SUB_EVENT_TYPES.iter().map(|(s, _)| *s).collect::<Vec<_>>() }),
         ),
-        s("actor", "Part of either side's English or Arabic name (Arabic compared after normalisation).", json!({ "type": "string", "maxLength": 200 })),
-        s("country", "English country name, e.g. Syria.", json!({ "type": "string", "maxLength": 200 })),
-        s("admin1", "Canonical English governorate name, e.g. Deir ez-Zor.", json!({ "type": "string", "maxLength": 200 })),
-        s("bbox", "Bounding box min_lon,min_lat,max_lon,max_lat; events without coordinates are excluded.", json!({ "type": "string", "example": "35.5,32.3,42.4,37.4" })),
+        s("actor", "Part of either side's English or Arabic name (Arabic compared after normalisation). Empty: no filter.", json!({ "type": "string", "maxLength": 200 })),
+        s("country", "English country name, e.g. Syria. Empty: no filter.", json!({ "type": "string", "maxLength": 200 })),
+        s("admin1", "Canonical English governorate name, e.g. Deir ez-Zor. Empty: no filter.", json!({ "type": "string", "maxLength": 200 })),
+        s("bbox", "Bounding box min_lon,min_lat,max_lon,max_lat: decimal numbers, longitudes -180..180, latitudes -90..90; events without coordinates are excluded; a box whose minimum is not below its maximum holds nothing.", json!({ "type": "string", "pattern": crate::params::BBOX_PATTERN, "example": "35.5,32.3,42.4,37.4" })),
         s("status", "current (the reported news) or background (recalled earlier events).", json!({ "type": "string", "enum": ["current", "background"] })),
         s("min_confidence", "Lowest overall confidence, 0..1.", json!({ "type": "number", "minimum": 0, "maximum": 1 })),
         s("q", "Free text searched in notes, place and actor names and source sentences.", json!({ "type": "string", "maxLength": 200 })),
@@ -30,7 +41,7 @@ fn filter_params(paging: bool) -> Vec<Value> {
         v.push(s(
             "page",
             "1-based page number.",
-            json!({ "type": "integer", "minimum": 1, "default": 1 }),
+            json!({ "type": "integer", "minimum": 1, "maximum": crate::params::MAX_PAGE, "default": 1 }),
         ));
         v.push(s(
             "per_page",
@@ -52,7 +63,7 @@ fn err(desc: &str) -> Value {
 
 /// The document. `version` is the crate version.
 pub fn document() -> Value {
-    let id_param = |what: &str| json!({ "name": "id", "in": "path", "required": true, "description": what, "schema": { "type": "string" } });
+    let id_param = |what: &str| json!({ "name": "id", "in": "path", "required": true, "description": what, "schema": id_schema() });
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -86,27 +97,36 @@ pub fn document() -> Value {
                 "parameters": [id_param("Merged event id.")],
                 "responses": {
                     "200": { "description": "The event.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EventDetail" } } } },
+                    "400": err("The id breaks the id rule."),
                     "404": err("No such event.")
                 }
             }},
             "/api/articles": { "post": {
                 "operationId": "postArticles",
                 "summary": "Submit articles: each is extracted, merged with stored events and stored at once.",
+                "description": "A 2xx answer means every submitted article is stored (now, or before under the same id) and readable at /api/articles/{id}; any other answer means nothing of the request was stored.",
                 "security": [{ "bearer": [] }],
-                "requestBody": { "required": true, "description": "One article, a JSON array of articles, or JSON lines (application/x-ndjson). At most 8 MiB and 1000 articles.", "content": {
+                "requestBody": { "required": true, "description": "One article or a JSON array of articles; JSON lines (one article per line) are also accepted as application/x-ndjson, which a JSON Schema cannot describe. At most 8 MiB and 1000 articles. An id given twice is one article.", "content": {
                     "application/json": { "schema": { "oneOf": [
                         { "$ref": "#/components/schemas/Article" },
-                        { "type": "array", "items": { "$ref": "#/components/schemas/Article" }, "maxItems": 1000 }
-                    ] } },
-                    "application/x-ndjson": { "schema": { "type": "string" } }
+                        { "type": "array", "items": { "$ref": "#/components/schemas/Article" }, "minItems": 1, "maxItems": 1000 }
+                    ] } }
                 }},
                 "responses": {
-                    "200": { "description": "What was stored.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IngestReport" } } } },
+                    "200": { "description": "What was stored.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IngestReport" } } },
+                             "links": { "GetPostedArticle": { "operationId": "getArticle", "parameters": { "id": "$request.body#/id" },
+                                        "description": "A single posted article is readable at its id (the 2xx contract)." } } },
                     "400": err("Malformed body."),
                     "401": err("Missing or wrong bearer token."),
                     "403": err("The server is read-only (started without a write token)."),
+                    "408": err("The body was not received within the server's time limit."),
+                    "409": err("An article's text or URL is already stored under another id, or is another article's of the request."),
                     "413": err("Body too large."),
-                    "415": err("Unsupported content type.")
+                    "415": err("Unsupported content type."),
+                    "422": err("The extractor refused an article (e.g. text over 4 MiB)."),
+                    "503": { "description": "All extraction slots are busy (see Retry-After), or extraction ran past the per-request time budget.",
+                             "headers": { "Retry-After": { "description": "Seconds to wait (when the slots are busy).", "schema": { "type": "integer" } } },
+                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
                 }
             }},
             "/api/articles/{id}": { "get": {
@@ -114,6 +134,7 @@ pub fn document() -> Value {
                 "parameters": [id_param("Article id.")],
                 "responses": {
                     "200": { "description": "The article.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ArticleDetail" } } } },
+                    "400": err("The id breaks the id rule."),
                     "404": err("No such article.")
                 }
             }},
@@ -176,10 +197,16 @@ pub fn document() -> Value {
                     "event": { "$ref": "#/components/schemas/Event" },
                     "sources": { "type": "array", "items": { "$ref": "#/components/schemas/Source" } } } },
                 "Article": { "type": "object", "required": ["id", "text"], "properties": {
+                    "id": id_schema(), "outlet": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] },
+                    "published": { "anyOf": [ { "type": "string", "format": "date" }, { "type": "string", "format": "date-time" }, { "type": "null" } ],
+                                   "description": "Publication date YYYY-MM-DD, or an RFC 3339 date-time (its date is used)." },
+                    "title": { "type": ["string", "null"] },
+                    "text": { "type": "string", "minLength": 1, "pattern": NOT_ALL_WHITESPACE } } },
+                "StoredArticle": { "type": "object", "description": "An article as stored (its id trimmed).", "properties": {
                     "id": { "type": "string" }, "outlet": { "type": ["string", "null"] }, "url": { "type": ["string", "null"] },
                     "published": { "type": ["string", "null"] }, "title": { "type": ["string", "null"] }, "text": { "type": "string" } } },
                 "ArticleDetail": { "type": "object", "properties": {
-                    "article": { "$ref": "#/components/schemas/Article" },
+                    "article": { "$ref": "#/components/schemas/StoredArticle" },
                     "events": { "type": "array", "items": { "type": "object", "properties": {
                         "event_id": { "type": "string", "description": "Merged event id." },
                         "mention": { "type": "object", "description": "The event as extracted from this article, with spans." } } } } } },

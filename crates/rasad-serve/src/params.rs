@@ -14,6 +14,10 @@ const MAX_TEXT: usize = 200;
 /// Deepest page: `page * per_page` past this is refused, so no request makes the store skip
 /// an unbounded number of rows.
 const MAX_OFFSET: usize = 10_000_000;
+/// Highest page number accepted whatever `per_page` is: the largest page keeps the
+/// offset within [`MAX_OFFSET`] at the largest `per_page`, so the documented bounds
+/// (`1 ≤ page ≤ MAX_PAGE`, `1 ≤ per_page ≤ MAX_PER_PAGE`) never combine into a refusal.
+pub const MAX_PAGE: usize = MAX_OFFSET / MAX_PER_PAGE + 1;
 
 /// Output format of `/api/events`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,10 +84,26 @@ impl EventQuery {
                 )));
             }
             seen.push(name);
-            let v = v.trim();
-            if v.is_empty() {
-                continue; // an empty filter means "no filter", as HTML forms send it
+            // Free text is trimmed and may be empty ("no filter", as HTML forms send it);
+            // a typed value must be exactly of its documented form, so an empty `from`
+            // is refused like any other string that is not a date.
+            match name {
+                "actor" | "country" | "admin1" | "q" => {
+                    let t = text(name, v)?;
+                    if t.is_empty() {
+                        continue;
+                    }
+                    match name {
+                        "actor" => q.filter.actor = Some(t),
+                        "country" => q.filter.country = Some(t),
+                        "admin1" => q.filter.admin1 = Some(t),
+                        _ => q.filter.text = Some(t),
+                    }
+                    continue;
+                }
+                _ => {}
             }
+            let v = v.as_str();
             match name {
                 "from" => q.filter.date_from = Some(date(name, v)?),
                 "to" => q.filter.date_to = Some(date(name, v)?),
@@ -99,10 +119,6 @@ impl EventQuery {
                     }
                     q.filter.sub_event_type = Some(v.to_string());
                 }
-                "actor" => q.filter.actor = Some(text(name, v)?),
-                "country" => q.filter.country = Some(text(name, v)?),
-                "admin1" => q.filter.admin1 = Some(text(name, v)?),
-                "q" => q.filter.text = Some(text(name, v)?),
                 "bbox" => q.filter.bbox = Some(bbox(v)?),
                 "status" => {
                     if !matches!(v, "current" | "background") {
@@ -118,13 +134,19 @@ impl EventQuery {
                     q.filter.min_confidence = Some(c);
                 }
                 "page" => {
-                    q.page = v.parse().map_err(|_| bad(name, v, "a whole number ≥ 1"))?;
+                    let want = format!("a whole number between 1 and {MAX_PAGE}");
+                    q.page = whole(v).ok_or_else(|| bad(name, v, &want))?;
                     if q.page == 0 {
-                        return Err(bad(name, v, "a whole number ≥ 1"));
+                        return Err(bad(name, v, &want));
+                    }
+                    if q.page > MAX_PAGE {
+                        return Err(ServeError::BadRequest(format!(
+                            "page {v} is too deep (at most {MAX_PAGE}); narrow the filters"
+                        )));
                     }
                 }
                 "per_page" => {
-                    q.per_page = v.parse().map_err(|_| bad(name, v, "a whole number"))?;
+                    q.per_page = whole(v).ok_or_else(|| bad(name, v, "a whole number"))?;
                     if q.per_page == 0 || q.per_page > MAX_PER_PAGE {
                         return Err(bad(name, v, &format!("between 1 and {MAX_PER_PAGE}")));
                     }
@@ -142,13 +164,8 @@ impl EventQuery {
                 _ => unreachable!("every allowed name is handled"),
             }
         }
-        if let (Some(f), Some(t)) = (&q.filter.date_from, &q.filter.date_to) {
-            if f > t {
-                return Err(ServeError::BadRequest(format!(
-                    "from ({f}) is after to ({t})"
-                )));
-            }
-        }
+        // `from` after `to` is an empty range, not an error: each is valid on its own,
+        // and the store simply finds nothing in it.
         if (q.page - 1).saturating_mul(q.per_page) > MAX_OFFSET {
             return Err(ServeError::BadRequest(format!(
                 "page {} is too deep (more than {MAX_OFFSET} rows in); narrow the filters",
@@ -173,6 +190,7 @@ fn bad_choice<'a>(name: &str, v: &str, choices: impl Iterator<Item = &'a str>) -
     ServeError::BadRequest(format!("{name}={v:?} is not one of: {}", list.join(", ")))
 }
 
+/// A free-text value: at most [`MAX_TEXT`] characters as sent, then trimmed.
 fn text(name: &str, v: &str) -> Result<String> {
     if v.chars().count() > MAX_TEXT {
         return Err(bad(
@@ -181,7 +199,16 @@ fn text(name: &str, v: &str) -> Result<String> {
             &format!("at most {MAX_TEXT} characters"),
         ));
     }
-    Ok(v.to_string())
+    Ok(v.trim().to_string())
+}
+
+/// A whole number written with ASCII digits only (no sign, no spaces), as the OpenAPI
+/// `integer` type is sent; too large for the machine is `None`.
+fn whole(v: &str) -> Option<usize> {
+    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    v.parse().ok()
 }
 
 /// `YYYY-MM-DD` with a real month and a day that exists in it.
@@ -207,29 +234,53 @@ fn date(name: &str, v: &str) -> Result<String> {
             2 => 28,
             _ => 0,
         };
-        if d >= 1 && d <= days {
+        if y >= 1 && d >= 1 && d <= days {
             return Ok(v.to_string());
         }
     }
     Err(bad(name, v, "a date YYYY-MM-DD"))
 }
 
+/// The form of `bbox`, stated in the OpenAPI document as this regular expression:
+/// four decimal numbers (no exponent, no spaces), longitudes in -180..180 and latitudes
+/// in -90..90. A box whose minimum is not below its maximum is valid and holds nothing.
+pub const BBOX_PATTERN: &str = concat!(
+    "^", "-?(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?)",
+    ",", "-?(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?)",
+    ",", "-?(180(\\.0+)?|(1[0-7][0-9]|[1-9]?[0-9])(\\.[0-9]+)?)",
+    ",", "-?(90(\\.0+)?|[1-8]?[0-9](\\.[0-9]+)?)",
+    "$"
+);
+
+/// One coordinate of [`BBOX_PATTERN`]: an optional `-`, an integer part without leading
+/// zeros, an optional fraction, within `-limit..=limit`.
+fn coordinate(p: &str, limit: f64) -> Option<f64> {
+    let digits = p.strip_prefix('-').unwrap_or(p);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int) || (int.len() > 1 && int.starts_with('0')) || frac.is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    let x: f64 = digits.parse().ok()?;
+    (x <= limit).then(|| if p.starts_with('-') { -x } else { x })
+}
+
 fn bbox(v: &str) -> Result<[f64; 4]> {
-    let want = "min_lon,min_lat,max_lon,max_lat with -180≤lon≤180, -90≤lat≤90, min<max";
-    let parts: Vec<f64> = v
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|_| bad("bbox", v, want))?;
+    let want = "min_lon,min_lat,max_lon,max_lat: decimal numbers, -180≤lon≤180, -90≤lat≤90";
+    // `$` in the documented pattern also matches before one final newline (as the
+    // regular expressions of most clients read it), so that form is accepted too.
+    let body = v.strip_suffix('\n').unwrap_or(v);
+    let parts: Vec<&str> = body.split(',').collect();
     let [a, b, c, d] = parts[..] else {
         return Err(bad("bbox", v, want));
     };
-    let lon_ok = |x: f64| (-180.0..=180.0).contains(&x);
-    let lat_ok = |x: f64| (-90.0..=90.0).contains(&x);
-    if !(lon_ok(a) && lon_ok(c) && lat_ok(b) && lat_ok(d) && a < c && b < d) {
-        return Err(bad("bbox", v, want));
+    match (coordinate(a, 180.0), coordinate(b, 90.0), coordinate(c, 180.0), coordinate(d, 90.0)) {
+        (Some(a), Some(b), Some(c), Some(d)) => Ok([a, b, c, d]),
+        _ => Err(bad("bbox", v, want)),
     }
-    Ok([a, b, c, d])
 }
 
 #[cfg(test)]
@@ -261,7 +312,7 @@ mod tests {
 
     #[test]
     fn empty_values_mean_no_filter_and_defaults_apply() {
-        let q = p("event_type=&actor=&from=").unwrap();
+        let q = p("actor=&q=&country=&admin1=").unwrap();
         assert_eq!(
             q,
             EventQuery {
@@ -281,11 +332,22 @@ mod tests {
         for (s, needle) in [
             ("from=2024-02-30", "from"),
             ("to=yesterday", "to"),
-            ("from=2024-05-01&to=2024-04-01", "after"),
+            ("from=", "from"),
+            ("to=", "to"),
+            ("to=%202024-01-01", "to"),
+            ("event_type=", "event_type"),
+            ("page=%2B1", "page"),
+            ("bbox=35,32,42.5,37.5,1", "bbox"),
+            ("bbox=181,0,1,1", "bbox"),
+            ("bbox=1,-91,1,1", "bbox"),
+            ("bbox=1e1,0,20,1", "bbox"),
+            ("bbox=01,0,20,1", "bbox"),
+            ("bbox=1.,0,20,1", "bbox"),
+            ("bbox=%201,0,20,1", "bbox"),
+            ("bbox=1,0,20,1%0A%0A", "bbox"),
             ("event_type=Wars", "event_type"),
             ("sub_event_type=Nope", "sub_event_type"),
             ("bbox=1,2,3", "bbox"),
-            ("bbox=40,30,35,36", "bbox"),
             ("bbox=a,b,c,d", "bbox"),
             ("status=old", "status"),
             ("min_confidence=2", "min_confidence"),
@@ -298,12 +360,34 @@ mod tests {
             ("colour=red", "unknown parameter"),
             ("page=1&page=2", "twice"),
             ("page=99999999999&per_page=5000", "too deep"),
+            ("page=2002", "too deep"),
         ] {
             let e = p(s).expect_err(s).to_string();
             assert!(e.contains(needle), "{s}: {e}");
         }
         let long = format!("actor={}", "ا".repeat(300));
         assert!(p(&long).is_err());
+    }
+
+    #[test]
+    fn every_documented_form_is_accepted() {
+        // Valid on their own, so valid together: an empty range, an inverted box.
+        assert!(p("from=2024-05-01&to=2024-04-01").is_ok());
+        assert_eq!(p("bbox=40,30,35,36").unwrap().filter.bbox, Some([40.0, 30.0, 35.0, 36.0]));
+        for b in ["-180,-90,180,90", "180.000,90.0,-0,0", "0.5,-0.25,179.999,89.9", "35,32,42.5,37.5\n"] {
+            assert!(p(&format!("bbox={}", b.replace('\n', "%0A"))).is_ok(), "{b}");
+        }
+        assert_eq!(p(&format!("page={MAX_PAGE}&per_page={MAX_PER_PAGE}")).unwrap().page, MAX_PAGE);
+        let long = format!("actor=%20{}%20", "ا".repeat(198));
+        assert!(p(&long).is_ok(), "200 characters as sent, spaces included");
+    }
+
+    #[test]
+    fn bbox_pattern_matches_the_parser() {
+        // The documented pattern and the parser agree on these (checked by eye against
+        // the regular expression; schemathesis checks it on generated values in CI).
+        assert!(BBOX_PATTERN.starts_with('^') && BBOX_PATTERN.ends_with('$'));
+        assert_eq!(BBOX_PATTERN.matches(',').count(), 3);
     }
 
     #[test]
