@@ -167,6 +167,8 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
     // moved down only when one before it was merged away (an event is near a kilobyte,
     // and most articles merge little)
     let mut kept = 0;
+    // events (by their place among the kept) that a more precise account replaced
+    let mut summarised: Vec<usize> = Vec::new();
     for n in 0..events.len() {
         let (out, rest) = events.split_at_mut(n);
         let out = &mut out[..kept];
@@ -181,12 +183,27 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
         if (h.anaphoric || h.elaboration) && !disrupted {
             // a definite back-reference ("وتأتي الغارة غداة …") names no date of its own:
             // it joins the latest event of its type whatever date its sentence holds
-            let target = out.iter_mut().rev().find(|k| {
+            let target = out.iter_mut().enumerate().rev().find(|(_, k)| {
                 let dates = dates_agree(k, e) || h.anaphoric;
                 let status = k.status == e.status || h.anaphoric;
                 (k.event_type == e.event_type || h.weak_only) && dates && status && k.sub_event_type != "Disrupted weapons use"
             });
-            if let Some(k) = target {
+            // "احتجاجات في مدن وبلدات عدة بمحافظة إدلب" then "خروج المظاهرات في مدينة إدلب
+            // وبلدات X وY": the account names the places the summary did not; each stays
+            // an event of its own, and the summary goes
+            if let Some((at, k)) = target.as_ref().map(|(at, k)| (*at, &**k)) {
+                if refines(k, e) {
+                    if !summarised.contains(&at) {
+                        summarised.push(at);
+                    }
+                    if kept != n {
+                        events.swap(kept, n);
+                    }
+                    kept += 1;
+                    continue;
+                }
+            }
+            if let Some((_, k)) = target {
                 let mut e = std::mem::take(e);
                 // the detail does not move the event: keep its place unless it has none
                 if k.location.is_some() {
@@ -202,6 +219,26 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
         kept += 1;
     }
     events.truncate(kept);
+    if !summarised.is_empty() {
+        let mut k = 0;
+        events.retain(|_| {
+            k += 1;
+            !summarised.contains(&(k - 1))
+        });
+    }
+}
+
+/// Whether `e` names precisely (a town, a village, a site: geo precision 1 or 2) where
+/// `k` only named a governorate or a region (precision 3) of the same admin1.
+fn refines(k: &Event, e: &Event) -> bool {
+    match (&k.location, &e.location) {
+        (Some(kl), Some(el)) => kl.geo_precision == Some(3) && precise(e) && kl.admin1.is_some() && kl.admin1 == el.admin1,
+        _ => false,
+    }
+}
+
+fn precise(e: &Event) -> bool {
+    e.location.as_ref().is_some_and(|l| matches!(l.geo_precision, Some(1 | 2)))
 }
 
 #[cfg(test)]
@@ -228,6 +265,28 @@ mod tests {
         within_article(&mut v, &[]);
         assert_eq!(v.len(), 1);
         assert!(v[0].actor1.is_some());
+    }
+
+    #[test]
+    fn a_precise_account_replaces_a_summary_of_its_governorate() {
+        let place = |name: &str, admin1: &'static str, precision: u8| Location { name_ar: name.into(), admin1: Some(admin1.into()), geo_precision: Some(precision), ..Default::default() };
+        let mut summary = ev("Protests", Some("2024-05-10"), None, None);
+        summary.location = Some(place("محافظة إدلب", "Idlib", 3));
+        let mut account = ev("Protests", Some("2024-05-10"), None, None);
+        account.location = Some(place("مدينة إدلب", "Idlib", 1));
+        let elaboration = Hint { elaboration: true, ..Default::default() };
+        let mut v = vec![summary.clone(), account.clone()];
+        within_article(&mut v, &[Hint::default(), elaboration]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].location.as_ref().unwrap().name_ar, "مدينة إدلب");
+        // an account in another governorate, or a summary as precise as the account,
+        // is a detail as before: it joins the event and keeps its place
+        let mut elsewhere = account.clone();
+        elsewhere.location = Some(place("مدينة حلب", "Aleppo", 1));
+        let mut v = vec![summary.clone(), elsewhere];
+        within_article(&mut v, &[Hint::default(), elaboration]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].location.as_ref().unwrap().name_ar, "محافظة إدلب");
     }
 
     #[test]
