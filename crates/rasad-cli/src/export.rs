@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rasad_export::{export, Format};
+use rasad_export::Format;
 
 use crate::query::{open_existing, FilterArgs};
 
@@ -27,7 +27,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let format: Format = args.format.parse()?;
     let filter = args.filter.to_filter()?;
-    let store = open_existing(&args.db)?;
+    let mut store = open_existing(&args.db)?;
     let n = match &args.out {
         Some(path) => {
             // Write beside the target and rename, so a failed export never leaves half a file.
@@ -35,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
             let file = std::fs::File::create(&tmp)
                 .with_context(|| format!("creating {}", tmp.display()))?;
             let mut w = BufWriter::new(file);
-            let n = export(&store, format, &filter, &mut w).inspect_err(|_| {
+            let n = store.export(format, &filter, &mut w).inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);
             })?;
             w.flush()?;
@@ -49,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 "refusing to write Parquet to a terminal; pass --out FILE"
             );
             let mut w = BufWriter::new(std::io::stdout());
-            let n = export(&store, format, &filter, &mut w)?;
+            let n = store.export(format, &filter, &mut w)?;
             w.flush()?;
             n
         }

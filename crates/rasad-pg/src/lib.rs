@@ -115,7 +115,9 @@ impl PgStore {
         Ok(store)
     }
 
-    fn connect(url: &str) -> Result<PgStore> {
+    /// Connect without migrating or checking the schema (`rasad db migrate` reports the
+    /// version it found before migrating).
+    pub fn connect(url: &str) -> Result<PgStore> {
         let mut client = Client::connect(url, NoTls)?;
         // Offsets and days are plain integers; keep the session predictable whatever the
         // server's defaults.

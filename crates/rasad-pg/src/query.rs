@@ -212,6 +212,71 @@ impl PgStore {
         Ok(plan.join("\n"))
     }
 
+    /// Every event matching `filter` with all its sources, oldest first (the order of
+    /// ACLED files: the reverse of [`PgStore::events`]), handed to `f` one at a time. One
+    /// query read through a server-side cursor, events joined to their sources, so an
+    /// export of millions of events neither holds them in memory nor asks the server
+    /// once per event.
+    pub fn for_each_detail(
+        &mut self,
+        filter: &EventFilter,
+        mut f: impl FnMut(EventDetail) -> Result<()>,
+    ) -> Result<u64> {
+        let (w, args) = where_clause(filter)?;
+        let sql = format!(
+            "SELECT e.uid, e.json, e.n_sources, e.updated_at,
+                    a.id, a.outlet, a.url, a.published, a.title, m.json
+               FROM (SELECT uid, json, n_sources, updated_at, day FROM events{w}) e
+               LEFT JOIN mentions m ON m.event_uid = e.uid
+               LEFT JOIN articles a ON a.rowid = m.article
+              ORDER BY (e.day IS NULL) DESC, e.day, e.uid DESC,
+                       (a.published IS NULL), a.published, a.id, m.idx"
+        );
+        let mut tx = self.client.transaction()?;
+        let portal = tx.bind(sql.as_str(), &refs(&args))?;
+        let mut current: Option<EventDetail> = None;
+        let mut n = 0;
+        loop {
+            let rows = tx.query_portal(&portal, 2000)?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let uid: String = r.get(0);
+                if current.as_ref().map(|d| d.event.id != uid).unwrap_or(true) {
+                    if let Some(d) = current.take() {
+                        f(d)?;
+                        n += 1;
+                    }
+                    current = Some(EventDetail {
+                        event: to_stored(r)?,
+                        sources: Vec::new(),
+                    });
+                }
+                let Some(article_id) = r.get::<_, Option<String>>(4) else {
+                    continue;
+                };
+                let json: String = r.get(9);
+                if let Some(d) = current.as_mut() {
+                    d.sources.push(Source {
+                        article_id,
+                        outlet: r.get(5),
+                        url: r.get(6),
+                        published: r.get(7),
+                        title: r.get(8),
+                        mention: serde_json::from_str(&json)?,
+                    });
+                }
+            }
+        }
+        if let Some(d) = current.take() {
+            f(d)?;
+            n += 1;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// How many events match `filter` (for pagination).
     pub fn count_events(&mut self, filter: &EventFilter) -> Result<u64> {
         let (w, args) = where_clause(filter)?;

@@ -197,6 +197,21 @@ fn filters_select_and_reject() {
         .unwrap();
     let all: Vec<String> = store.events(&f(), Page::ALL).unwrap().into_iter().map(|e| e.id).collect();
     assert_eq!(walked, all);
+    // Details oldest first, each with its sources, as `event` gives them.
+    let mut details = Vec::new();
+    store.for_each_detail(&f(), |d| {
+        details.push(d);
+        Ok(())
+    }).unwrap();
+    let ids: Vec<String> = details.iter().map(|d| d.event.id.clone()).collect();
+    let mut oldest_first = all.clone();
+    oldest_first.reverse();
+    assert_eq!(ids, oldest_first);
+    for d in &details {
+        assert_eq!(Some(d), store.event(&d.event.id).unwrap().as_ref());
+    }
+    let syria = EventFilter { country: Some("syria".into()), ..f() };
+    assert_eq!(store.for_each_detail(&syria, |_| Ok(())).unwrap(), 1);
 }
 
 #[test]
