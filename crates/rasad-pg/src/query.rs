@@ -21,16 +21,22 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-/// The folded words of a text query, joined by spaces for `plainto_tsquery` (which ANDs
-/// them and never reads user text as query syntax); `None` when there is no word. The
-/// same words as the SQLite store's FTS5 query.
-pub(crate) fn search_words(text: &str) -> Option<String> {
-    let folded = rasad_text::fold(text).replace('\0', " ");
-    let words: Vec<&str> = folded
+/// Words as both the index and the queries see them: runs of letters and digits of
+/// already folded text, lower case (the SQLite store's FTS query splits the same way).
+/// Longer than PostgreSQL's 2 KB lexeme limit: dropped (no one searches for them).
+pub(crate) fn words(folded: &str) -> impl Iterator<Item = String> + '_ {
+    folded
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+        .filter(|w| !w.is_empty() && w.len() < 2046)
+        .map(str::to_lowercase)
+}
+
+/// A `tsquery` where every folded word of `text` must occur, each a quoted lexeme (never
+/// query syntax: words hold only letters and digits); `None` when there is no word.
+pub(crate) fn tsquery(text: &str) -> Option<String> {
+    let folded = rasad_text::fold(text);
+    let q: Vec<String> = words(&folded).map(|w| format!("'{w}'")).collect();
+    (!q.is_empty()).then(|| q.join(" & "))
 }
 
 /// `WHERE …` for a filter with `$n` placeholders numbered from 1, and its parameters.
@@ -116,10 +122,10 @@ fn where_clause(f: &EventFilter) -> Result<(String, Vec<Param>)> {
         }
     }
     if let Some(t) = nonempty(&f.text) {
-        match search_words(&t) {
+        match tsquery(&t) {
             Some(q) => push(
                 "uid IN (SELECT m.event_uid FROM mentions m WHERE m.article IN
-                   (SELECT rowid FROM articles WHERE search @@ plainto_tsquery('simple', {})))",
+                   (SELECT rowid FROM articles WHERE search @@ CAST({}::text AS tsquery)))",
                 vec![Box::new(q)],
             ),
             None => push("FALSE", vec![]),
@@ -450,11 +456,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_words_are_folded_and_never_syntax() {
-        assert_eq!(search_words("…"), None);
-        assert_eq!(search_words("\"OR*").as_deref(), Some("or"));
-        let w = search_words("أريحا & إدلب | !").unwrap();
-        assert_eq!(w, format!("{} {}", rasad_text::fold("أريحا"), rasad_text::fold("إدلب")));
+    fn queries_are_folded_words_never_syntax() {
+        assert_eq!(tsquery("…"), None);
+        assert_eq!(tsquery("\"OR*").as_deref(), Some("'or'"));
+        assert_eq!(tsquery("it's").as_deref(), Some("'it' & 's'"));
+        let q = tsquery("أريحا & إدلب | !").unwrap();
+        assert_eq!(q, format!("'{}' & '{}'", rasad_text::fold("أريحا"), rasad_text::fold("إدلب")));
     }
 
     #[test]
