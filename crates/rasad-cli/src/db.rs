@@ -71,7 +71,9 @@ impl Db {
             let pg = PgStore::open(&at).with_context(|| format!("opening {}", redact(&at)))?;
             Ok(Db::Pg(Box::new(pg)))
         } else {
-            Ok(Db::Sqlite(Store::open(&at).with_context(|| format!("opening {at}"))?))
+            Ok(Db::Sqlite(
+                Store::open(&at).with_context(|| format!("opening {at}"))?,
+            ))
         }
     }
 
@@ -81,8 +83,8 @@ impl Db {
         use anyhow::Context;
         let at = location(db);
         if rasad_pg::is_url(&at) {
-            let pg = PgStore::open_existing(&at)
-                .with_context(|| format!("opening {}", redact(&at)))?;
+            let pg =
+                PgStore::open_existing(&at).with_context(|| format!("opening {}", redact(&at)))?;
             return Ok(Db::Pg(Box::new(pg)));
         }
         let path = PathBuf::from(&at);
@@ -303,7 +305,10 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_messages() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u@h:5432/db"
+        );
         assert_eq!(redact("postgres://h/db"), "postgres://h/db");
         assert_eq!(redact("rasad.db"), "rasad.db");
     }

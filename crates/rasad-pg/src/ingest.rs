@@ -289,7 +289,10 @@ impl PgStore {
             for r in ins {
                 let (rowid, a, i): (i64, i64, i32) = (r.get(0), r.get(1), r.get(2));
                 let Some(&k) = pos.get(&(a, i)) else { continue };
-                set.insert(rowid, loaded(m_owner[k].clone(), i, String::new(), &m_json[k])?);
+                set.insert(
+                    rowid,
+                    loaded(m_owner[k].clone(), i, String::new(), &m_json[k])?,
+                );
             }
             report.mentions = set.len() as u64;
         }
@@ -312,7 +315,10 @@ impl PgStore {
             &mut tx,
             now(),
             source.as_deref(),
-            &[(article_id.map(|s| no_nul(s).into_owned()), message.to_string())],
+            &[(
+                article_id.map(|s| no_nul(s).into_owned()),
+                message.to_string(),
+            )],
         )?;
         tx.commit()?;
         Ok(())
@@ -493,7 +499,10 @@ fn remerge(tx: &mut Transaction, mut set: BTreeMap<i64, Loaded>, at: i64) -> Res
             continue;
         }
         if size > BIG_EVENT as usize {
-            big.insert(uid.clone(), (size, loaded.first().map(|m| m.0).unwrap_or(-1)));
+            big.insert(
+                uid.clone(),
+                (size, loaded.first().map(|m| m.0).unwrap_or(-1)),
+            );
         }
         set.extend(loaded);
     }
@@ -586,8 +595,7 @@ fn remerge(tx: &mut Transaction, mut set: BTreeMap<i64, Loaded>, at: i64) -> Res
         )?;
     }
     if !relabel.is_empty() {
-        let (r, u): (Vec<i64>, Vec<&str>) =
-            relabel.iter().map(|(r, u)| (*r, u.as_str())).unzip();
+        let (r, u): (Vec<i64>, Vec<&str>) = relabel.iter().map(|(r, u)| (*r, u.as_str())).unzip();
         tx.execute(
             "UPDATE mentions m SET event_uid = x.u
                FROM unnest($1::int8[], $2::text[]) AS x(r, u)
@@ -704,8 +712,10 @@ impl Cols {
         self.date.push(s(e.date.as_ref()));
         self.day
             .push(e.date.as_deref().and_then(day_range).map(|d| d.0 as i32));
-        self.country
-            .push(s(e.country.as_ref().or(loc.and_then(|l| l.country.as_ref()))));
+        self.country.push(s(e
+            .country
+            .as_ref()
+            .or(loc.and_then(|l| l.country.as_ref()))));
         self.admin1
             .push(s(e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref()))));
         self.admin2.push(s(loc.and_then(|l| l.admin2.as_ref())));
@@ -750,13 +760,22 @@ mod tests {
         let list: Vec<&str> = w.split(' ').collect();
         assert!(list.contains(&rasad_text::fold("أريحا").as_str()));
         assert!(list.contains(&"shelling"), "{w}");
-        assert_eq!(list.iter().filter(|x| **x == rasad_text::fold("إدلب")).count(), 1);
+        assert_eq!(
+            list.iter()
+                .filter(|x| **x == rasad_text::fold("إدلب"))
+                .count(),
+            1
+        );
         assert!(!list.iter().any(|x| x.is_empty()));
         let long = Article {
             text: "ب ".repeat(SEARCH_BYTES) + "آخر",
             ..Default::default()
         };
-        assert_eq!(search_words(&long), "ب", "only the first SEARCH_BYTES are indexed");
+        assert_eq!(
+            search_words(&long),
+            "ب",
+            "only the first SEARCH_BYTES are indexed"
+        );
         assert_eq!(search_words(&Article::default()), "");
     }
 

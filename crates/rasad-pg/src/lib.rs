@@ -57,13 +57,13 @@ pub mod schema;
 
 use postgres::{Client, NoTls};
 
-pub use rasad_store::{
-    text_hash, ArticleDetail, Counts, EventDetail, EventFilter, IngestError, IngestReport,
-    Page, Source, Stats, StoredEvent,
-};
-pub use schema::SCHEMA_VERSION;
 /// The client crate, for callers that need a raw connection (tests, benchmarks).
 pub use postgres;
+pub use rasad_store::{
+    text_hash, ArticleDetail, Counts, EventDetail, EventFilter, IngestError, IngestReport, Page,
+    Source, Stats, StoredEvent,
+};
+pub use schema::SCHEMA_VERSION;
 
 /// Advisory lock key every write transaction holds (see the crate doc): "rasadwrt".
 pub const WRITE_LOCK: i64 = 0x7261_7361_6477_7274;

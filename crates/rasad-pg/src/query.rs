@@ -212,7 +212,10 @@ impl PgStore {
                 "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off",
             )?;
         }
-        let rows = tx.query(&format!("EXPLAIN SELECT count(*) FROM events{w}"), &refs(&args))?;
+        let rows = tx.query(
+            &format!("EXPLAIN SELECT count(*) FROM events{w}"),
+            &refs(&args),
+        )?;
         let plan: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
         tx.rollback()?;
         Ok(plan.join("\n"))
@@ -461,7 +464,14 @@ mod tests {
         assert_eq!(tsquery("\"OR*").as_deref(), Some("'or'"));
         assert_eq!(tsquery("it's").as_deref(), Some("'it' & 's'"));
         let q = tsquery("أريحا & إدلب | !").unwrap();
-        assert_eq!(q, format!("'{}' & '{}'", rasad_text::fold("أريحا"), rasad_text::fold("إدلب")));
+        assert_eq!(
+            q,
+            format!(
+                "'{}' & '{}'",
+                rasad_text::fold("أريحا"),
+                rasad_text::fold("إدلب")
+            )
+        );
     }
 
     #[test]

@@ -140,7 +140,10 @@ pub fn migrate(client: &mut Client) -> Result<Vec<i64>> {
         )",
     )?;
     let current: i64 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM rasad_migrations", &[])?
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM rasad_migrations",
+            &[],
+        )?
         .get::<_, i32>(0) as i64;
     if current > SCHEMA_VERSION {
         return Err(PgError::Schema(format!(

@@ -37,7 +37,8 @@ fn race(url: &str, writers: Vec<(Vec<Item>, usize)>) {
             let mut s = PgStore::open(&url).unwrap();
             let mut k = 0;
             while !stop.load(Ordering::Relaxed) {
-                s.record_error(Some("api"), None, &format!("probe {}", k % 5)).unwrap();
+                s.record_error(Some("api"), None, &format!("probe {}", k % 5))
+                    .unwrap();
                 s.count_events(&EventFilter::default()).unwrap();
                 s.stats(&EventFilter::default()).unwrap();
                 k += 1;
@@ -60,7 +61,9 @@ fn race(url: &str, writers: Vec<(Vec<Item>, usize)>) {
                 for _ in 0..rounds {
                     barrier.wait();
                     if let Some(chunk) = chunks.next() {
-                        store.ingest_extracted(chunk.to_vec(), Some("writer")).unwrap();
+                        store
+                            .ingest_extracted(chunk.to_vec(), Some("writer"))
+                            .unwrap();
                     }
                 }
             })
@@ -91,8 +94,12 @@ fn split(items: Vec<Item>, batch: usize) -> Vec<(Vec<Item>, usize)> {
 
 #[test]
 fn two_writers_store_each_article_once_and_merge_as_one() {
-    let Some(one) = fresh_db("one_writer") else { return };
-    let Some(two) = fresh_db("two_writers") else { return };
+    let Some(one) = fresh_db("one_writer") else {
+        return;
+    };
+    let Some(two) = fresh_db("two_writers") else {
+        return;
+    };
     let n = 1200;
     ingest_in(&one, reports(n), 50);
     race(&two, split(reports(n), 30));
@@ -100,14 +107,27 @@ fn two_writers_store_each_article_once_and_merge_as_one() {
     let (ca, cb) = (a.counts().unwrap(), b.counts().unwrap());
     let failed = (0..n).filter(|k| k % 97 == 96).count() as u64;
     assert_eq!(ca.articles, n as u64 - failed);
-    assert_eq!((cb.articles, cb.mentions, cb.events), (ca.articles, ca.mentions, ca.events));
+    assert_eq!(
+        (cb.articles, cb.mentions, cb.events),
+        (ca.articles, ca.mentions, ca.events)
+    );
     let (sa, sb) = (snapshot(&mut a), snapshot(&mut b));
     assert_eq!(sa.len(), n / 4, "four reports per event");
     assert_eq!(sa, sb, "two writers merge exactly as one");
     // Each failed article's error was recorded once, whichever writer saw it first.
     let errs = b.errors(0).unwrap();
-    assert_eq!(errs.iter().filter(|e| e.source.as_deref() == Some("writer")).count() as u64, failed);
-    assert_eq!(errs.iter().filter(|e| e.source.as_deref() == Some("api")).count(), 5);
+    assert_eq!(
+        errs.iter()
+            .filter(|e| e.source.as_deref() == Some("writer"))
+            .count() as u64,
+        failed
+    );
+    assert_eq!(
+        errs.iter()
+            .filter(|e| e.source.as_deref() == Some("api"))
+            .count(),
+        5
+    );
 }
 
 /// The evaluation texts (`../shared/eval`), when present.
@@ -130,8 +150,12 @@ fn eval_articles() -> Option<Vec<Article>> {
 
 #[test]
 fn real_extractions_merge_as_in_sqlite_even_with_two_writers() {
-    let Some(articles) = eval_articles() else { return };
-    let Some(url) = fresh_db("parity") else { return };
+    let Some(articles) = eval_articles() else {
+        return;
+    };
+    let Some(url) = fresh_db("parity") else {
+        return;
+    };
     let extractor = rasad_extract::Extractor::new().unwrap();
     let items: Vec<Item> = articles
         .iter()
@@ -139,35 +163,81 @@ fn real_extractions_merge_as_in_sqlite_even_with_two_writers() {
         .collect();
     let mut sqlite = rasad_store::Store::open_in_memory().unwrap();
     for chunk in items.chunks(16) {
-        sqlite.ingest_extracted(chunk.to_vec(), Some("writer")).unwrap();
+        sqlite
+            .ingest_extracted(chunk.to_vec(), Some("writer"))
+            .unwrap();
     }
     race(&url, split(items.clone(), 8));
     let mut pg = PgStore::open(&url).unwrap();
     let want = sqlite.events(&EventFilter::default(), Page::ALL).unwrap();
     let got = pg.events(&EventFilter::default(), Page::ALL).unwrap();
-    assert!(want.len() > 50, "the eval texts give many events ({})", want.len());
+    assert!(
+        want.len() > 50,
+        "the eval texts give many events ({})",
+        want.len()
+    );
     let shape = |v: &[rasad_pg::StoredEvent]| {
         let mut s: Vec<(String, u32, String)> = v
             .iter()
-            .map(|e| (e.id.clone(), e.n_sources, serde_json::to_string(&e.event).unwrap()))
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    e.n_sources,
+                    serde_json::to_string(&e.event).unwrap(),
+                )
+            })
             .collect();
         s.sort();
         s
     };
-    assert_eq!(shape(&got), shape(&want), "same merged events as the SQLite store");
+    assert_eq!(
+        shape(&got),
+        shape(&want),
+        "same merged events as the SQLite store"
+    );
     let (cs, cp) = (sqlite.counts().unwrap(), pg.counts().unwrap());
-    assert_eq!((cp.articles, cp.mentions, cp.events), (cs.articles, cs.mentions, cs.events));
+    assert_eq!(
+        (cp.articles, cp.mentions, cp.events),
+        (cs.articles, cs.mentions, cs.events)
+    );
     // The same answers to filters, in the same order.
     let filters = [
-        EventFilter { event_type: Some("battles".into()), ..Default::default() },
-        EventFilter { country: Some("syria".into()), date_from: Some("2019".into()), ..Default::default() },
-        EventFilter { actor: Some("قوات".into()), ..Default::default() },
-        EventFilter { text: Some("قصف".into()), ..Default::default() },
-        EventFilter { bbox: Some([35.0, 32.0, 40.0, 37.5]), status: Some("current".into()), ..Default::default() },
+        EventFilter {
+            event_type: Some("battles".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            country: Some("syria".into()),
+            date_from: Some("2019".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            actor: Some("قوات".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            text: Some("قصف".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            bbox: Some([35.0, 32.0, 40.0, 37.5]),
+            status: Some("current".into()),
+            ..Default::default()
+        },
     ];
     for f in &filters {
-        let a: Vec<String> = sqlite.events(f, Page::ALL).unwrap().into_iter().map(|e| e.id).collect();
-        let b: Vec<String> = pg.events(f, Page::ALL).unwrap().into_iter().map(|e| e.id).collect();
+        let a: Vec<String> = sqlite
+            .events(f, Page::ALL)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let b: Vec<String> = pg
+            .events(f, Page::ALL)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
         assert_eq!(a, b, "{f:?}");
         assert_eq!(sqlite.stats(f).unwrap(), pg.stats(f).unwrap(), "{f:?}");
     }

@@ -34,8 +34,12 @@ fn kill_child() {
 
 #[test]
 fn kill_nine_then_resume() {
-    let Some(url) = fresh_db("killed") else { return };
-    let Some(reference) = fresh_db("unkilled") else { return };
+    let Some(url) = fresh_db("killed") else {
+        return;
+    };
+    let Some(reference) = fresh_db("unkilled") else {
+        return;
+    };
     let mut probe = PgStore::open(&url).unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["kill_child", "--exact", "--ignored", "--test-threads=1"])
@@ -46,8 +50,14 @@ fn kill_nine_then_resume() {
         .unwrap();
     let started = Instant::now();
     loop {
-        assert!(child.try_wait().unwrap().is_none(), "the writer ended before it was killed");
-        assert!(started.elapsed() < Duration::from_secs(120), "the writer stored nothing");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the writer ended before it was killed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the writer stored nothing"
+        );
         if probe.counts().unwrap().articles >= 2_000 {
             break;
         }
@@ -58,7 +68,11 @@ fn kill_nine_then_resume() {
     let failed = (0..N).filter(|k| k % 97 == 96).count() as u64;
     let good = N as u64 - failed;
     let at_kill = probe.counts().unwrap();
-    assert!(at_kill.articles < good, "killed mid-way ({} stored)", at_kill.articles);
+    assert!(
+        at_kill.articles < good,
+        "killed mid-way ({} stored)",
+        at_kill.articles
+    );
     // What was committed is whole: every stored article's mention is there, and every
     // mention belongs to a stored event.
     assert_eq!(at_kill.mentions, at_kill.articles);
@@ -73,8 +87,15 @@ fn kill_nine_then_resume() {
     assert_eq!(orphans, 0);
     // Resume: the killed batch's lock is gone with its session, so this does not wait.
     let r = ingest_all(&mut probe);
-    assert_eq!(r.added, good - at_kill.articles, "exactly what was missing is added");
-    assert_eq!(r.duplicates, at_kill.articles, "and what was stored is skipped");
+    assert_eq!(
+        r.added,
+        good - at_kill.articles,
+        "exactly what was missing is added"
+    );
+    assert_eq!(
+        r.duplicates, at_kill.articles,
+        "and what was stored is skipped"
+    );
     let mut clean = PgStore::open(&reference).unwrap();
     ingest_all(&mut clean);
     let (after, want) = (probe.counts().unwrap(), clean.counts().unwrap());
@@ -82,5 +103,9 @@ fn kill_nine_then_resume() {
         (after.articles, after.mentions, after.events),
         (want.articles, want.mentions, want.events)
     );
-    assert_eq!(snapshot(&mut probe), snapshot(&mut clean), "same events as an uninterrupted run");
+    assert_eq!(
+        snapshot(&mut probe),
+        snapshot(&mut clean),
+        "same events as an uninterrupted run"
+    );
 }

@@ -9,7 +9,9 @@ use rasad_pg::{EventFilter, Page, PgStore, SCHEMA_VERSION};
 
 #[test]
 fn reingest_changes_nothing() {
-    let Some(url) = fresh_db("reingest") else { return };
+    let Some(url) = fresh_db("reingest") else {
+        return;
+    };
     let mut store = PgStore::open(&url).unwrap();
     let items = || {
         vec![
@@ -26,7 +28,10 @@ fn reingest_changes_nothing() {
     let first = store.ingest_extracted(items(), Some("test")).unwrap();
     assert_eq!((first.added, first.mentions), (2, 2));
     let before = store.counts().unwrap();
-    assert_eq!(before.events, 1, "two reports of one shelling are one event");
+    assert_eq!(
+        before.events, 1,
+        "two reports of one shelling are one event"
+    );
     let again = store.ingest_extracted(items(), Some("test")).unwrap();
     assert_eq!((again.added, again.duplicates), (0, 2));
     // Same text with other diacritics/hamza under another id and URL is the same article.
@@ -36,8 +41,14 @@ fn reingest_changes_nothing() {
     )];
     assert_eq!(store.ingest_extracted(variant, None).unwrap().duplicates, 1);
     // Same URL with other text is the same article too.
-    let same_url = vec![(article("other", Some("http://x/1"), "نص آخر تماما"), Ok(vec![]))];
-    assert_eq!(store.ingest_extracted(same_url, None).unwrap().duplicates, 1);
+    let same_url = vec![(
+        article("other", Some("http://x/1"), "نص آخر تماما"),
+        Ok(vec![]),
+    )];
+    assert_eq!(
+        store.ingest_extracted(same_url, None).unwrap().duplicates,
+        1
+    );
     // The same article twice within one batch is stored once.
     let twice = vec![
         (article("t1", None, "خبر مكرر في الدفعة"), Ok(vec![])),
@@ -48,7 +59,9 @@ fn reingest_changes_nothing() {
     let mut after = before;
     after.articles += 1;
     assert_eq!(store.counts().unwrap(), after);
-    assert!(store.contains(&article("x", None, "خبر مكرر في الدفعة")).unwrap());
+    assert!(store
+        .contains(&article("x", None, "خبر مكرر في الدفعة"))
+        .unwrap());
     assert!(store.has_article_key("http://x/1").unwrap());
     assert!(!store.has_article_key("http://x/404").unwrap());
     drop(store);
@@ -60,7 +73,9 @@ fn reingest_changes_nothing() {
 
 #[test]
 fn merged_event_keeps_every_source_and_the_conservative_toll() {
-    let Some(url) = fresh_db("merged") else { return };
+    let Some(url) = fresh_db("merged") else {
+        return;
+    };
     let mut store = PgStore::open(&url).unwrap();
     store
         .ingest_extracted(
@@ -77,13 +92,19 @@ fn merged_event_keeps_every_source_and_the_conservative_toll() {
             None,
         )
         .unwrap();
-    let events = store.events(&EventFilter::default(), Page::default()).unwrap();
+    let events = store
+        .events(&EventFilter::default(), Page::default())
+        .unwrap();
     assert_eq!(events.len(), 1);
     let detail = store.event(&events[0].id).unwrap().unwrap();
     assert_eq!(detail.sources.len(), 2);
     assert_eq!(detail.event.event.fatalities, Some(2));
     assert_eq!(detail.event.n_sources, 2);
-    let ids: Vec<&str> = detail.sources.iter().map(|s| s.article_id.as_str()).collect();
+    let ids: Vec<&str> = detail
+        .sources
+        .iter()
+        .map(|s| s.article_id.as_str())
+        .collect();
     assert_eq!(ids, ["a1", "a2"]);
     let art = store.article("a2").unwrap().unwrap();
     assert_eq!(art.events[0].0, events[0].id);
@@ -95,7 +116,10 @@ fn merged_event_keeps_every_source_and_the_conservative_toll() {
     let mut dump = Vec::new();
     store
         .mentions_by_article(|id, evs| {
-            dump.push((id.to_string(), evs.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>()));
+            dump.push((
+                id.to_string(),
+                evs.iter().map(|e| e.event_id.clone()).collect::<Vec<_>>(),
+            ));
             Ok(())
         })
         .unwrap();
@@ -105,7 +129,9 @@ fn merged_event_keeps_every_source_and_the_conservative_toll() {
 
 #[test]
 fn filters_select_and_reject() {
-    let Some(url) = fresh_db("filters") else { return };
+    let Some(url) = fresh_db("filters") else {
+        return;
+    };
     let mut store = PgStore::open(&url).unwrap();
     let mut protest = shelling("2021-07-03", "البصرة", None);
     protest.event_type = "Protests".into();
@@ -127,7 +153,10 @@ fn filters_select_and_reject() {
                     article("a1", None, "قصف مدفعي على أريحا في إدلب"),
                     Ok(vec![shelling("2023-10-12", "أريحا", Some(3))]),
                 ),
-                (article("a2", None, "تظاهر محتجون في البصرة"), Ok(vec![protest])),
+                (
+                    article("a2", None, "تظاهر محتجون في البصرة"),
+                    Ok(vec![protest]),
+                ),
             ],
             None,
         )
@@ -135,29 +164,149 @@ fn filters_select_and_reject() {
     let mut n = |f: EventFilter| store.count_events(&f).unwrap();
     let f = EventFilter::default;
     assert_eq!(n(f()), 2);
-    assert_eq!(n(EventFilter { date_from: Some("2023-01-01".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { date_to: Some("2021-07".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { event_type: Some("protests".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { sub_event_type: Some("PEACEFUL PROTEST".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { admin1: Some("idlib".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { country: Some("Iraq".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { actor: Some("قوات النظام".into()), ..f() }), 1);
+    assert_eq!(
+        n(EventFilter {
+            date_from: Some("2023-01-01".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            date_to: Some("2021-07".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            event_type: Some("protests".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            sub_event_type: Some("PEACEFUL PROTEST".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            admin1: Some("idlib".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            country: Some("Iraq".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("قوات النظام".into()),
+            ..f()
+        }),
+        1
+    );
     // Spelling variants of the actor fold together (hamza on alef).
-    assert_eq!(n(EventFilter { actor: Some("محتجون".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { actor: Some("100%_".into()), ..f() }), 0);
-    assert_eq!(n(EventFilter { bbox: Some([36.0, 35.0, 37.0, 36.0]), ..f() }), 1);
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("محتجون".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            actor: Some("100%_".into()),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            bbox: Some([36.0, 35.0, 37.0, 36.0]),
+            ..f()
+        }),
+        1
+    );
     // Corners in either order, edges included.
-    assert_eq!(n(EventFilter { bbox: Some([37.0, 36.0, 36.61, 35.81]), ..f() }), 1);
-    assert_eq!(n(EventFilter { bbox: Some([0.0, 0.0, 1.0, 1.0]), ..f() }), 0);
-    assert_eq!(n(EventFilter { status: Some("background".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { min_confidence: Some(0.9), ..f() }), 0);
-    assert_eq!(n(EventFilter { min_confidence: Some(0.5), ..f() }), 2);
+    assert_eq!(
+        n(EventFilter {
+            bbox: Some([37.0, 36.0, 36.61, 35.81]),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            bbox: Some([0.0, 0.0, 1.0, 1.0]),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            status: Some("background".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            min_confidence: Some(0.9),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            min_confidence: Some(0.5),
+            ..f()
+        }),
+        2
+    );
     // Full text over folded words: hamza and case variants match; all words must occur.
-    assert_eq!(n(EventFilter { text: Some("اريحا ادلب".into()), ..f() }), 1);
-    assert_eq!(n(EventFilter { text: Some("أريحا البصرة".into()), ..f() }), 0);
-    assert_eq!(n(EventFilter { text: Some("\"OR*".into()), ..f() }), 0);
-    assert_eq!(n(EventFilter { text: Some("…".into()), ..f() }), 0);
-    assert_eq!(n(EventFilter { text: Some("أريحا' OR 1=1 --".into()), ..f() }), 0);
+    assert_eq!(
+        n(EventFilter {
+            text: Some("اريحا ادلب".into()),
+            ..f()
+        }),
+        1
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("أريحا البصرة".into()),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("\"OR*".into()),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("…".into()),
+            ..f()
+        }),
+        0
+    );
+    assert_eq!(
+        n(EventFilter {
+            text: Some("أريحا' OR 1=1 --".into()),
+            ..f()
+        }),
+        0
+    );
     // Filters combine.
     assert_eq!(
         n(EventFilter {
@@ -169,12 +318,26 @@ fn filters_select_and_reject() {
         1
     );
     assert!(store
-        .count_events(&EventFilter { date_from: Some("yesterday".into()), ..f() })
+        .count_events(&EventFilter {
+            date_from: Some("yesterday".into()),
+            ..f()
+        })
         .is_err());
     assert!(store
-        .count_events(&EventFilter { status: Some("x".into()), ..f() })
+        .count_events(&EventFilter {
+            status: Some("x".into()),
+            ..f()
+        })
         .is_err());
-    let page = store.events(&f(), Page { offset: 1, limit: 1 }).unwrap();
+    let page = store
+        .events(
+            &f(),
+            Page {
+                offset: 1,
+                limit: 1,
+            },
+        )
+        .unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].event.event_type, "Protests", "newest first");
     let stats = store.stats(&f()).unwrap();
@@ -183,7 +346,10 @@ fn filters_select_and_reject() {
     assert_eq!(stats.by_day.len(), 2);
     assert_eq!(stats.by_type.len(), 2);
     let iraq = store
-        .stats(&EventFilter { country: Some("Iraq".into()), ..f() })
+        .stats(&EventFilter {
+            country: Some("Iraq".into()),
+            ..f()
+        })
         .unwrap();
     assert_eq!((iraq.events, iraq.fatalities), (1, 0));
     assert_eq!(iraq.by_admin1, [("Basra".to_string(), 1)]);
@@ -195,14 +361,21 @@ fn filters_select_and_reject() {
             Ok(())
         })
         .unwrap();
-    let all: Vec<String> = store.events(&f(), Page::ALL).unwrap().into_iter().map(|e| e.id).collect();
+    let all: Vec<String> = store
+        .events(&f(), Page::ALL)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
     assert_eq!(walked, all);
     // Details oldest first, each with its sources, as `event` gives them.
     let mut details = Vec::new();
-    store.for_each_detail(&f(), |d| {
-        details.push(d);
-        Ok(())
-    }).unwrap();
+    store
+        .for_each_detail(&f(), |d| {
+            details.push(d);
+            Ok(())
+        })
+        .unwrap();
     let ids: Vec<String> = details.iter().map(|d| d.event.id.clone()).collect();
     let mut oldest_first = all.clone();
     oldest_first.reverse();
@@ -210,17 +383,34 @@ fn filters_select_and_reject() {
     for d in &details {
         assert_eq!(Some(d), store.event(&d.event.id).unwrap().as_ref());
     }
-    let syria = EventFilter { country: Some("syria".into()), ..f() };
+    let syria = EventFilter {
+        country: Some("syria".into()),
+        ..f()
+    };
     assert_eq!(store.for_each_detail(&syria, |_| Ok(())).unwrap(), 1);
 }
 
 #[test]
 fn errors_are_recorded_once_and_failed_articles_retried() {
-    let Some(url) = fresh_db("errors") else { return };
+    let Some(url) = fresh_db("errors") else {
+        return;
+    };
     let mut store = PgStore::open(&url).unwrap();
     let bad = || vec![(article("a1", None, "نص"), Err("boom".to_string()))];
-    assert_eq!(store.ingest_extracted(bad(), Some("f.jsonl")).unwrap().failed, 1);
-    assert_eq!(store.ingest_extracted(bad(), Some("f.jsonl")).unwrap().failed, 1);
+    assert_eq!(
+        store
+            .ingest_extracted(bad(), Some("f.jsonl"))
+            .unwrap()
+            .failed,
+        1
+    );
+    assert_eq!(
+        store
+            .ingest_extracted(bad(), Some("f.jsonl"))
+            .unwrap()
+            .failed,
+        1
+    );
     store.record_error(None, None, "unreadable").unwrap();
     store.record_error(None, None, "unreadable").unwrap();
     let errs = store.errors(0).unwrap();
@@ -231,7 +421,10 @@ fn errors_are_recorded_once_and_failed_articles_retried() {
     let ok = store
         .ingest_extracted(vec![(article("a1", None, "نص"), Ok(vec![]))], None)
         .unwrap();
-    assert_eq!(ok.added, 1, "a failed article is not stored, so a later run retries it");
+    assert_eq!(
+        ok.added, 1,
+        "a failed article is not stored, so a later run retries it"
+    );
 }
 
 #[test]
@@ -242,7 +435,11 @@ fn a_much_reported_event_stays_one_event_in_any_order() {
             .iter()
             .map(|&i| {
                 let place = if i == 60 { "سرمين" } else { "أريحا" };
-                let date = if i % 2 == 0 { "2023-10-12" } else { "2023-10-13" };
+                let date = if i % 2 == 0 {
+                    "2023-10-12"
+                } else {
+                    "2023-10-13"
+                };
                 (
                     article(&format!("r{i:03}"), None, &format!("تقرير {i} عن القصف")),
                     Ok(vec![shelling(date, place, Some(2 + (i % 3) as u32))]),
@@ -261,10 +458,16 @@ fn a_much_reported_event_stays_one_event_in_any_order() {
             store.ingest_extracted(items(chunk), None).unwrap();
         }
         let events = store.events(&EventFilter::default(), Page::ALL).unwrap();
-        let mut shape: Vec<(u32, Option<u32>)> =
-            events.iter().map(|e| (e.n_sources, e.event.fatalities)).collect();
+        let mut shape: Vec<(u32, Option<u32>)> = events
+            .iter()
+            .map(|e| (e.n_sources, e.event.fatalities))
+            .collect();
         shape.sort();
-        assert_eq!(shape, [(1, Some(2)), (60, Some(2))], "one big event and the other place");
+        assert_eq!(
+            shape,
+            [(1, Some(2)), (60, Some(2))],
+            "one big event and the other place"
+        );
         let big = events.iter().find(|e| e.n_sources == 60).unwrap();
         assert_eq!(store.event(&big.id).unwrap().unwrap().sources.len(), 60);
         let mut ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
@@ -276,13 +479,19 @@ fn a_much_reported_event_stays_one_event_in_any_order() {
 
 #[test]
 fn migrations_are_recorded_and_a_newer_database_refused() {
-    let Some(url) = fresh_db("migrations") else { return };
+    let Some(url) = fresh_db("migrations") else {
+        return;
+    };
     assert!(
         PgStore::open_existing(&url).is_err(),
         "readers refuse an unmigrated database"
     );
     let mut store = PgStore::open(&url).unwrap();
-    assert_eq!(store.migrate().unwrap(), Vec::<i64>::new(), "nothing left to apply");
+    assert_eq!(
+        store.migrate().unwrap(),
+        Vec::<i64>::new(),
+        "nothing left to apply"
+    );
     let rows = store
         .client()
         .query("SELECT version FROM rasad_migrations ORDER BY version", &[])
@@ -291,7 +500,9 @@ fn migrations_are_recorded_and_a_newer_database_refused() {
     assert_eq!(versions, (1..=SCHEMA_VERSION as i32).collect::<Vec<_>>());
     PgStore::open_existing(&url).unwrap();
     // Two processes migrating a fresh database at once: one creates, the other waits.
-    let Some(url2) = fresh_db("migrations_race") else { return };
+    let Some(url2) = fresh_db("migrations_race") else {
+        return;
+    };
     let handles: Vec<_> = (0..3)
         .map(|_| {
             let u = url2.clone();
@@ -304,7 +515,10 @@ fn migrations_are_recorded_and_a_newer_database_refused() {
     // A database from a newer Rasad is refused, not damaged.
     store
         .client()
-        .execute("INSERT INTO rasad_migrations (version) VALUES ($1)", &[&(SCHEMA_VERSION as i32 + 1)])
+        .execute(
+            "INSERT INTO rasad_migrations (version) VALUES ($1)",
+            &[&(SCHEMA_VERSION as i32 + 1)],
+        )
         .unwrap();
     drop(store);
     assert!(PgStore::open(&url).is_err());
@@ -313,13 +527,16 @@ fn migrations_are_recorded_and_a_newer_database_refused() {
 
 #[test]
 fn hostile_text_is_stored_not_fatal() {
-    let Some(url) = fresh_db("hostile") else { return };
+    let Some(url) = fresh_db("hostile") else {
+        return;
+    };
     let mut store = PgStore::open(&url).unwrap();
     let mut nul = article("nul\0id", Some("http://x/\0"), "قصف\0على أريحا");
     nul.title = Some("عنوان\0".into());
     let mut ev = shelling("2023-10-12", "أريحا\0", Some(1));
     ev.notes = "note with \0 inside".into();
-    let huge_text = "كلمة ".repeat(400_000) + &(0..60_000).map(|i| format!("w{i} ")).collect::<String>();
+    let huge_text =
+        "كلمة ".repeat(400_000) + &(0..60_000).map(|i| format!("w{i} ")).collect::<String>();
     let mut bad_coords = shelling("2023-11-01", "مكان", None);
     bad_coords.location.as_mut().unwrap().lat = Some(f64::NAN);
     let r = store
@@ -336,12 +553,18 @@ fn hostile_text_is_stored_not_fatal() {
     let a = store.article("nul id").unwrap().unwrap();
     assert_eq!(a.article.text.len(), "قصف\0على أريحا".len(), "offsets kept");
     // Searchable, up to the indexed prefix (512 KiB: PostgreSQL's tsvector limit is 1 MB).
-    let text = |t: &str| EventFilter { text: Some(t.into()), ..Default::default() };
+    let text = |t: &str| EventFilter {
+        text: Some(t.into()),
+        ..Default::default()
+    };
     assert_eq!(store.count_events(&text("كلمة")).unwrap(), 1);
     assert_eq!(store.count_events(&text("w59999")).unwrap(), 0);
     assert_eq!(
         store
-            .count_events(&EventFilter { bbox: Some([-180.0, -90.0, 180.0, 90.0]), ..Default::default() })
+            .count_events(&EventFilter {
+                bbox: Some([-180.0, -90.0, 180.0, 90.0]),
+                ..Default::default()
+            })
             .unwrap(),
         1,
         "NaN coordinates match no box"
@@ -356,16 +579,87 @@ fn every_filter_has_an_index() {
     store.ingest_extracted(common::reports(400), None).unwrap();
     store.analyze().unwrap();
     let filters: Vec<(&str, &str, EventFilter)> = vec![
-        ("date", "events_day", EventFilter { date_from: Some("2020-02-01".into()), date_to: Some("2020-02-10".into()), ..Default::default() }),
-        ("type", "events_type", EventFilter { event_type: Some("battles".into()), ..Default::default() }),
-        ("sub-type", "events_sub_type", EventFilter { sub_event_type: Some("Armed clash".into()), ..Default::default() }),
-        ("admin1", "events_admin1", EventFilter { admin1: Some("hama".into()), ..Default::default() }),
-        ("country", "events_country", EventFilter { country: Some("yemen".into()), ..Default::default() }),
-        ("actor", "events_actors", EventFilter { actor: Some("قوات النظام".into()), ..Default::default() }),
-        ("status", "events_status", EventFilter { status: Some("background".into()), ..Default::default() }),
-        ("confidence", "events_confidence", EventFilter { min_confidence: Some(0.95), ..Default::default() }),
-        ("bbox", "events_point", EventFilter { bbox: Some([36.0, 35.0, 36.5, 35.5]), ..Default::default() }),
-        ("text", "articles_search", EventFilter { text: Some("الأتارب رقم 123".into()), ..Default::default() }),
+        (
+            "date",
+            "events_day",
+            EventFilter {
+                date_from: Some("2020-02-01".into()),
+                date_to: Some("2020-02-10".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "type",
+            "events_type",
+            EventFilter {
+                event_type: Some("battles".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "sub-type",
+            "events_sub_type",
+            EventFilter {
+                sub_event_type: Some("Armed clash".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "admin1",
+            "events_admin1",
+            EventFilter {
+                admin1: Some("hama".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "country",
+            "events_country",
+            EventFilter {
+                country: Some("yemen".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "actor",
+            "events_actors",
+            EventFilter {
+                actor: Some("قوات النظام".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "status",
+            "events_status",
+            EventFilter {
+                status: Some("background".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "confidence",
+            "events_confidence",
+            EventFilter {
+                min_confidence: Some(0.95),
+                ..Default::default()
+            },
+        ),
+        (
+            "bbox",
+            "events_point",
+            EventFilter {
+                bbox: Some([36.0, 35.0, 36.5, 35.5]),
+                ..Default::default()
+            },
+        ),
+        (
+            "text",
+            "articles_search",
+            EventFilter {
+                text: Some("الأتارب رقم 123".into()),
+                ..Default::default()
+            },
+        ),
     ];
     for (name, index, f) in filters {
         let plan = store.explain_count(&f, true).unwrap();
@@ -373,6 +667,12 @@ fn every_filter_has_an_index() {
             !plan.contains("Seq Scan") && plan.contains(index),
             "{name}: not served by {index}:\n{plan}"
         );
-        eprintln!("{name}: {}", plan.lines().filter(|l| l.contains("Index")).collect::<Vec<_>>().join(" / "));
+        eprintln!(
+            "{name}: {}",
+            plan.lines()
+                .filter(|l| l.contains("Index"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        );
     }
 }

@@ -29,7 +29,9 @@ pub fn fresh_db(name: &str) -> Option<String> {
         Some((b, q)) => (b.to_string(), format!("?{q}")),
         None => (url.clone(), String::new()),
     };
-    let (head, _) = base.rsplit_once('/').expect("RASAD_TEST_PG: postgres://…/database");
+    let (head, _) = base
+        .rsplit_once('/')
+        .expect("RASAD_TEST_PG: postgres://…/database");
     let db = format!("rasad_t_{name}");
     let mut c = Client::connect(&url, NoTls).expect("connect to RASAD_TEST_PG");
     c.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
@@ -94,7 +96,9 @@ pub fn reports(n: usize) -> Vec<Item> {
         .map(|k| {
             let e = k / 4;
             let (place, admin1) = PLACES[e % PLACES.len()];
-            let day = rasad_merge::civil_from_days(rasad_merge::days_from_civil(2020, 1, 1) + 3 * e as i64);
+            let day = rasad_merge::civil_from_days(
+                rasad_merge::days_from_civil(2020, 1, 1) + 3 * e as i64,
+            );
             let mut ev = shelling(&day, place, Some(1 + (k % 4) as u32));
             ev.admin1 = Some(admin1.into());
             let a = Article {
@@ -121,13 +125,7 @@ pub fn snapshot(store: &mut rasad_pg::PgStore) -> Vec<(String, u32, String)> {
         .events(&rasad_pg::EventFilter::default(), rasad_pg::Page::ALL)
         .unwrap()
         .into_iter()
-        .map(|e| {
-            (
-                e.id,
-                e.n_sources,
-                serde_json::to_string(&e.event).unwrap(),
-            )
-        })
+        .map(|e| (e.id, e.n_sources, serde_json::to_string(&e.event).unwrap()))
         .collect();
     v.sort();
     v
