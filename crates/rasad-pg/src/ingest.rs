@@ -297,6 +297,7 @@ impl PgStore {
             report.mentions = set.len() as u64;
         }
         report.events_changed = remerge(&mut tx, set, at)? as u64;
+        bump(&mut tx)?;
         tx.commit()?;
         Ok(report)
     }
@@ -323,6 +324,16 @@ impl PgStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Count a write in `rasad_state` (last statement before commit: the row lock it takes
+/// is held only for the commit).
+fn bump(tx: &mut Transaction) -> Result<()> {
+    tx.execute(
+        "UPDATE rasad_state SET version = version + 1 WHERE id = 1",
+        &[],
+    )?;
+    Ok(())
 }
 
 /// Extract every article on all cores; a panic costs one article, not the run.

@@ -151,6 +151,17 @@ impl PgStore {
         })
     }
 
+    /// The store's commit counter: it changes whenever a write (ingest batch, recorded
+    /// error) has committed, from any connection or process, and only then. An HTTP
+    /// server caching answers compares it between requests (as `rasad_store::Store::
+    /// data_version` for SQLite); unlike SQLite's, values compare across connections.
+    pub fn data_version(&mut self) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one("SELECT version FROM rasad_state WHERE id = 1", &[])?
+            .get(0))
+    }
+
     /// Refresh the planner's statistics (after a large ingest; autovacuum does it later
     /// anyway).
     pub fn analyze(&mut self) -> Result<()> {

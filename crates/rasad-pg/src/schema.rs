@@ -108,6 +108,16 @@ pub const MIGRATIONS: &[&str] = &[
     -- One row per (source, article, message): concurrent writers recording the same
     -- error insert it once (ON CONFLICT DO NOTHING), which a NOT EXISTS check cannot promise.
     CREATE UNIQUE INDEX errors_once ON errors(source, article_id, md5(message)) NULLS NOT DISTINCT;
+
+    -- A commit counter (PgStore::data_version): every write transaction bumps it just
+    -- before committing, so a reader sees the new value exactly when it sees the new
+    -- rows; a server caching answers drops them when it changes (SQLite's
+    -- `PRAGMA data_version` plays this part for the SQLite store).
+    CREATE TABLE rasad_state (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version BIGINT NOT NULL
+    );
+    INSERT INTO rasad_state VALUES (1, 0);
     "#,
 ];
 

@@ -32,7 +32,16 @@ fn reingest_changes_nothing() {
         before.events, 1,
         "two reports of one shelling are one event"
     );
+    let mut reader = PgStore::open_existing(&url).unwrap();
+    let v = reader.data_version().unwrap();
+    assert!(v > 0);
+    reader.count_events(&EventFilter::default()).unwrap();
+    assert_eq!(reader.data_version().unwrap(), v, "reads change nothing");
     let again = store.ingest_extracted(items(), Some("test")).unwrap();
+    assert!(
+        reader.data_version().unwrap() > v,
+        "a committed batch is seen by other connections"
+    );
     assert_eq!((again.added, again.duplicates), (0, 2));
     // Same text with other diacritics/hamza under another id and URL is the same article.
     let variant = vec![(
