@@ -52,6 +52,7 @@
 //! batch costs about a dozen round trips whatever its size.
 
 mod ingest;
+mod merge;
 mod query;
 pub mod schema;
 
