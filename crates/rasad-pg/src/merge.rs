@@ -43,7 +43,11 @@ pub(crate) fn loaded(article_id: String, idx: i32, uid: String, json: &str) -> R
 
 /// Re-cluster the new mentions with the stored mentions they could belong with, and
 /// rewrite the affected events. Returns how many events were written.
-pub(crate) fn remerge(tx: &mut Transaction, mut set: BTreeMap<i64, Loaded>, at: i64) -> Result<usize> {
+pub(crate) fn remerge(
+    tx: &mut Transaction,
+    mut set: BTreeMap<i64, Loaded>,
+    at: i64,
+) -> Result<usize> {
     if set.is_empty() {
         return Ok(0);
     }
