@@ -11,7 +11,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rasad_export::{export, export_to_path, write_atomically, ExportSummary, Format};
+use rasad_export::{write_atomically, ExportSummary, Format};
 
 use crate::query::{open_existing, FilterArgs};
 
@@ -33,10 +33,12 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let format: Format = args.format.parse()?;
     let filter = args.filter.to_filter()?;
-    let store = open_existing(&args.db)?;
+    let mut store = open_existing(&args.db)?;
     let summary = match &args.out {
         Some(path) => {
-            let summary = export_to_path(&store, format, &filter, path)
+            // written beside the target and renamed: a failed or killed export never
+            // leaves half a file (`rasad_export::atomic`)
+            let summary = write_atomically(path, |w| store.export(format, &filter, w).map_err(|e| rasad_export::ExportError::Io(std::io::Error::other(e.to_string()))))
                 .with_context(|| format!("writing {}", path.display()))?;
             record_left_out(path, &summary)?;
             summary
@@ -47,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
                 "refusing to write Parquet to a terminal; pass --out FILE"
             );
             let mut w = BufWriter::new(std::io::stdout());
-            let summary = export(&store, format, &filter, &mut w)?;
+            let summary = store.export(format, &filter, &mut w)?;
             w.flush()?;
             summary
         }

@@ -13,7 +13,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rasad_extract::Extractor;
 use rasad_ingest::{discover, read_path, Item, Watcher};
 use rasad_model::Article;
-use rasad_store::{IngestReport, Store};
+use rasad_store::IngestReport;
+
+use crate::db::Db;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -124,7 +126,7 @@ fn progress(total: u64, quiet: bool) -> ProgressBar {
 
 /// Writes batches to the store and keeps the tally.
 struct Sink<'a> {
-    store: &'a mut Store,
+    store: &'a mut Db,
     extractor: &'a Extractor,
     batch: Vec<Article>,
     size: usize,
@@ -190,8 +192,7 @@ impl Sink<'_> {
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let files = discover(&args.paths).context("listing inputs")?;
     anyhow::ensure!(!files.is_empty(), "no input files under {:?}", args.paths);
-    let mut store =
-        Store::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
+    let mut store = Db::open(&args.db)?;
     let extractor = Extractor::new().context("loading the extractor")?;
     let total: u64 = files.iter().map(|f| estimate(f)).sum();
     let pb = progress(total, args.quiet);
@@ -250,15 +251,14 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
 pub fn watch(args: WatchArgs) -> anyhow::Result<i32> {
     let every = parse_duration(&args.every)?;
     let timeout = parse_duration(&args.timeout)?;
-    let mut store =
-        Store::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
+    let mut store = Db::open(&args.db)?;
     let extractor = Extractor::new().context("loading the extractor")?;
     let mut watcher = Watcher::new(timeout);
     let mut failed = false;
     loop {
         for feed in &args.feeds {
             let items = {
-                let st = &store;
+                let st = &mut store;
                 watcher.poll(feed, &mut |url| st.has_article_key(url).unwrap_or(false))
             };
             let items = match items {
@@ -295,7 +295,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<i32> {
 }
 
 pub fn errors(args: ErrorsArgs) -> anyhow::Result<i32> {
-    let store = crate::query::open_existing(&args.db)?;
+    let mut store = crate::query::open_existing(&args.db)?;
     let errs = store.errors(args.limit)?;
     use std::io::Write;
     let mut out = std::io::stdout().lock();

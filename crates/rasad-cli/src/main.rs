@@ -5,6 +5,7 @@
 //! (clap's own exit code for bad arguments).
 
 mod bench;
+mod db;
 mod export;
 mod extract;
 mod gazetteer;
@@ -51,6 +52,8 @@ enum Command {
     Serve(serve::Args),
     /// Gazetteer: import richer sources, list sources and licences.
     Gazetteer(gazetteer::Args),
+    /// Store maintenance: `rasad db migrate` (SQLite file or PostgreSQL server).
+    Db(db::Args),
 }
 
 fn main() {
@@ -65,6 +68,7 @@ fn main() {
         Command::Query(a) => query::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Gazetteer(a) => gazetteer::run(a),
+        Command::Db(a) => db::run(a),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rasad_store::{EventFilter, Page, Store};
+use rasad_store::{EventFilter, Page};
 
 /// Event filters common to `query` and `export`.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -94,14 +94,10 @@ pub struct Args {
     pub json: bool,
 }
 
-/// Open an existing store for reading, with a clear message when it is missing.
-pub fn open_existing(db: &PathBuf) -> anyhow::Result<Store> {
-    anyhow::ensure!(
-        db.exists(),
-        "no store at {} (run `rasad ingest` first, or pass --db)",
-        db.display()
-    );
-    Store::open_readonly(db).with_context(|| format!("opening {}", db.display()))
+/// Open an existing store (SQLite file or PostgreSQL, see `db.rs`) for reading, with a
+/// clear message when it is missing.
+pub fn open_existing(db: &PathBuf) -> anyhow::Result<crate::db::Db> {
+    crate::db::Db::open_existing(db)
 }
 
 /// `s` cut to `n` characters (with an ellipsis), padded to `n`.
@@ -117,7 +113,7 @@ fn cell(s: &str, n: usize) -> String {
 }
 
 pub fn run(args: Args) -> anyhow::Result<i32> {
-    let store = open_existing(&args.db)?;
+    let mut store = open_existing(&args.db)?;
     let filter = args.filter.to_filter()?;
     let total = store.count_events(&filter)?;
     let events = store.events(

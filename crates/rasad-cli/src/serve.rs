@@ -33,6 +33,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<i32> {
+    // The server reads SQLite only so far (issue 13): refuse a PostgreSQL URL rather than
+    // create a SQLite file named after it.
+    anyhow::ensure!(
+        !rasad_pg::is_url(&crate::db::location(&a.db)),
+        "rasad serve reads a SQLite store only for now; PostgreSQL works with ingest, watch, query, export and errors"
+    );
     let mut rt = tokio::runtime::Builder::new_multi_thread();
     rt.enable_all();
     if let Some(n) = a.threads {
