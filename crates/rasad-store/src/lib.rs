@@ -18,7 +18,9 @@
 //! smallest `article#index` key, so the same set of articles gives the same ids whatever
 //! order they were ingested in.
 
+mod cache;
 mod ingest;
+mod pipeline;
 mod query;
 pub mod schema;
 
@@ -28,7 +30,8 @@ use rasad_model::{Article, Event};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
-pub use ingest::{text_hash, IngestReport};
+pub use ingest::{text_hash, IngestReport, Prepared};
+pub use pipeline::Feeder;
 pub use schema::SCHEMA_VERSION;
 
 /// Everything that can go wrong in the store.
@@ -92,6 +95,14 @@ impl Page {
         offset: 0,
         limit: 0,
     };
+}
+
+/// One page of a keyset listing ([`Store::events_after`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPage {
+    pub events: Vec<StoredEvent>,
+    /// Cursor of the next page (pass it as `after`); `None` on the last page.
+    pub next: Option<String>,
 }
 
 /// A merged event as stored: the record plus bookkeeping.
@@ -172,7 +183,12 @@ pub struct Counts {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Parsed mentions the merge step read recently (bounded; see `cache`).
+    cache: cache::MentionCache,
 }
+
+/// Mentions kept parsed per cache generation (at most twice this many, ~2 KB each).
+const CACHE_GENERATION: usize = 16_384;
 
 impl Store {
     /// Open (creating if needed) a store file for reading and writing, migrate it to
@@ -195,6 +211,7 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            cache: cache::MentionCache::new(CACHE_GENERATION),
         })
     }
 
@@ -218,6 +235,7 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            cache: cache::MentionCache::new(CACHE_GENERATION),
         })
     }
 
@@ -225,7 +243,11 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, path: None })
+        Ok(Store {
+            conn,
+            path: None,
+            cache: cache::MentionCache::new(CACHE_GENERATION),
+        })
     }
 
     /// The file this store lives in (`None` in memory).
