@@ -3,6 +3,9 @@
 //! Ingest reads files and directories (see `rasad-ingest` for the formats), extracts
 //! events, merges them across outlets and stores everything, one transaction per batch:
 //! kill it at any moment and run it again, it skips what was committed and goes on.
+//! Reading, extraction (every core) and writing (one thread) overlap through
+//! `Store::ingest_stream`; batches are written in input order, so the merged events are
+//! the same as a batch-by-batch run's.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -122,71 +125,6 @@ fn progress(total: u64, quiet: bool) -> ProgressBar {
     pb
 }
 
-/// Writes batches to the store and keeps the tally.
-struct Sink<'a> {
-    store: &'a mut Store,
-    extractor: &'a Extractor,
-    batch: Vec<Article>,
-    size: usize,
-    source: String,
-    report: IngestReport,
-    read_errors: u64,
-    failure: Option<anyhow::Error>,
-    pb: &'a ProgressBar,
-}
-
-impl Sink<'_> {
-    fn item(&mut self, item: Item) {
-        if self.failure.is_some() {
-            return;
-        }
-        match item {
-            Item::Article(a) => {
-                self.batch.push(a);
-                if self.batch.len() >= self.size {
-                    self.flush();
-                }
-            }
-            Item::Error { id, message } => {
-                self.read_errors += 1;
-                self.pb.inc(1);
-                if let Err(e) = self
-                    .store
-                    .record_error(Some(&self.source), id.as_deref(), &message)
-                {
-                    self.failure = Some(e.into());
-                }
-            }
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.batch.is_empty() || self.failure.is_some() {
-            return;
-        }
-        let batch = std::mem::take(&mut self.batch);
-        match self
-            .store
-            .ingest_articles_from(&batch, self.extractor, Some(&self.source))
-        {
-            Ok(r) => {
-                self.report.add(&r);
-                self.pb.inc(batch.len() as u64);
-                if self.pb.position() > self.pb.length().unwrap_or(0) {
-                    self.pb.set_length(self.pb.position());
-                }
-                self.pb.set_message(format!(
-                    "{} new, {} dup, {} failed",
-                    self.report.added, self.report.duplicates, self.report.failed
-                ));
-            }
-            Err(e) => {
-                self.failure = Some(anyhow::Error::new(e).context("writing a batch to the store"))
-            }
-        }
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<i32> {
     let files = discover(&args.paths).context("listing inputs")?;
     anyhow::ensure!(!files.is_empty(), "no input files under {:?}", args.paths);
@@ -196,40 +134,77 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let total: u64 = files.iter().map(|f| estimate(f)).sum();
     let pb = progress(total, args.quiet);
     let started = Instant::now();
-    let mut sink = Sink {
-        store: &mut store,
-        extractor: &extractor,
-        batch: Vec::new(),
-        size: args.batch.max(1),
-        source: String::new(),
-        report: IngestReport::default(),
-        read_errors: 0,
-        failure: None,
-        pb: &pb,
-    };
-    for f in &files {
-        sink.source = f.display().to_string();
-        if let Err(e) = read_path(f, &mut |item| sink.item(item)) {
-            sink.read_errors += 1;
-            let msg = e.to_string();
-            if let Err(e) = sink.store.record_error(Some(&sink.source), None, &msg) {
-                sink.failure = Some(e.into());
+    let size = args.batch.max(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    // The reader runs on its own thread and feeds batches (never spanning two files, so
+    // each batch has one source); extraction runs on every core; this thread writes.
+    let reader_pb = pb.clone();
+    let mut tally = IngestReport::default();
+    let streamed = store.ingest_stream(
+        &extractor,
+        threads,
+        move |feeder| {
+            let mut read_errors = 0u64;
+            for f in &files {
+                let source = f.display().to_string();
+                let mut batch: Vec<Article> = Vec::new();
+                let mut alive = true;
+                let r = read_path(f, &mut |item| {
+                    if !alive {
+                        return;
+                    }
+                    match item {
+                        Item::Article(a) => {
+                            batch.push(a);
+                            if batch.len() >= size {
+                                alive = feeder.batch(std::mem::take(&mut batch), Some(&source));
+                            }
+                        }
+                        Item::Error { id, message } => {
+                            read_errors += 1;
+                            reader_pb.inc(1);
+                            alive = feeder.error(Some(&source), id.as_deref(), &message);
+                        }
+                    }
+                });
+                if let Err(e) = r {
+                    read_errors += 1;
+                    alive &= feeder.error(Some(&source), None, &e.to_string());
+                }
+                if !alive || !feeder.batch(batch, Some(&source)) {
+                    break;
+                }
             }
-        }
-        sink.flush();
-        if let Some(e) = sink.failure.take() {
+            (read_errors, files.len())
+        },
+        |r, n| {
+            tally.add(r);
+            pb.inc(n as u64);
+            if pb.position() > pb.length().unwrap_or(0) {
+                pb.set_length(pb.position());
+            }
+            pb.set_message(format!(
+                "{} new, {} dup, {} failed",
+                tally.added, tally.duplicates, tally.failed
+            ));
+        },
+    );
+    let ((read_errors, nfiles), report) = match streamed {
+        Ok(x) => x,
+        Err(e) => {
             pb.abandon();
-            return Err(e);
+            return Err(anyhow::Error::new(e).context("writing a batch to the store"));
         }
-    }
+    };
     pb.finish_and_clear();
-    let (report, read_errors) = (sink.report, sink.read_errors);
     let counts = store.counts()?;
     if !args.quiet {
         let secs = started.elapsed().as_secs_f64().max(1e-9);
         eprintln!(
             "ingested {} files: {} new articles, {} already stored, {} failed extraction, {} unreadable; {} mentions; store now {} articles, {} events ({:.0} articles/s)",
-            files.len(),
+            nfiles,
             report.added,
             report.duplicates,
             report.failed,

@@ -524,6 +524,7 @@ fn remerge(
         );
     }
     let news: Vec<i64> = set.keys().copied().collect();
+    let t_find = std::time::Instant::now();
     // 1. Events with a stored mention in the window of a new one (same type, dates within
     // a day, same admin1), with the new mentions whose window found them. `merge_keys`
     // lists each event once per key, so the window holds events, not every report.
@@ -569,11 +570,21 @@ fn remerge(
     // its number of reports.
     let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
     for (uid, finders) in by_event {
-        let size: i64 = tx
-            .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
-            .query_row([&uid], |r| r.get(0))?;
+        // The event's number of reports: its `n_sources` (always its mention count, which
+        // a test checks); counting the mentions cost a read of every report of a much
+        // reported event in every batch that touched it: quadratic ingest.
+        let size: i64 = match tx
+            .prepare_cached("SELECT n_sources FROM events WHERE uid = ?1")?
+            .query_row([&uid], |r| r.get(0))
+            .optional()?
+        {
+            Some(n) => n,
+            None => tx
+                .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
+                .query_row([&uid], |r| r.get(0))?,
+        };
         let size = size.max(0) as usize;
-        let members = event_members(tx, &uid, Some(BIG_EVENT))?;
+        let members = event_members(tx, &uid, Some(big_event()))?;
         let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
         let mut compatible = false;
         for r in &members {
@@ -588,7 +599,7 @@ fn remerge(
         if !compatible {
             continue;
         }
-        if size > BIG_EVENT {
+        if size > big_event() {
             big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
         }
         for (r, c) in loaded {
@@ -603,6 +614,7 @@ fn remerge(
         }
     }
     // 3. Cluster and rewrite.
+    let t_cluster = std::time::Instant::now();
     let rows: Vec<i64> = set.keys().copied().collect();
     let mentions: Vec<Mention> = rows.iter().map(|r| set[r].c.mention.clone()).collect();
     let labels = cluster(&mentions);
@@ -696,11 +708,25 @@ fn remerge(
         tx.prepare_cached("DELETE FROM events WHERE uid = ?1")?
             .execute([uid])?;
     }
+    if std::env::var_os("RASAD_STORE_TRACE").is_some() {
+        eprintln!(
+            "remerge: {} new, set {}, groups {}, changed {}, find {:.1} ms, cluster+write {:.1} ms",
+            news.len(),
+            rows.len(),
+            groups.len(),
+            changed,
+            (t_cluster - t_find).as_secs_f64() * 1e3,
+            t_cluster.elapsed().as_secs_f64() * 1e3
+        );
+    }
     Ok(changed)
 }
 
 /// Events with more reports than this join a re-merge through this many of them.
 const BIG_EVENT: usize = 24;
+fn big_event() -> usize {
+    std::env::var("RASAD_BIG_EVENT").ok().and_then(|v| v.parse().ok()).unwrap_or(BIG_EVENT)
+}
 
 /// Mention rows of an event in canonical (`article id`, index) order, the first `limit`
 /// (read off the `mentions_event` index: no join, no sort).

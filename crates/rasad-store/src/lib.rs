@@ -289,6 +289,31 @@ impl Store {
         })
     }
 
+    /// Bytes of article text stored (to tell the store's own footprint from the text).
+    pub fn text_bytes(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM articles",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Bytes on disk per table or index (SQLite's `dbstat`), largest first; empty when
+    /// the SQLite build lacks `dbstat`.
+    pub fn table_bytes(&self) -> Result<Vec<(String, u64)>> {
+        let Ok(mut stmt) = self.conn.prepare(
+            "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC",
+        ) else {
+            return Ok(Vec::new());
+        };
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        Ok(rows
+            .filter_map(|r| r.ok())
+            .map(|(n, b)| (n, b.max(0) as u64))
+            .collect())
+    }
+
     /// Fold the WAL into the main file and reclaim space (after a large ingest).
     pub fn checkpoint(&self) -> Result<()> {
         self.conn

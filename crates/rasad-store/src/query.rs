@@ -193,6 +193,15 @@ fn to_stored((id, json, n, at): (String, String, i64, i64)) -> Result<StoredEven
     })
 }
 
+impl StoredEvent {
+    /// The keyset cursor just after this event in list order (for
+    /// [`Store::events_after`]): its sort key, derived from its date as stored, and id.
+    pub fn cursor(&self) -> String {
+        let day = self.event.date.as_deref().and_then(day_range).map(|d| d.0);
+        format!("{}.{}", crate::ingest::sort_key(day), self.id)
+    }
+}
+
 impl Store {
     /// Events matching `filter`, newest first (undated last), one page.
     pub fn events(&self, filter: &EventFilter, page: Page) -> Result<Vec<StoredEvent>> {
@@ -242,22 +251,14 @@ impl Store {
         };
         args.push(Value::Integer(lim));
         let sql = format!(
-            "SELECT uid, json, n_sources, updated_at, sort_key FROM events{w}
+            "SELECT uid, json, n_sources, updated_at FROM events{w}
              ORDER BY sort_key, uid LIMIT ?"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
-        let mut events = Vec::new();
-        let mut last: Option<(i64, String)> = None;
-        while let Some(r) = rows.next()? {
-            let row = stored_event(r)?;
-            last = Some((r.get(4)?, row.0.clone()));
-            events.push(to_stored(row)?);
-        }
-        let next = match last {
-            Some((k, uid)) if limit > 0 && events.len() as u64 == limit => {
-                Some(format!("{k}.{uid}"))
-            }
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), stored_event)?;
+        let events = rows.map(|r| to_stored(r?)).collect::<Result<Vec<_>>>()?;
+        let next = match events.last() {
+            Some(e) if limit > 0 && events.len() as u64 == limit => Some(e.cursor()),
             _ => None,
         };
         Ok(EventPage { events, next })

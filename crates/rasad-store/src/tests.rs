@@ -510,6 +510,16 @@ fn merge_keys_and_aggregates_stay_exact_through_remerges() {
         assert_eq!(keys_kept(&store), keys_from_mentions(&store));
     }
     assert!(store.counts().unwrap().events < 120, "reports were merged");
+    // An event's n_sources is its number of mentions (the merge reads it as the size).
+    let off: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM events e WHERE n_sources != (SELECT count(*) FROM mentions WHERE event_uid = e.uid)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(off, 0);
     // The maintained aggregates say what a full group-by says (a filter that matches
     // every event takes the group-by path).
     let all = EventFilter {
