@@ -11,6 +11,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cached, MentionCache, MergeKey};
+use crate::codec::{pack, Json};
 use crate::{now, Result, Store};
 
 /// What one ingest call did.
@@ -292,6 +293,8 @@ impl Store {
         };
         let at = now();
         let tx = self.conn.transaction()?;
+        // Search-index rows, written after everything else (see schema v5).
+        let mut fts_rows: Vec<(i64, String)> = Vec::new();
         for Prepared {
             article,
             result,
@@ -323,8 +326,7 @@ impl Store {
             )?
             .execute(params![id, url, hash, article.outlet, article.published, article.title, article.text, source, at])?;
             let rowid = tx.last_insert_rowid();
-            tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
-                .execute(params![rowid, fts])?;
+            fts_rows.push((rowid, fts));
             report.added += 1;
             for (i, mut e) in events.into_iter().enumerate() {
                 e.event_id = format!("{id}#{i}");
@@ -341,7 +343,7 @@ impl Store {
                     key.as_ref().map(|k| k.days.0),
                     key.as_ref().map(|k| k.days.1),
                     key.as_ref().is_some_and(|k| k.coarse) as i64,
-                    serde_json::to_string(&e)?,
+                    pack(&serde_json::to_string(&e)?),
                     id,
                 ])?;
                 let mention = Mention {
@@ -361,7 +363,22 @@ impl Store {
                 report.mentions += 1;
             }
         }
-        report.events_changed = remerge(&tx, &mut self.cache, fresh, at)? as u64;
+        let mut actors: HashMap<i64, Option<String>> = HashMap::new();
+        report.events_changed = remerge(&tx, &mut self.cache, fresh, at, &mut actors)? as u64;
+        // The FTS5 tables last: no statement after these opens a savepoint, so FTS5
+        // keeps the batch's terms in memory and writes them once, at commit.
+        for (rowid, fts) in fts_rows {
+            tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
+                .execute(params![rowid, fts])?;
+        }
+        for (rowid, names) in actors {
+            tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
+                .execute([rowid])?;
+            if let Some(names) = names {
+                tx.prepare_cached("INSERT INTO events_actor (rowid, actors_folded) VALUES (?1, ?2)")?
+                    .execute(params![rowid, names])?;
+            }
+        }
         tx.commit()?;
         Ok(report)
     }
@@ -479,7 +496,7 @@ fn load(tx: &Transaction, cache: &mut MentionCache, rowid: i64) -> Result<Option
     }
     let row: Option<(String, i64, String)> = tx
         .prepare_cached("SELECT akey, idx, json FROM mentions WHERE rowid = ?1")?
-        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Json>(2)?.0)))
         .optional()?;
     let Some((article_id, idx, json)) = row else {
         return Ok(None);
@@ -508,6 +525,7 @@ fn remerge(
     cache: &mut MentionCache,
     fresh: &[(i64, Arc<Cached>)],
     at: i64,
+    actors: &mut HashMap<i64, Option<String>>,
 ) -> Result<usize> {
     if fresh.is_empty() {
         return Ok(0);
@@ -664,7 +682,7 @@ fn remerge(
         for old in &followed {
             let json: Option<String> = tx
                 .prepare_cached("SELECT json FROM events WHERE uid = ?1")?
-                .query_row([old], |r| r.get(0))
+                .query_row([old], |r| Ok(r.get::<_, Json>(0)?.0))
                 .optional()?;
             if let Some(json) = json {
                 let event: Event = serde_json::from_str(&json)?;
@@ -686,7 +704,8 @@ fn remerge(
         let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
         let mut event = merge(&all);
         event.event_id = uid.clone();
-        write_event(tx, &uid, &event, members.len() + outside, at)?;
+        let (rowid, names) = write_event(tx, &uid, &event, members.len() + outside, at)?;
+        actors.insert(rowid, Some(names));
         for &i in members {
             let Some(m) = set.get_mut(&rows[i]) else {
                 continue;
@@ -705,8 +724,13 @@ fn remerge(
         }
     }
     for uid in old_sizes.keys().filter(|u| !new_uids.contains(*u)) {
-        tx.prepare_cached("DELETE FROM events WHERE uid = ?1")?
-            .execute([uid])?;
+        let gone: Option<i64> = tx
+            .prepare_cached("DELETE FROM events WHERE uid = ?1 RETURNING rowid")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?;
+        if let Some(rowid) = gone {
+            actors.insert(rowid, None);
+        }
     }
     if std::env::var_os("RASAD_STORE_TRACE").is_some() {
         eprintln!(
@@ -741,7 +765,15 @@ fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Ve
     Ok(rows)
 }
 
-fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Result<()> {
+/// Write the merged record; returns its rowid and the folded actor names (for the
+/// actor index, written at the end of the batch).
+fn write_event(
+    tx: &Transaction,
+    uid: &str,
+    e: &Event,
+    n: usize,
+    at: i64,
+) -> Result<(i64, String)> {
     let loc = e.location.as_ref();
     let mut actors = String::new();
     for a in [&e.actor1, &e.actor2].into_iter().flatten() {
@@ -758,9 +790,10 @@ fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Res
         }
     });
     let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
+    let names = rasad_text::fold(&actors).to_lowercase();
     // An upsert, not INSERT OR REPLACE: the row keeps its rowid (the R*Tree and the
     // actor index point at it) and the UPDATE trigger keeps the aggregates.
-    tx.prepare_cached(
+    let rowid: i64 = tx.prepare_cached(
         "INSERT INTO events (uid, event_type, sub_event_type, date, day, country, admin1, admin2, location,
             lat, lon, actors_folded, actor1, fatalities, status, confidence, n_sources, updated_at, json, sort_key)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
@@ -769,9 +802,10 @@ fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Res
             admin2 = excluded.admin2, location = excluded.location, lat = excluded.lat, lon = excluded.lon,
             actors_folded = excluded.actors_folded, actor1 = excluded.actor1, fatalities = excluded.fatalities,
             status = excluded.status, confidence = excluded.confidence, n_sources = excluded.n_sources,
-            updated_at = excluded.updated_at, json = excluded.json, sort_key = excluded.sort_key",
+            updated_at = excluded.updated_at, json = excluded.json, sort_key = excluded.sort_key
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         uid,
         e.event_type,
         e.sub_event_type,
@@ -783,17 +817,17 @@ fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Res
         loc.map(|l| l.name.as_deref().unwrap_or(l.name_ar.as_str())),
         loc.and_then(|l| l.lat),
         loc.and_then(|l| l.lon),
-        rasad_text::fold(&actors).to_lowercase(),
+        names,
         actor1,
         e.fatalities,
         if e.status == Status::Background { "background" } else { "current" },
         e.confidence as f64,
         n as i64,
         at,
-        serde_json::to_string(e)?,
+        pack(&serde_json::to_string(e)?),
         sort_key(day),
-    ])?;
-    Ok(())
+    ], |r| r.get(0))?;
+    Ok((rowid, names))
 }
 
 /// The list order as one integer: newest day first, undated last (then by uid).

@@ -6,6 +6,7 @@ use rasad_model::{Article, Event};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
+use crate::codec::Json;
 use crate::{
     ArticleDetail, EventDetail, EventFilter, EventPage, IngestError, Page, Result, Source, Stats,
     Store, StoreError, StoredEvent,
@@ -180,7 +181,7 @@ fn parse_cursor(c: &str) -> Result<(i64, String)> {
 }
 
 fn stored_event(r: &Row) -> rusqlite::Result<(String, String, i64, i64)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    Ok((r.get(0)?, r.get::<_, Json>(1)?.0, r.get(2)?, r.get(3)?))
 }
 
 fn to_stored((id, json, n, at): (String, String, i64, i64)) -> Result<StoredEvent> {
@@ -312,7 +313,7 @@ impl Store {
                 r.get(2)?,
                 r.get(3)?,
                 r.get(4)?,
-                r.get::<_, String>(5)?,
+                r.get::<_, Json>(5)?.0,
             ))
         })?;
         let mut sources = Vec::new();
@@ -361,7 +362,7 @@ impl Store {
             "SELECT event_uid, json FROM mentions WHERE article = ?1 ORDER BY idx",
         )?;
         let rows = stmt.query_map([rowid], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, Json>(1)?.0))
         })?;
         let mut events = Vec::new();
         for r in rows {
@@ -477,7 +478,7 @@ impl Store {
             let (rowid, id): (i64, String) = (r.get(0)?, r.get(1)?);
             let mut events = Vec::new();
             for m in ments.query_map(params![rowid], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, Json>(1)?.0))
             })? {
                 let (uid, json) = m?;
                 let mut e: Event = serde_json::from_str(&json)?;

@@ -555,6 +555,11 @@ fn merge_keys_and_aggregates_stay_exact_through_remerges() {
         })
         .unwrap();
     assert_eq!(by_actor, store.counts().unwrap().events);
+    let indexed: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM events_actor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(indexed as u64, store.counts().unwrap().events, "one actor row per event");
 }
 
 #[test]
