@@ -43,6 +43,8 @@ impl ServeError {
             ServeError::ReadOnly => StatusCode::FORBIDDEN,
             ServeError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ServeError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            // A filter or cursor the store refuses is the client's mistake.
+            ServeError::Store(rasad_store::StoreError::Filter(_)) => StatusCode::BAD_REQUEST,
             ServeError::Store(_)
             | ServeError::Extract(_)
             | ServeError::Internal(_)

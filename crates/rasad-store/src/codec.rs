@@ -6,19 +6,63 @@
 //! to about a third. Rows written before schema v5 hold plain JSON text; readers take
 //! either, so no migration rewrites old rows.
 
-use std::io::{Read, Write};
+use std::cell::RefCell;
 
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+
+thread_local! {
+    // One (de)compressor per thread, reset between documents: a fresh miniz state
+    // zeroes ~300 KB of hash tables, which cost more than compressing a 1 KB document.
+    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+    static INFLATE: RefCell<Decompress> = RefCell::new(Decompress::new(false));
+}
 
 /// Deflate a JSON document for storage (a BLOB).
 pub(crate) fn pack(json: &str) -> Vec<u8> {
-    let mut enc = DeflateEncoder::new(Vec::with_capacity(json.len() / 2), Compression::fast());
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(json.as_bytes());
-    enc.finish().unwrap_or_default()
+    DEFLATE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.reset();
+        let mut out = Vec::with_capacity(json.len() / 2 + 64);
+        let input = json.as_bytes();
+        loop {
+            let done = c.total_in() as usize;
+            match c.compress_vec(&input[done.min(input.len())..], &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return out,
+                Ok(_) => out.reserve(out.capacity().max(256)),
+                // Cannot happen with a Vec that grows; fall back to storing nothing
+                // compressible rather than panicking.
+                Err(_) => return Vec::new(),
+            }
+        }
+    })
+}
+
+/// Inflate a stored document, at most `MAX_JSON` bytes.
+fn unpack(b: &[u8]) -> Result<String, String> {
+    INFLATE.with(|d| {
+        let mut d = d.borrow_mut();
+        d.reset(false);
+        let mut out: Vec<u8> = Vec::with_capacity(b.len() * 3 + 64);
+        loop {
+            let done = d.total_in() as usize;
+            let before = (d.total_in(), d.total_out());
+            match d.decompress_vec(&b[done.min(b.len())..], &mut out, FlushDecompress::None) {
+                Ok(Status::StreamEnd) => break,
+                Ok(_) => {
+                    if out.len() as u64 >= MAX_JSON {
+                        return Err("stored document too large".into());
+                    }
+                    if (d.total_in(), d.total_out()) == before && out.len() < out.capacity() {
+                        return Err("truncated stored document".into());
+                    }
+                    out.reserve(out.capacity().max(1024));
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        String::from_utf8(out).map_err(|e| e.to_string())
+    })
 }
 
 /// A stored JSON document: TEXT (rows from before v5) or a deflated BLOB.
@@ -34,14 +78,9 @@ impl FromSql for Json {
             ValueRef::Text(t) => std::str::from_utf8(t)
                 .map(|s| Json(s.to_string()))
                 .map_err(|e| FromSqlError::Other(Box::new(e))),
-            ValueRef::Blob(b) => {
-                let mut s = String::with_capacity(b.len() * 3);
-                DeflateDecoder::new(b)
-                    .take(MAX_JSON)
-                    .read_to_string(&mut s)
-                    .map_err(|e| FromSqlError::Other(Box::new(e)))?;
-                Ok(Json(s))
-            }
+            ValueRef::Blob(b) => unpack(b)
+                .map(Json)
+                .map_err(|e| FromSqlError::Other(e.into())),
             _ => Err(FromSqlError::InvalidType),
         }
     }
@@ -62,6 +101,12 @@ mod tests {
         assert_eq!(Json::column_result(ValueRef::Text(doc.as_bytes())).unwrap().0, *doc);
         // A BLOB that is not deflate is an error, not a panic.
         assert!(Json::column_result(ValueRef::Blob(&[0xff, 0x00, 0x13])).is_err());
+        assert!(Json::column_result(ValueRef::Blob(&packed[..packed.len() / 2])).is_err());
+        assert!(Json::column_result(ValueRef::Blob(&[])).is_err());
+        // The thread's compressor is reused: a second document comes out whole too.
+        let other = pack("{}");
+        assert_eq!(Json::column_result(ValueRef::Blob(&other)).unwrap().0, "{}");
+        assert_eq!(Json::column_result(ValueRef::Blob(&packed)).unwrap().0, *doc);
         assert!(Json::column_result(ValueRef::Integer(3)).is_err());
     }
 }

@@ -542,7 +542,6 @@ fn remerge(
         );
     }
     let news: Vec<i64> = set.keys().copied().collect();
-    let t_find = std::time::Instant::now();
     // 1. Events with a stored mention in the window of a new one (same type, dates within
     // a day, same admin1), with the new mentions whose window found them. `merge_keys`
     // lists each event once per key, so the window holds events, not every report.
@@ -602,7 +601,7 @@ fn remerge(
                 .query_row([&uid], |r| r.get(0))?,
         };
         let size = size.max(0) as usize;
-        let members = event_members(tx, &uid, Some(big_event()))?;
+        let members = event_members(tx, &uid, Some(BIG_EVENT))?;
         let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
         let mut compatible = false;
         for r in &members {
@@ -617,7 +616,7 @@ fn remerge(
         if !compatible {
             continue;
         }
-        if size > big_event() {
+        if size > BIG_EVENT {
             big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
         }
         for (r, c) in loaded {
@@ -632,7 +631,6 @@ fn remerge(
         }
     }
     // 3. Cluster and rewrite.
-    let t_cluster = std::time::Instant::now();
     let rows: Vec<i64> = set.keys().copied().collect();
     let mentions: Vec<Mention> = rows.iter().map(|r| set[r].c.mention.clone()).collect();
     let labels = cluster(&mentions);
@@ -732,25 +730,12 @@ fn remerge(
             actors.insert(rowid, None);
         }
     }
-    if std::env::var_os("RASAD_STORE_TRACE").is_some() {
-        eprintln!(
-            "remerge: {} new, set {}, groups {}, changed {}, find {:.1} ms, cluster+write {:.1} ms",
-            news.len(),
-            rows.len(),
-            groups.len(),
-            changed,
-            (t_cluster - t_find).as_secs_f64() * 1e3,
-            t_cluster.elapsed().as_secs_f64() * 1e3
-        );
-    }
     Ok(changed)
 }
 
 /// Events with more reports than this join a re-merge through this many of them.
 const BIG_EVENT: usize = 24;
-fn big_event() -> usize {
-    std::env::var("RASAD_BIG_EVENT").ok().and_then(|v| v.parse().ok()).unwrap_or(BIG_EVENT)
-}
+
 
 /// Mention rows of an event in canonical (`article id`, index) order, the first `limit`
 /// (read off the `mentions_event` index: no join, no sort).
