@@ -157,6 +157,15 @@ impl Db {
         })
     }
 
+    /// A keyset page (`rasad query --after`): SQLite only for now; PostgreSQL pages by
+    /// offset.
+    pub fn events_after(&mut self, filter: &EventFilter, after: Option<&str>, limit: u64) -> Result<rasad_store::EventPage> {
+        match self {
+            Db::Sqlite(s) => Ok(s.events_after(filter, after, limit)?),
+            Db::Pg(_) => Err(DbError::Unsupported("--after (keyset pages) is not built for PostgreSQL yet; use --offset".into())),
+        }
+    }
+
     pub fn event(&mut self, id: &str) -> Result<Option<EventDetail>> {
         Ok(match self {
             Db::Sqlite(s) => s.event(id)?,

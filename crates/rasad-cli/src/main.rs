@@ -6,6 +6,7 @@
 
 mod bench;
 mod db;
+mod bench_store;
 mod export;
 mod extract;
 mod gazetteer;
@@ -38,6 +39,8 @@ enum Command {
     Extract(extract::Args),
     /// Replicate the dev texts and measure extraction throughput on one thread.
     Bench(bench::Args),
+    /// Build a large store from replicated real texts and measure ingest, size, queries.
+    BenchStore(bench_store::Args),
     /// Ingest articles (files, directories, feeds, WARC) into the store.
     Ingest(ingest::Args),
     /// Poll live feeds and ingest new articles.
@@ -61,6 +64,7 @@ fn main() {
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::BenchStore(a) => bench_store::run(a),
         Command::Ingest(a) => ingest::run(a),
         Command::Watch(a) => ingest::watch(a),
         Command::Errors(a) => ingest::errors(a),

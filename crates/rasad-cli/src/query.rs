@@ -87,8 +87,12 @@ pub struct Args {
     /// Rows to print (0 = all).
     #[arg(long, default_value_t = 50)]
     pub limit: u64,
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, conflicts_with = "after")]
     pub offset: u64,
+    /// Keyset cursor: list the events after this one (the `next:` line of the previous
+    /// page); deep pages cost what the first does.
+    #[arg(long)]
+    pub after: Option<String>,
     /// One JSON object per event (with sources) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -116,13 +120,29 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
     let mut store = open_existing(&args.db)?;
     let filter = args.filter.to_filter()?;
     let total = store.count_events(&filter)?;
-    let events = store.events(
-        &filter,
-        Page {
-            offset: args.offset,
-            limit: args.limit,
-        },
-    )?;
+    let (events, next) = match &args.after {
+        Some(after) => {
+            let page = store.events_after(&filter, Some(after), args.limit)?;
+            (page.events, page.next)
+        }
+        None => {
+            let events = store.events(
+                &filter,
+                Page {
+                    offset: args.offset,
+                    limit: args.limit,
+                },
+            )?;
+            // The cursor of the last row, so the next page can be asked for by keyset.
+            let next = match events.last() {
+                Some(e) if args.limit > 0 && events.len() as u64 == args.limit => {
+                    Some(e.cursor())
+                }
+                _ => None,
+            };
+            (events, next)
+        }
+    };
     let mut out = std::io::stdout().lock();
     use std::io::Write;
     if args.json {
@@ -188,6 +208,9 @@ pub fn run(args: Args) -> anyhow::Result<i32> {
         writeln!(out, "{}", row.join("  ").trim_end())?;
     }
     writeln!(out, "{} of {} events", events.len(), total)?;
+    if let Some(n) = next {
+        writeln!(out, "next: --after {n}")?;
+    }
     Ok(0)
 }
 

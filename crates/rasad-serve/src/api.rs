@@ -78,12 +78,12 @@ pub async fn list_events(State(s): State<AppState>, RawQuery(raw): RawQuery) -> 
                 content_type: "text/csv; charset=utf-8",
             },
             Format::GeoJson => {
-                let (rows, total) = backend::events(st, &q)?;
+                let (rows, total, _) = backend::events(st, &q)?;
                 cache::Entry { body: formats::geojson(&rows, total).to_string().into(), content_type: "application/geo+json" }
             }
             Format::Json => {
-                let (rows, total) = backend::events(st, &q)?;
-                let v = json!({ "total": total, "page": q.page, "per_page": q.per_page, "events": rows });
+                let (rows, total, next) = backend::events(st, &q)?;
+                let v = json!({ "total": total, "page": q.page, "per_page": q.per_page, "next": next, "events": rows });
                 cache::Entry { body: serde_json::to_vec(&v).map_err(|e| ServeError::Internal(e.to_string()))?.into(), content_type: "application/json" }
             }
         })

@@ -214,25 +214,32 @@ pub fn counts(st: &Store) -> Result<Counts> {
     })
 }
 
-/// One page of events and the total that match.
-pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64)> {
+/// One page of events, the total that match, and the keyset cursor of the next page.
+pub fn events(st: &Store, q: &EventQuery) -> Result<(Vec<EventRow>, u64, Option<String>)> {
     let f = &q.filter;
-    let page = Page {
-        offset: q.offset() as u64,
-        limit: q.per_page as u64,
+    let (stored, next) = match &q.after {
+        Some(after) => {
+            let p = st.events_after(f, Some(after), q.per_page as u64)?;
+            (p.events, p.next)
+        }
+        None => {
+            let page = Page {
+                offset: q.offset() as u64,
+                limit: q.per_page as u64,
+            };
+            let v = st.events(f, page)?;
+            let next = (v.len() == q.per_page).then(|| v.last().map(|e| e.cursor())).flatten();
+            (v, next)
+        }
     };
-    let rows: Vec<EventRow> = st
-        .events(f, page)?
-        .into_iter()
-        .map(EventRow::from)
-        .collect();
+    let rows: Vec<EventRow> = stored.into_iter().map(EventRow::from).collect();
     // The total is only worth a second query when the page does not already show it.
-    let total = if q.page == 1 && rows.len() < q.per_page {
+    let total = if q.page == 1 && q.after.is_none() && rows.len() < q.per_page {
         rows.len() as u64
     } else {
         st.count_events(f)?
     };
-    Ok((rows, total))
+    Ok((rows, total, next))
 }
 
 /// One page of events with their sources (what an ACLED row needs: outlets, notes).
@@ -242,7 +249,11 @@ pub fn event_details(st: &Store, q: &EventQuery) -> Result<Vec<rasad_store::Even
         limit: q.per_page as u64,
     };
     let mut out = Vec::new();
-    for e in st.events(&q.filter, page)? {
+    let listed = match &q.after {
+        Some(after) => st.events_after(&q.filter, Some(after), q.per_page as u64)?.events,
+        None => st.events(&q.filter, page)?,
+    };
+    for e in listed {
         if let Some(d) = st.event(&e.id)? {
             out.push(d);
         }

@@ -63,6 +63,8 @@ impl ServeError {
             ServeError::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ServeError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServeError::Conflict(_) => StatusCode::CONFLICT,
+            // A filter or cursor the store refuses is the client's mistake.
+            ServeError::Store(rasad_store::StoreError::Filter(_)) => StatusCode::BAD_REQUEST,
             ServeError::Store(_)
             | ServeError::Extract(_)
             | ServeError::Internal(_)

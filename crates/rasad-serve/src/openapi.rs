@@ -49,6 +49,11 @@ fn filter_params(paging: bool) -> Vec<Value> {
             json!({ "type": "integer", "minimum": 1, "maximum": crate::params::MAX_PER_PAGE, "default": crate::params::DEFAULT_PER_PAGE }),
         ));
         v.push(s(
+            "after",
+            "Keyset cursor: the `next` of the previous page (instead of page; deep pages cost what the first does).",
+            json!({ "type": "string", "maxLength": 100 }),
+        ));
+        v.push(s(
             "format",
             "json (a page object), geojson (a FeatureCollection) or csv (ACLED columns).",
             json!({ "type": "string", "enum": ["json", "geojson", "csv"], "default": "json" }),
@@ -180,6 +185,7 @@ pub fn document() -> Value {
                     "confidence": { "type": "number" }, "source_count": { "type": "integer" } } },
                 "EventPage": { "type": "object", "required": ["total", "page", "per_page", "events"], "properties": {
                     "total": { "type": "integer" }, "page": { "type": "integer" }, "per_page": { "type": "integer" },
+                    "next": { "type": ["string", "null"], "description": "Cursor of the next page (pass as after); null on the last page." },
                     "events": { "type": "array", "items": { "$ref": "#/components/schemas/Event" } } } },
                 "FeatureCollection": { "type": "object", "properties": {
                     "type": { "const": "FeatureCollection" }, "total": { "type": "integer" },

@@ -38,6 +38,8 @@ pub struct EventQuery {
     pub page: usize,
     pub per_page: usize,
     pub format: Format,
+    /// Keyset cursor (`next` of the previous page): the page after it, instead of `page`.
+    pub after: Option<String>,
 }
 
 /// Filter parameters, accepted by both endpoints; anything else is refused so typos do not
@@ -56,7 +58,7 @@ pub const FILTER_PARAMS: &[&str] = &[
     "q",
 ];
 /// Paging and format parameters, accepted by `/api/events` only.
-pub const PAGING_PARAMS: &[&str] = &["page", "per_page", "format"];
+pub const PAGING_PARAMS: &[&str] = &["page", "per_page", "format", "after"];
 
 impl EventQuery {
     /// Parse a raw query string (`a=1&b=2`): the filter parameters, plus the paging ones
@@ -151,6 +153,13 @@ impl EventQuery {
                         return Err(bad(name, v, &format!("between 1 and {MAX_PER_PAGE}")));
                     }
                 }
+                "after" => {
+                    // The store checks the cursor's shape; here only its size.
+                    if v.is_empty() || v.len() > 100 {
+                        return Err(bad(name, v, "the `next` cursor of a previous page"));
+                    }
+                    q.after = Some(v.to_string());
+                }
                 "format" => {
                     q.format = match v {
                         "json" => Format::Json,
@@ -166,6 +175,11 @@ impl EventQuery {
         }
         // `from` after `to` is an empty range, not an error: each is valid on its own,
         // and the store simply finds nothing in it.
+        if q.after.is_some() && q.page != 1 {
+            return Err(ServeError::BadRequest(
+                "after and page cannot be combined: after already says where the page starts".into(),
+            ));
+        }
         if (q.page - 1).saturating_mul(q.per_page) > MAX_OFFSET {
             return Err(ServeError::BadRequest(format!(
                 "page {} is too deep (more than {MAX_OFFSET} rows in); narrow the filters",

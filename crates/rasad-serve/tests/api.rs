@@ -102,6 +102,25 @@ async fn pages_are_disjoint_and_add_up() {
         seen, all_ids,
         "paging must walk the same order as one big page"
     );
+    // The keyset cursor walks the same order.
+    let mut keyset = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let q = match &after {
+            Some(a) => format!("/api/events?per_page={per}&after={a}"),
+            None => format!("/api/events?per_page={per}"),
+        };
+        let v = get(&s.url(&q)).await.json();
+        assert_eq!(v["total"], total);
+        for e in events_of(&v) {
+            keyset.push(e["id"].as_str().unwrap().to_string());
+        }
+        match v["next"].as_str() {
+            Some(n) => after = Some(n.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(keyset, all_ids, "keyset pages walk the same order");
     // Newest first.
     let dates: Vec<&str> = all.iter().filter_map(|e| e["date"].as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
@@ -384,6 +403,8 @@ async fn errors_are_json_with_status_codes() {
         ("/api/events?from=2024-13-01", 400, "from"),
         ("/api/events?bbox=1,2", 400, "bbox"),
         ("/api/events?format=xml", 400, "format"),
+        ("/api/events?after=nonsense", 400, "cursor"),
+        ("/api/events?after=-19000.abc&page=2", 400, "after"),
         ("/api/events?nope=1", 400, "unknown parameter"),
         ("/api/stats?page=2", 400, "unknown parameter"),
         ("/api/events/0000000000000000", 404, "not found"),

@@ -5,9 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use rasad_extract::Extractor;
 use rasad_merge::{cluster, cluster_uid, day_range, merge, Features, Mention};
 use rasad_model::{Article, Event, Status};
+use std::sync::Arc;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::cache::{Cached, MentionCache, MergeKey};
+use crate::codec::{pack, Json};
 use crate::{now, Result, Store};
 
 /// What one ingest call did.
@@ -42,7 +46,12 @@ impl IngestReport {
 /// collapsed, so the same report re-published with other diacritics, hamza spelling or
 /// line breaks is recognised as the same article.
 pub fn text_hash(text: &str) -> String {
-    let folded = rasad_text::fold(text);
+    hash_folded(&rasad_text::fold(text))
+}
+
+/// [`text_hash`] of text already folded (the write path folds each article once, for the
+/// hash and the search index both).
+pub(crate) fn hash_folded(folded: &str) -> String {
     let mut h1: u64 = 0xcbf29ce484222325;
     let mut h2: u64 = 0x9e3779b97f4a7c15;
     let mut feed = |b: u8| {
@@ -61,6 +70,63 @@ pub fn text_hash(text: &str) -> String {
         w.bytes().for_each(&mut feed);
     }
     format!("{h1:016x}{h2:016x}")
+}
+
+/// An article ready for the writer: extracted (or failed), its text folded and hashed.
+/// Built on the extraction threads so the single writer only writes.
+pub struct Prepared {
+    pub(crate) article: Article,
+    pub(crate) result: std::result::Result<Vec<Event>, String>,
+    pub(crate) hash: String,
+    /// Folded title and text for the FTS index (empty for a failed article).
+    pub(crate) fts: String,
+}
+
+impl Prepared {
+    /// Fold and hash `article` beside its extraction result.
+    pub fn new(article: Article, result: std::result::Result<Vec<Event>, String>) -> Prepared {
+        let folded = rasad_text::fold(&article.text);
+        Prepared::with_folded(article, result, folded)
+    }
+
+    /// [`Prepared::new`] when the text is already folded.
+    pub(crate) fn with_folded(
+        article: Article,
+        result: std::result::Result<Vec<Event>, String>,
+        folded: String,
+    ) -> Prepared {
+        let hash = hash_folded(&folded);
+        let fts = match (&result, &article.title) {
+            (Err(_), _) => String::new(),
+            (Ok(_), Some(t)) => format!("{}\n{folded}", rasad_text::fold(t)),
+            (Ok(_), None) => folded,
+        };
+        Prepared {
+            article,
+            result,
+            hash,
+            fts,
+        }
+    }
+
+    /// Extract `article` (a panic costs this article, not the run) and prepare it.
+    pub fn extract(article: Article, extractor: &Extractor) -> Prepared {
+        let folded = rasad_text::fold(&article.text);
+        Prepared::extract_folded(article, extractor, folded)
+    }
+
+    pub(crate) fn extract_folded(
+        article: Article,
+        extractor: &Extractor,
+        folded: String,
+    ) -> Prepared {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            extractor.extract(&article)
+        }))
+        .map_err(|_| "extractor panicked".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+        Prepared::with_folded(article, result, folded)
+    }
 }
 
 /// The id an article is stored under: its own, or one derived from its text.
@@ -85,7 +151,11 @@ impl Store {
     /// Whether an article with this id, URL or folded text is already stored.
     pub fn contains(&self, a: &Article) -> Result<bool> {
         let hash = text_hash(&a.text);
-        let id = article_id(a, &hash);
+        self.contains_hashed(a, &hash)
+    }
+
+    pub(crate) fn contains_hashed(&self, a: &Article, hash: &str) -> Result<bool> {
+        let id = article_id(a, hash);
         let url = clean_url(a);
         let found: Option<i64> = self
             .conn
@@ -117,7 +187,8 @@ impl Store {
     }
 
     /// [`Store::ingest_articles`] noting where the articles came from (file, feed URL).
-    /// Extraction runs on all cores; the write is one transaction.
+    /// Extraction runs on all cores; the write is one transaction. (For a stream of
+    /// batches, [`Store::ingest_stream`] overlaps extraction with writing.)
     pub fn ingest_articles_from(
         &mut self,
         articles: &[Article],
@@ -138,35 +209,35 @@ impl Store {
             .unwrap_or(1)
             .min(fresh.len().max(1));
         let chunk = fresh.len().div_ceil(threads).max(1);
-        let results: Vec<std::result::Result<Vec<Event>, String>> = std::thread::scope(|s| {
+        let items: Vec<Prepared> = std::thread::scope(|s| {
             let handles: Vec<_> = fresh
                 .chunks(chunk)
                 .map(|part| {
                     s.spawn(move || {
                         part.iter()
-                            .map(|a| {
-                                // A panic in extraction must cost one article, not the run.
-                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                    extractor.extract(a)
-                                }))
-                                .map_err(|_| "extractor panicked".to_string())
-                                .and_then(|r| r.map_err(|e| e.to_string()))
-                            })
+                            .map(|a| Prepared::extract((*a).clone(), extractor))
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| vec![Err("extractor thread panicked".into())])
+                .zip(fresh.chunks(chunk))
+                .flat_map(|(h, part)| {
+                    h.join().unwrap_or_else(|_| {
+                        part.iter()
+                            .map(|a| {
+                                Prepared::new(
+                                    (*a).clone(),
+                                    Err("extractor thread panicked".into()),
+                                )
+                            })
+                            .collect()
+                    })
                 })
                 .collect()
         });
-        let items: Vec<(Article, std::result::Result<Vec<Event>, String>)> =
-            fresh.into_iter().cloned().zip(results).collect();
-        let mut report = self.ingest_extracted(items, source)?;
+        let mut report = self.write_batch(items, source)?;
         report.seen += dup;
         report.duplicates += dup;
         Ok(report)
@@ -179,15 +250,58 @@ impl Store {
         items: Vec<(Article, std::result::Result<Vec<Event>, String>)>,
         source: Option<&str>,
     ) -> Result<IngestReport> {
+        let items = items
+            .into_iter()
+            .map(|(a, r)| Prepared::new(a, r))
+            .collect();
+        self.write_batch(items, source)
+    }
+
+    /// The one write path: a batch of prepared articles, one transaction. On any error the
+    /// transaction rolls back and the mention cache is emptied (it may hold rows of the
+    /// rolled-back transaction).
+    pub fn write_batch(
+        &mut self,
+        items: Vec<Prepared>,
+        source: Option<&str>,
+    ) -> Result<IngestReport> {
+        let mut fresh = Vec::new();
+        let r = self.write_batch_inner(items, source, &mut fresh);
+        match r {
+            Ok(report) => {
+                for (rowid, c) in fresh {
+                    self.cache.insert(rowid, c);
+                }
+                Ok(report)
+            }
+            Err(e) => {
+                self.cache.clear();
+                Err(e)
+            }
+        }
+    }
+
+    fn write_batch_inner(
+        &mut self,
+        items: Vec<Prepared>,
+        source: Option<&str>,
+        fresh: &mut Vec<(i64, Arc<Cached>)>,
+    ) -> Result<IngestReport> {
         let mut report = IngestReport {
             seen: items.len() as u64,
             ..Default::default()
         };
         let at = now();
         let tx = self.conn.transaction()?;
-        let mut new_rows: Vec<i64> = Vec::new();
-        for (article, result) in items {
-            let hash = text_hash(&article.text);
+        // Search-index rows, written after everything else (see schema v5).
+        let mut fts_rows: Vec<(i64, String)> = Vec::new();
+        for Prepared {
+            article,
+            result,
+            hash,
+            fts,
+        } in items
+        {
             let id = article_id(&article, &hash);
             let events = match result {
                 Ok(ev) => ev,
@@ -212,40 +326,59 @@ impl Store {
             )?
             .execute(params![id, url, hash, article.outlet, article.published, article.title, article.text, source, at])?;
             let rowid = tx.last_insert_rowid();
-            let mut folded = rasad_text::fold(&article.text);
-            if let Some(t) = &article.title {
-                folded = format!("{}\n{folded}", rasad_text::fold(t));
-            }
-            tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
-                .execute(params![rowid, folded])?;
+            fts_rows.push((rowid, fts));
             report.added += 1;
             for (i, mut e) in events.into_iter().enumerate() {
                 e.event_id = format!("{id}#{i}");
-                let days = e.date.as_deref().and_then(day_range);
-                let admin1 = e
-                    .admin1
-                    .as_ref()
-                    .map(|s| s.trim().to_lowercase())
-                    .filter(|s| !s.is_empty());
+                let key = merge_key(&e);
                 tx.prepare_cached(
-                    "INSERT INTO mentions (article, idx, event_type, admin1, day_start, day_end, coarse, event_uid, json)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8)",
+                    "INSERT INTO mentions (article, idx, event_type, admin1, day_start, day_end, coarse, event_uid, json, akey)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9)",
                 )?
                 .execute(params![
                     rowid,
                     i as i64,
                     e.event_type,
-                    admin1,
-                    days.map(|d| d.0),
-                    days.map(|d| d.1),
-                    days.is_some_and(|d| d.1 > d.0) as i64,
-                    serde_json::to_string(&e)?
+                    folded_admin1(&e),
+                    key.as_ref().map(|k| k.days.0),
+                    key.as_ref().map(|k| k.days.1),
+                    key.as_ref().is_some_and(|k| k.coarse) as i64,
+                    pack(&serde_json::to_string(&e)?),
+                    id,
                 ])?;
-                new_rows.push(tx.last_insert_rowid());
+                let mention = Mention {
+                    article_id: id.clone(),
+                    index: i as u32,
+                    event: e,
+                };
+                let features = Features::of(&mention);
+                fresh.push((
+                    tx.last_insert_rowid(),
+                    Arc::new(Cached {
+                        mention,
+                        features,
+                        key,
+                    }),
+                ));
                 report.mentions += 1;
             }
         }
-        report.events_changed = remerge(&tx, &new_rows, at)? as u64;
+        let mut actors: HashMap<i64, Option<String>> = HashMap::new();
+        report.events_changed = remerge(&tx, &mut self.cache, fresh, at, &mut actors)? as u64;
+        // The FTS5 tables last: no statement after these opens a savepoint, so FTS5
+        // keeps the batch's terms in memory and writes them once, at commit.
+        for (rowid, fts) in fts_rows {
+            tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
+                .execute(params![rowid, fts])?;
+        }
+        for (rowid, names) in actors {
+            tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
+                .execute([rowid])?;
+            if let Some(names) = names {
+                tx.prepare_cached("INSERT INTO events_actor (rowid, actors_folded) VALUES (?1, ?2)")?
+                    .execute(params![rowid, names])?;
+            }
+        }
         tx.commit()?;
         Ok(report)
     }
@@ -281,80 +414,170 @@ fn insert_error(
     Ok(())
 }
 
-/// A stored mention with what merging needs.
-struct Loaded {
-    mention: Mention,
-    uid: String,
-    features: Features,
+/// The admin1 the merge compares: the event's own, trimmed and lower-cased.
+fn folded_admin1(e: &Event) -> Option<String> {
+    e.admin1
+        .as_ref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
 }
 
-fn load(tx: &Transaction, rowid: i64) -> Result<Option<Loaded>> {
-    let row: Option<(String, i64, String, String)> = tx
-        .prepare_cached(
-            "SELECT a.id, m.idx, m.event_uid, m.json FROM mentions m JOIN articles a ON a.rowid = m.article WHERE m.rowid = ?1",
+/// A mention's merge key, as stored in `mentions` and `merge_keys`.
+fn merge_key(e: &Event) -> Option<MergeKey> {
+    let days = e.date.as_deref().and_then(day_range)?;
+    Some(MergeKey {
+        event_type: e.event_type.clone(),
+        admin1: folded_admin1(e).unwrap_or_default(),
+        coarse: days.1 > days.0,
+        days,
+    })
+}
+
+/// Add `delta` mentions of event `uid` under `key` to `merge_keys` (rows that reach zero go).
+fn bump_key(tx: &Transaction, key: &MergeKey, uid: &str, delta: i64) -> Result<()> {
+    let args = params![
+        key.event_type,
+        key.admin1,
+        key.coarse as i64,
+        key.days.0,
+        key.days.1,
+        uid,
+        delta
+    ];
+    tx.prepare_cached(
+        "INSERT INTO merge_keys (event_type, admin1, coarse, day_start, day_end, event_uid, n)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (event_type, admin1, coarse, day_start, day_end, event_uid) DO UPDATE SET n = n + excluded.n",
+    )?
+    .execute(args)?;
+    if delta < 0 {
+        tx.prepare_cached(
+            "DELETE FROM merge_keys WHERE event_type = ?1 AND admin1 = ?2 AND coarse = ?3
+               AND day_start = ?4 AND day_end = ?5 AND event_uid = ?6 AND n <= 0",
         )?
-        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .execute(params![
+            key.event_type,
+            key.admin1,
+            key.coarse as i64,
+            key.days.0,
+            key.days.1,
+            uid
+        ])?;
+    }
+    Ok(())
+}
+
+/// Move every `merge_keys` row of event `from` to event `to` (all its mentions moved).
+fn move_keys(tx: &Transaction, from: &str, to: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO merge_keys (event_type, admin1, coarse, day_start, day_end, event_uid, n)
+         SELECT event_type, admin1, coarse, day_start, day_end, ?1, n FROM merge_keys WHERE event_uid = ?2 AND 1
+         ON CONFLICT (event_type, admin1, coarse, day_start, day_end, event_uid) DO UPDATE SET n = n + excluded.n",
+    )?
+    .execute(params![to, from])?;
+    tx.prepare_cached("DELETE FROM merge_keys WHERE event_uid = ?1")?
+        .execute([from])?;
+    Ok(())
+}
+
+/// A mention taking part in a re-merge: its parsed form, the event it belonged to when
+/// the batch began, and the event the database now says (moves happen as groups are
+/// written).
+struct Member {
+    c: Arc<Cached>,
+    uid: String,
+    db_uid: String,
+}
+
+/// A stored mention, from the cache or parsed from its row.
+fn load(tx: &Transaction, cache: &mut MentionCache, rowid: i64) -> Result<Option<Arc<Cached>>> {
+    if let Some(c) = cache.get(rowid) {
+        return Ok(Some(c));
+    }
+    let row: Option<(String, i64, String)> = tx
+        .prepare_cached("SELECT akey, idx, json FROM mentions WHERE rowid = ?1")?
+        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Json>(2)?.0)))
         .optional()?;
-    let Some((article_id, idx, uid, json)) = row else {
+    let Some((article_id, idx, json)) = row else {
         return Ok(None);
     };
     let event: Event = serde_json::from_str(&json)?;
+    let key = merge_key(&event);
     let mention = Mention {
         article_id,
         index: idx as u32,
         event,
     };
     let features = Features::of(&mention);
-    Ok(Some(Loaded {
+    let c = Arc::new(Cached {
         mention,
-        uid,
         features,
-    }))
+        key,
+    });
+    cache.insert(rowid, c.clone());
+    Ok(Some(c))
 }
 
 /// Re-cluster the new mentions with the stored mentions they could belong with, and
 /// rewrite the affected events. Returns how many events were written.
-fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
-    if new_rows.is_empty() {
+fn remerge(
+    tx: &Transaction,
+    cache: &mut MentionCache,
+    fresh: &[(i64, Arc<Cached>)],
+    at: i64,
+    actors: &mut HashMap<i64, Option<String>>,
+) -> Result<usize> {
+    if fresh.is_empty() {
         return Ok(0);
     }
-    let mut set: BTreeMap<i64, Loaded> = BTreeMap::new();
-    for &r in new_rows {
-        if let Some(l) = load(tx, r)? {
-            set.insert(r, l);
-        }
+    let mut set: BTreeMap<i64, Member> = BTreeMap::new();
+    for (r, c) in fresh {
+        set.insert(
+            *r,
+            Member {
+                c: c.clone(),
+                uid: String::new(),
+                db_uid: String::new(),
+            },
+        );
     }
     let news: Vec<i64> = set.keys().copied().collect();
     // 1. Events with a stored mention in the window of a new one (same type, dates within
-    // a day, same admin1), with the new mentions whose window found them.
+    // a day, same admin1), with the new mentions whose window found them. `merge_keys`
+    // lists each event once per key, so the window holds events, not every report.
     let mut by_event: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
     for r in &news {
-        let l = &set[r];
-        let Some((start, end)) = l.features.days() else {
+        let Some(key) = set[r].c.key.clone() else {
             continue;
         };
-        let admin1 = l
-            .mention
-            .event
-            .admin1
-            .as_ref()
-            .map(|s| s.trim().to_lowercase())
-            .filter(|s| !s.is_empty());
-        let mut stmt = tx.prepare_cached(
-            "SELECT DISTINCT event_uid FROM mentions WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
-               AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)
-             UNION
-             SELECT DISTINCT event_uid FROM mentions WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
-               AND day_end >= ?2 - 1 AND (admin1 IS NULL OR ?4 IS NULL OR admin1 = ?4)",
-        )?;
-        let uids = stmt.query_map(
-            params![l.mention.event.event_type, start, end, admin1],
-            |r| r.get::<_, String>(0),
-        )?;
-        for uid in uids {
-            let uid = uid?;
+        let (start, end) = key.days;
+        let mut found = |uid: String| {
             if !uid.is_empty() {
                 by_event.entry(uid).or_default().insert(*r);
+            }
+        };
+        if key.admin1.is_empty() {
+            let mut stmt = tx.prepare_cached(
+                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
+                 UNION
+                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
+                   AND day_end >= ?2 - 1",
+            )?;
+            for uid in stmt.query_map(params![key.event_type, start, end], |r| r.get(0))? {
+                found(uid?);
+            }
+        } else {
+            let mut stmt = tx.prepare_cached(
+                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
+                   AND day_start BETWEEN ?2 - 1 AND ?3 + 1
+                 UNION
+                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
+                   AND day_start BETWEEN ?2 - 400 AND ?3 + 1 AND day_end >= ?2 - 1",
+            )?;
+            for uid in
+                stmt.query_map(params![key.event_type, start, end, key.admin1], |r| r.get(0))?
+            {
+                found(uid?);
             }
         }
     }
@@ -364,18 +587,30 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
     // its number of reports.
     let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
     for (uid, finders) in by_event {
-        let size: i64 = tx
-            .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
-            .query_row([&uid], |r| r.get(0))?;
+        // The event's number of reports: its `n_sources` (always its mention count, which
+        // a test checks); counting the mentions cost a read of every report of a much
+        // reported event in every batch that touched it: quadratic ingest.
+        let size: i64 = match tx
+            .prepare_cached("SELECT n_sources FROM events WHERE uid = ?1")?
+            .query_row([&uid], |r| r.get(0))
+            .optional()?
+        {
+            Some(n) => n,
+            None => tx
+                .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
+                .query_row([&uid], |r| r.get(0))?,
+        };
         let size = size.max(0) as usize;
         let members = event_members(tx, &uid, Some(BIG_EVENT))?;
-        let mut loaded: Vec<(i64, Loaded)> = Vec::new();
+        let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
         let mut compatible = false;
         for r in &members {
-            let Some(l) = load(tx, *r)? else { continue };
-            compatible |= finders
-                .iter()
-                .any(|n| rasad_merge::score_features(&set[n].features, &l.features).is_some());
+            let Some(l) = load(tx, cache, *r)? else {
+                continue;
+            };
+            compatible |= finders.iter().any(|n| {
+                rasad_merge::score_features(&set[n].c.features, &l.features).is_some()
+            });
             loaded.push((*r, l));
         }
         if !compatible {
@@ -384,39 +619,48 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
         if size > BIG_EVENT {
             big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
         }
-        set.extend(loaded);
+        for (r, c) in loaded {
+            set.insert(
+                r,
+                Member {
+                    c,
+                    uid: uid.clone(),
+                    db_uid: uid.clone(),
+                },
+            );
+        }
     }
     // 3. Cluster and rewrite.
     let rows: Vec<i64> = set.keys().copied().collect();
-    let mentions: Vec<Mention> = rows.iter().map(|r| set[r].mention.clone()).collect();
+    let mentions: Vec<Mention> = rows.iter().map(|r| set[r].c.mention.clone()).collect();
     let labels = cluster(&mentions);
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, &l) in labels.iter().enumerate() {
         groups.entry(l).or_default().push(i);
     }
     // Old event sizes within the set (big events count their members outside it too).
-    let mut old_sizes: HashMap<&str, usize> = HashMap::new();
+    let mut old_sizes: HashMap<String, usize> = HashMap::new();
     for l in set.values().filter(|l| !l.uid.is_empty()) {
-        *old_sizes.entry(l.uid.as_str()).or_default() += 1;
+        *old_sizes.entry(l.uid.clone()).or_default() += 1;
     }
     // Each big event's members outside the set follow its head (smallest key).
-    let mut heads: HashMap<i64, &str> = HashMap::new();
+    let mut heads: HashMap<i64, String> = HashMap::new();
     for (uid, (_, head)) in &big {
-        heads.insert(*head, uid.as_str());
+        heads.insert(*head, uid.clone());
     }
     let mut new_uids: HashSet<String> = HashSet::new();
     let mut changed = 0;
     for members in groups.values() {
         let ms: Vec<&Mention> = members.iter().map(|&i| &mentions[i]).collect();
         let uid = cluster_uid(&ms);
-        let followed: Vec<&str> = members
+        let followed: Vec<String> = members
             .iter()
-            .filter_map(|&i| heads.get(&rows[i]).copied())
+            .filter_map(|&i| heads.get(&rows[i]).cloned())
             .collect();
         let outside: usize = followed
             .iter()
             .map(|u| {
-                big[*u]
+                big[u]
                     .0
                     .saturating_sub(old_sizes.get(u).copied().unwrap_or(0))
             })
@@ -436,7 +680,7 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
         for old in &followed {
             let json: Option<String> = tx
                 .prepare_cached("SELECT json FROM events WHERE uid = ?1")?
-                .query_row([old], |r| r.get(0))
+                .query_row([old], |r| Ok(r.get::<_, Json>(0)?.0))
                 .optional()?;
             if let Some(json) = json {
                 let event: Event = serde_json::from_str(&json)?;
@@ -449,22 +693,42 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
             if *old != uid {
                 tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE event_uid = ?2")?
                     .execute(params![uid, old])?;
+                move_keys(tx, old, &uid)?;
+                for m in set.values_mut().filter(|m| m.db_uid == *old) {
+                    m.db_uid = uid.clone();
+                }
             }
         }
         let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
         let mut event = merge(&all);
         event.event_id = uid.clone();
-        write_event(tx, &uid, &event, members.len() + outside, at)?;
+        let (rowid, names) = write_event(tx, &uid, &event, members.len() + outside, at)?;
+        actors.insert(rowid, Some(names));
         for &i in members {
-            if set[&rows[i]].uid != uid {
+            let Some(m) = set.get_mut(&rows[i]) else {
+                continue;
+            };
+            if m.db_uid != uid {
                 tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE rowid = ?2")?
                     .execute(params![uid, rows[i]])?;
+                if let Some(key) = &m.c.key {
+                    if !m.db_uid.is_empty() {
+                        bump_key(tx, key, &m.db_uid, -1)?;
+                    }
+                    bump_key(tx, key, &uid, 1)?;
+                }
+                m.db_uid = uid.clone();
             }
         }
     }
-    for uid in old_sizes.keys().filter(|u| !new_uids.contains(**u)) {
-        tx.prepare_cached("DELETE FROM events WHERE uid = ?1")?
-            .execute([uid])?;
+    for uid in old_sizes.keys().filter(|u| !new_uids.contains(*u)) {
+        let gone: Option<i64> = tx
+            .prepare_cached("DELETE FROM events WHERE uid = ?1 RETURNING rowid")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?;
+        if let Some(rowid) = gone {
+            actors.insert(rowid, None);
+        }
     }
     Ok(changed)
 }
@@ -472,20 +736,29 @@ fn remerge(tx: &Transaction, new_rows: &[i64], at: i64) -> Result<usize> {
 /// Events with more reports than this join a re-merge through this many of them.
 const BIG_EVENT: usize = 24;
 
-/// Mention rows of an event in canonical (`article id`, index) order, the first `limit`.
+
+/// Mention rows of an event in canonical (`article id`, index) order, the first `limit`
+/// (read off the `mentions_event` index: no join, no sort).
 fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Vec<i64>> {
     let limit = limit.map(|l| l as i64).unwrap_or(-1);
     let rows = tx
         .prepare_cached(
-            "SELECT m.rowid FROM mentions m JOIN articles a ON a.rowid = m.article
-             WHERE m.event_uid = ?1 ORDER BY a.id, m.idx LIMIT ?2",
+            "SELECT rowid FROM mentions WHERE event_uid = ?1 ORDER BY akey, idx LIMIT ?2",
         )?
         .query_map(params![uid, limit], |r| r.get(0))?
         .collect::<std::result::Result<_, _>>()?;
     Ok(rows)
 }
 
-fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Result<()> {
+/// Write the merged record; returns its rowid and the folded actor names (for the
+/// actor index, written at the end of the batch).
+fn write_event(
+    tx: &Transaction,
+    uid: &str,
+    e: &Event,
+    n: usize,
+    at: i64,
+) -> Result<(i64, String)> {
     let loc = e.location.as_ref();
     let mut actors = String::new();
     for a in [&e.actor1, &e.actor2].into_iter().flatten() {
@@ -501,31 +774,48 @@ fn write_event(tx: &Transaction, uid: &str, e: &Event, n: usize, at: i64) -> Res
             a.name.clone()
         }
     });
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO events (uid, event_type, sub_event_type, date, day, country, admin1, admin2, location,
-            lat, lon, actors_folded, actor1, fatalities, status, confidence, n_sources, updated_at, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
+    let names = rasad_text::fold(&actors).to_lowercase();
+    // An upsert, not INSERT OR REPLACE: the row keeps its rowid (the R*Tree and the
+    // actor index point at it) and the UPDATE trigger keeps the aggregates.
+    let rowid: i64 = tx.prepare_cached(
+        "INSERT INTO events (uid, event_type, sub_event_type, date, day, country, admin1, admin2, location,
+            lat, lon, actors_folded, actor1, fatalities, status, confidence, n_sources, updated_at, json, sort_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+         ON CONFLICT (uid) DO UPDATE SET event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,
+            date = excluded.date, day = excluded.day, country = excluded.country, admin1 = excluded.admin1,
+            admin2 = excluded.admin2, location = excluded.location, lat = excluded.lat, lon = excluded.lon,
+            actors_folded = excluded.actors_folded, actor1 = excluded.actor1, fatalities = excluded.fatalities,
+            status = excluded.status, confidence = excluded.confidence, n_sources = excluded.n_sources,
+            updated_at = excluded.updated_at, json = excluded.json, sort_key = excluded.sort_key
+         RETURNING rowid",
     )?
-    .execute(params![
+    .query_row(params![
         uid,
         e.event_type,
         e.sub_event_type,
         e.date,
-        e.date.as_deref().and_then(day_range).map(|d| d.0),
+        day,
         e.country.as_ref().or(loc.and_then(|l| l.country.as_ref())),
         e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref())),
         loc.and_then(|l| l.admin2.clone()),
         loc.map(|l| l.name.as_deref().unwrap_or(l.name_ar.as_str())),
         loc.and_then(|l| l.lat),
         loc.and_then(|l| l.lon),
-        rasad_text::fold(&actors).to_lowercase(),
+        names,
         actor1,
         e.fatalities,
         if e.status == Status::Background { "background" } else { "current" },
         e.confidence as f64,
         n as i64,
         at,
-        serde_json::to_string(e)?
-    ])?;
-    Ok(())
+        pack(&serde_json::to_string(e)?),
+        sort_key(day),
+    ], |r| r.get(0))?;
+    Ok((rowid, names))
+}
+
+/// The list order as one integer: newest day first, undated last (then by uid).
+pub(crate) fn sort_key(day: Option<i64>) -> i64 {
+    day.map(|d| -d).unwrap_or(i64::MAX)
 }

@@ -18,7 +18,10 @@
 //! smallest `article#index` key, so the same set of articles gives the same ids whatever
 //! order they were ingested in.
 
+mod cache;
+mod codec;
 mod ingest;
+mod pipeline;
 mod query;
 pub mod schema;
 
@@ -28,7 +31,8 @@ use rasad_model::{Article, Event};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
-pub use ingest::{text_hash, IngestReport};
+pub use ingest::{text_hash, IngestReport, Prepared};
+pub use pipeline::Feeder;
 pub use schema::SCHEMA_VERSION;
 
 /// Everything that can go wrong in the store.
@@ -92,6 +96,14 @@ impl Page {
         offset: 0,
         limit: 0,
     };
+}
+
+/// One page of a keyset listing ([`Store::events_after`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPage {
+    pub events: Vec<StoredEvent>,
+    /// Cursor of the next page (pass it as `after`); `None` on the last page.
+    pub next: Option<String>,
 }
 
 /// A merged event as stored: the record plus bookkeeping.
@@ -172,7 +184,12 @@ pub struct Counts {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Parsed mentions the merge step read recently (bounded; see `cache`).
+    cache: cache::MentionCache,
 }
+
+/// Mentions kept parsed per cache generation (at most twice this many, ~2 KB each).
+const CACHE_GENERATION: usize = 16_384;
 
 impl Store {
     /// Open (creating if needed) a store file for reading and writing, migrate it to
@@ -190,11 +207,15 @@ impl Store {
         // mentions back in every batch, and the default 2 MiB cache sends it to the OS.
         conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Checkpoint the WAL every ~32 MiB rather than every 4 MiB: the hot pages of the
+        // indexes are written back once per checkpoint, not once per few batches.
+        conn.pragma_update(None, "wal_autocheckpoint", 8192)?;
         let _ = conn.pragma_update(None, "mmap_size", 268_435_456i64);
         schema::migrate(&mut conn)?;
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            cache: cache::MentionCache::new(CACHE_GENERATION),
         })
     }
 
@@ -218,6 +239,7 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
+            cache: cache::MentionCache::new(CACHE_GENERATION),
         })
     }
 
@@ -225,7 +247,11 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn, path: None })
+        Ok(Store {
+            conn,
+            path: None,
+            cache: cache::MentionCache::new(CACHE_GENERATION),
+        })
     }
 
     /// The file this store lives in (`None` in memory).
@@ -265,6 +291,31 @@ impl Store {
             events: c("events")?,
             errors: c("errors")?,
         })
+    }
+
+    /// Bytes of article text stored (to tell the store's own footprint from the text).
+    pub fn text_bytes(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) FROM articles",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Bytes on disk per table or index (SQLite's `dbstat`), largest first; empty when
+    /// the SQLite build lacks `dbstat`.
+    pub fn table_bytes(&self) -> Result<Vec<(String, u64)>> {
+        let Ok(mut stmt) = self.conn.prepare(
+            "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC",
+        ) else {
+            return Ok(Vec::new());
+        };
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        Ok(rows
+            .filter_map(|r| r.ok())
+            .map(|(n, b)| (n, b.max(0) as u64))
+            .collect())
     }
 
     /// Fold the WAL into the main file and reclaim space (after a large ingest).

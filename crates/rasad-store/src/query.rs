@@ -6,9 +6,10 @@ use rasad_model::{Article, Event};
 use rusqlite::types::Value;
 use rusqlite::{params, OptionalExtension, Row};
 
+use crate::codec::Json;
 use crate::{
-    ArticleDetail, EventDetail, EventFilter, IngestError, Page, Result, Source, Stats, Store,
-    StoreError, StoredEvent,
+    ArticleDetail, EventDetail, EventFilter, EventPage, IngestError, Page, Result, Source, Stats,
+    Store, StoreError, StoredEvent,
 };
 
 /// Escape LIKE wildcards so user text matches literally (`ESCAPE '\'`).
@@ -29,6 +30,11 @@ pub(crate) fn fts_query(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The filter as SQL over `events`. Every condition is one an index serves (see schema
+/// v5): the date range is a `sort_key` range (the list order's own index), text
+/// columns compare `COLLATE NOCASE` (ASCII case, as `lower()` did) on indexes that
+/// carry `sort_key`, the bbox goes through the R*Tree and the actor through the trigram
+/// index, each then checked exactly on the row.
 fn where_clause(f: &EventFilter) -> Result<(String, Vec<Value>)> {
     let mut cond: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
@@ -50,30 +56,46 @@ fn where_clause(f: &EventFilter) -> Result<(String, Vec<Value>)> {
             .filter(|s| !s.is_empty())
             .map(str::to_string)
     };
-    if let Some(d) = nonempty(&f.date_from) {
-        push("day >= ?", vec![Value::Integer(day(&d, false)?)]);
-    }
-    if let Some(d) = nonempty(&f.date_to) {
-        push("day <= ?", vec![Value::Integer(day(&d, true)?)]);
+    let from = nonempty(&f.date_from).map(|d| day(&d, false)).transpose()?;
+    let to = nonempty(&f.date_to).map(|d| day(&d, true)).transpose()?;
+    if from.is_some() || to.is_some() {
+        // day >= from and day <= to, undated events excluded: sort_key = -day, and
+        // undated events sort at i64::MAX.
+        let lo = to.map(|t| -t).unwrap_or(i64::MIN);
+        let hi = from.map(|f| -f).unwrap_or(i64::MAX - 1);
+        push(
+            "sort_key BETWEEN ? AND ?",
+            vec![Value::Integer(lo), Value::Integer(hi)],
+        );
     }
     if let Some(t) = nonempty(&f.event_type) {
-        push("lower(event_type) = lower(?)", vec![Value::Text(t)]);
+        push("event_type = ? COLLATE NOCASE", vec![Value::Text(t)]);
     }
     if let Some(t) = nonempty(&f.sub_event_type) {
-        push("lower(sub_event_type) = lower(?)", vec![Value::Text(t)]);
+        push("sub_event_type = ? COLLATE NOCASE", vec![Value::Text(t)]);
     }
     if let Some(a) = nonempty(&f.actor) {
         let a = rasad_text::fold(&a).to_lowercase();
-        push(
-            "actors_folded LIKE ? ESCAPE '\\'",
-            vec![Value::Text(format!("%{}%", like_escape(&a)))],
-        );
+        let like = Value::Text(format!("%{}%", like_escape(&a)));
+        if a.chars().count() >= 3 {
+            // A trigram phrase query finds the events whose names contain the string
+            // (the index is contentless, so its own LIKE cannot check); the LIKE on the
+            // row decides.
+            push(
+                "rowid IN (SELECT rowid FROM events_actor WHERE events_actor MATCH ?)
+                 AND actors_folded LIKE ? ESCAPE '\\'",
+                vec![Value::Text(format!("\"{}\"", a.replace('"', "\"\""))), like],
+            );
+        } else {
+            // One or two letters are in nearly every name: no index narrows that.
+            push("actors_folded LIKE ? ESCAPE '\\'", vec![like]);
+        }
     }
     if let Some(c) = nonempty(&f.country) {
-        push("lower(country) = lower(?)", vec![Value::Text(c)]);
+        push("country = ? COLLATE NOCASE", vec![Value::Text(c)]);
     }
     if let Some(a) = nonempty(&f.admin1) {
-        push("lower(admin1) = lower(?)", vec![Value::Text(a)]);
+        push("admin1 = ? COLLATE NOCASE", vec![Value::Text(a)]);
     }
     if let Some([x0, y0, x1, y1]) = f.bbox {
         if ![x0, y0, x1, y1].iter().all(|v| v.is_finite()) {
@@ -81,14 +103,16 @@ fn where_clause(f: &EventFilter) -> Result<(String, Vec<Value>)> {
                 "bbox must be four finite numbers".into(),
             ));
         }
+        let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+        // The R*Tree holds 32-bit bounds rounded outwards: it finds a superset, the
+        // row's own coordinates decide.
         push(
-            "lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
-            vec![
-                Value::Real(x0.min(x1)),
-                Value::Real(x0.max(x1)),
-                Value::Real(y0.min(y1)),
-                Value::Real(y0.max(y1)),
-            ],
+            "rowid IN (SELECT id FROM events_geo WHERE max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?)
+             AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
+            [x0, x1, y0, y1, x0, x1, y0, y1]
+                .into_iter()
+                .map(Value::Real)
+                .collect(),
         );
     }
     if let Some(s) = nonempty(&f.status) {
@@ -123,8 +147,41 @@ fn where_clause(f: &EventFilter) -> Result<(String, Vec<Value>)> {
     Ok((sql, args))
 }
 
+#[cfg(test)]
+pub(crate) fn where_clause_for_test(f: &EventFilter) -> Result<(String, Vec<Value>)> {
+    where_clause(f)
+}
+
+/// Whether a filter sets nothing (the dashboard's first view: maintained aggregates serve it).
+fn is_empty(f: &EventFilter) -> bool {
+    let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    blank(&f.date_from)
+        && blank(&f.date_to)
+        && blank(&f.event_type)
+        && blank(&f.sub_event_type)
+        && blank(&f.actor)
+        && blank(&f.country)
+        && blank(&f.admin1)
+        && f.bbox.is_none()
+        && blank(&f.status)
+        && f.min_confidence.is_none_or(|c| !c.is_finite())
+        && blank(&f.text)
+}
+
+/// A keyset cursor: the list position after which the next page starts. Opaque to
+/// clients (`<sort key>.<uid>`); anything else is refused, not guessed at.
+fn parse_cursor(c: &str) -> Result<(i64, String)> {
+    let bad = || StoreError::Filter(format!("bad cursor {c:?} (use the `next` of a previous page)"));
+    let (k, uid) = c.trim().split_once('.').ok_or_else(bad)?;
+    let k: i64 = k.parse().map_err(|_| bad())?;
+    if uid.is_empty() || uid.len() > 64 || !uid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(bad());
+    }
+    Ok((k, uid.to_string()))
+}
+
 fn stored_event(r: &Row) -> rusqlite::Result<(String, String, i64, i64)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    Ok((r.get(0)?, r.get::<_, Json>(1)?.0, r.get(2)?, r.get(3)?))
 }
 
 fn to_stored((id, json, n, at): (String, String, i64, i64)) -> Result<StoredEvent> {
@@ -135,6 +192,15 @@ fn to_stored((id, json, n, at): (String, String, i64, i64)) -> Result<StoredEven
         n_sources: n.max(0) as u32,
         updated_at: at,
     })
+}
+
+impl StoredEvent {
+    /// The keyset cursor just after this event in list order (for
+    /// [`Store::events_after`]): its sort key, derived from its date as stored, and id.
+    pub fn cursor(&self) -> String {
+        let day = self.event.date.as_deref().and_then(day_range).map(|d| d.0);
+        format!("{}.{}", crate::ingest::sort_key(day), self.id)
+    }
 }
 
 impl Store {
@@ -151,24 +217,76 @@ impl Store {
         let n = args.len();
         let sql = format!(
             "SELECT uid, json, n_sources, updated_at FROM events{w}
-             ORDER BY day IS NULL, day DESC, uid LIMIT ?{} OFFSET ?{}",
+             ORDER BY sort_key, uid LIMIT ?{} OFFSET ?{}",
             n - 1,
             n
         );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), stored_event)?;
         rows.map(|r| to_stored(r?)).collect()
     }
 
+    /// Keyset pagination: the `limit` events (0 = all) that follow the cursor `after` in
+    /// list order (newest first, undated last), and the cursor of the next page (`None`
+    /// on the last page). Unlike an offset, a deep page costs what the first one does,
+    /// and events added meanwhile do not shift the pages.
+    pub fn events_after(
+        &self,
+        filter: &EventFilter,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<EventPage> {
+        let (w, mut args) = where_clause(filter)?;
+        let mut w = w;
+        if let Some(c) = after.map(str::trim).filter(|c| !c.is_empty()) {
+            let (k, uid) = parse_cursor(c)?;
+            w.push_str(if w.is_empty() { " WHERE " } else { " AND " });
+            w.push_str("(sort_key, uid) > (?, ?)");
+            args.push(Value::Integer(k));
+            args.push(Value::Text(uid));
+        }
+        let lim = if limit == 0 {
+            -1
+        } else {
+            limit.min(i64::MAX as u64) as i64
+        };
+        args.push(Value::Integer(lim));
+        let sql = format!(
+            "SELECT uid, json, n_sources, updated_at FROM events{w}
+             ORDER BY sort_key, uid LIMIT ?"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), stored_event)?;
+        let events = rows.map(|r| to_stored(r?)).collect::<Result<Vec<_>>>()?;
+        let next = match events.last() {
+            Some(e) if limit > 0 && events.len() as u64 == limit => Some(e.cursor()),
+            _ => None,
+        };
+        Ok(EventPage { events, next })
+    }
+
     /// How many events match `filter` (for pagination).
     pub fn count_events(&self, filter: &EventFilter) -> Result<u64> {
+        if is_empty(filter) {
+            return Ok(self.total_events()?.0);
+        }
         let (w, args) = where_clause(filter)?;
-        let n: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM events{w}"),
-            rusqlite::params_from_iter(args),
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM events{w}"))?
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))?;
         Ok(n as u64)
+    }
+
+    /// Events and fatalities in the whole store, from the maintained aggregates.
+    fn total_events(&self) -> Result<(u64, u64)> {
+        let r: Option<(i64, i64)> = self
+            .conn
+            .prepare_cached("SELECT n, fatalities FROM event_aggs WHERE dim = 0 AND key = ''")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (n, f) = r.unwrap_or((0, 0));
+        Ok((n.max(0) as u64, f.max(0) as u64))
     }
 
     /// One event with every source (article id, outlet, URL, the mention with its spans).
@@ -195,7 +313,7 @@ impl Store {
                 r.get(2)?,
                 r.get(3)?,
                 r.get(4)?,
-                r.get::<_, String>(5)?,
+                r.get::<_, Json>(5)?.0,
             ))
         })?;
         let mut sources = Vec::new();
@@ -244,7 +362,7 @@ impl Store {
             "SELECT event_uid, json FROM mentions WHERE article = ?1 ORDER BY idx",
         )?;
         let rows = stmt.query_map([rowid], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, Json>(1)?.0))
         })?;
         let mut events = Vec::new();
         for r in rows {
@@ -260,8 +378,13 @@ impl Store {
     }
 
     /// Dashboard counts over the events matching `filter`: by day, type, admin1 and
-    /// acting side (top 50 each, except days which are all listed in order).
+    /// acting side (top 50 each, except days which are all listed in order). Without a
+    /// filter they come from `event_aggs` (kept by triggers), so the dashboard's first
+    /// view does not read every event.
     pub fn stats(&self, filter: &EventFilter) -> Result<Stats> {
+        if is_empty(filter) {
+            return self.stats_from_aggregates();
+        }
         let (w, args) = where_clause(filter)?;
         let (events, fatalities): (i64, i64) = self.conn.query_row(
             &format!("SELECT count(*), coalesce(sum(fatalities), 0) FROM events{w}"),
@@ -289,6 +412,31 @@ impl Store {
             by_type: group("event_type", "n DESC, k", "LIMIT 50")?,
             by_admin1: group("admin1", "n DESC, k", "LIMIT 50")?,
             by_actor: group("actor1", "n DESC, k", "LIMIT 50")?,
+        })
+    }
+
+    fn stats_from_aggregates(&self) -> Result<Stats> {
+        let (events, fatalities) = self.total_events()?;
+        let group = |dim: i64, order: &str, limit: &str| -> Result<Vec<(String, u64)>> {
+            let sql = format!(
+                "SELECT key AS k, n FROM event_aggs WHERE dim = ?1 AND n > 0 ORDER BY {order} {limit}"
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([dim], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?;
+            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        };
+        Ok(Stats {
+            events,
+            fatalities,
+            by_day: group(1, "k", "")?
+                .into_iter()
+                .filter(|(d, _)| d.len() == 10)
+                .collect(),
+            by_type: group(2, "n DESC, k", "LIMIT 50")?,
+            by_admin1: group(3, "n DESC, k", "LIMIT 50")?,
+            by_actor: group(4, "n DESC, k", "LIMIT 50")?,
         })
     }
 
@@ -330,7 +478,7 @@ impl Store {
             let (rowid, id): (i64, String) = (r.get(0)?, r.get(1)?);
             let mut events = Vec::new();
             for m in ments.query_map(params![rowid], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, String>(0)?, r.get::<_, Json>(1)?.0))
             })? {
                 let (uid, json) = m?;
                 let mut e: Event = serde_json::from_str(&json)?;

@@ -417,12 +417,13 @@ fn a_v1_database_is_migrated_in_place() {
     let cols: i64 = store
         .conn
         .query_row(
-            "SELECT count(*) FROM pragma_index_info('mentions_window')",
+            "SELECT count(*) FROM pragma_index_info('mentions_event')",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(cols, 6, "covering window index");
+    assert_eq!(cols, 3, "an event's reports in canonical order off the index");
+    assert_eq!(store.stats(&EventFilter::default()).unwrap().events, 0);
     // A database from a newer Rasad is refused, not damaged.
     store
         .conn
@@ -430,4 +431,306 @@ fn a_v1_database_is_migrated_in_place() {
         .unwrap();
     drop(store);
     assert!(Store::open(&p).is_err());
+}
+
+/// Many reports of a few events over a few days and places, some of them coarse-dated,
+/// some without admin1: what the merge's bookkeeping must keep exact.
+fn varied_items(n: usize) -> Vec<(Article, std::result::Result<Vec<Event>, String>)> {
+    let places = ["أريحا", "سراقب", "بنش", "تفتناز"];
+    let admin1 = [Some("Idlib"), Some("Aleppo"), None];
+    (0..n)
+        .map(|i| {
+            let mut e = shelling(
+                &format!("2023-10-{:02}", 10 + i % 4),
+                places[i % places.len()],
+                Some((i % 5) as u32),
+            );
+            e.admin1 = admin1[i % 3].map(|s| s.into());
+            if i % 7 == 0 {
+                e.date = Some("2023-10".into());
+            }
+            if i % 5 == 0 {
+                e.event_type = "Battles".into();
+            }
+            if i % 11 == 0 {
+                e.location.as_mut().unwrap().lat = None;
+            }
+            let mut second = e.clone();
+            second.location.as_mut().unwrap().name_ar = places[(i + 1) % places.len()].into();
+            second.location.as_mut().unwrap().lon = Some(36.0 + (i % 9) as f64 / 10.0);
+            (
+                article(&format!("v{i:03}"), None, &format!("تقرير رقم {i} عن قصف")),
+                Ok(vec![e, second]),
+            )
+        })
+        .collect()
+}
+
+/// `merge_keys` as recomputed from the mentions themselves.
+fn keys_from_mentions(store: &Store) -> Vec<(String, String, i64, i64, i64, String, i64)> {
+    let mut stmt = store
+        .conn
+        .prepare(
+            "SELECT event_type, coalesce(admin1, ''), coarse, day_start, day_end, event_uid, count(*) FROM mentions
+             WHERE day_start IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    })
+    .unwrap()
+    .collect::<std::result::Result<_, _>>()
+    .unwrap()
+}
+
+fn keys_kept(store: &Store) -> Vec<(String, String, i64, i64, i64, String, i64)> {
+    let mut stmt = store
+        .conn
+        .prepare("SELECT * FROM merge_keys ORDER BY 1, 2, 3, 4, 5, 6")
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    })
+    .unwrap()
+    .collect::<std::result::Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn merge_keys_and_aggregates_stay_exact_through_remerges() {
+    let items = varied_items(120);
+    // Small batches in a scrambled order: events form, grow past the big-event limit,
+    // split and re-merge across batches.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (i * 37) % items.len());
+    let (_dir, mut store) = db();
+    for chunk in order.chunks(7) {
+        let part = chunk.iter().map(|&i| items[i].clone()).collect();
+        store.ingest_extracted(part, None).unwrap();
+        assert_eq!(keys_kept(&store), keys_from_mentions(&store));
+    }
+    assert!(store.counts().unwrap().events < 120, "reports were merged");
+    // An event's n_sources is its number of mentions (the merge reads it as the size).
+    let off: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM events e WHERE n_sources != (SELECT count(*) FROM mentions WHERE event_uid = e.uid)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(off, 0);
+    // The maintained aggregates say what a full group-by says (a filter that matches
+    // every event takes the group-by path).
+    let all = EventFilter {
+        min_confidence: Some(-1.0),
+        ..Default::default()
+    };
+    assert_eq!(
+        store.stats(&EventFilter::default()).unwrap(),
+        store.stats(&all).unwrap()
+    );
+    assert_eq!(
+        store.count_events(&EventFilter::default()).unwrap(),
+        store.count_events(&all).unwrap()
+    );
+    // The R*Tree and the actor index follow the rows too.
+    let geo: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM events_geo", [], |r| r.get(0))
+        .unwrap();
+    let located: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM events WHERE lat IS NOT NULL AND lon IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(geo, located);
+    let by_actor = store
+        .count_events(&EventFilter {
+            actor: Some("قوات النظام".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_actor, store.counts().unwrap().events);
+    let indexed: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM events_actor", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(indexed as u64, store.counts().unwrap().events, "one actor row per event");
+}
+
+#[test]
+fn every_filter_is_served_by_an_index() {
+    let (_dir, mut store) = db();
+    store.ingest_extracted(varied_items(30), None).unwrap();
+    let filters = [
+        EventFilter {
+            date_from: Some("2023-10-11".into()),
+            date_to: Some("2023-10-12".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            event_type: Some("battles".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            sub_event_type: Some("Shelling/artillery/missile attack".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            admin1: Some("idlib".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            country: Some("syria".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            actor: Some("قوات النظام".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            status: Some("current".into()),
+            ..Default::default()
+        },
+        EventFilter {
+            min_confidence: Some(0.5),
+            ..Default::default()
+        },
+        EventFilter {
+            bbox: Some([36.0, 35.0, 37.0, 36.0]),
+            ..Default::default()
+        },
+        EventFilter {
+            text: Some("قصف".into()),
+            ..Default::default()
+        },
+    ];
+    for f in &filters {
+        let (w, args) = query::where_clause_for_test(f).unwrap();
+        for sql in [
+            format!("SELECT uid FROM events{w} ORDER BY sort_key, uid LIMIT 100"),
+            format!("SELECT count(*) FROM events{w}"),
+        ] {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(args.clone()), |r| r.get(3))
+                .unwrap()
+                .collect::<std::result::Result<_, _>>()
+                .unwrap();
+            let plan = plan.join("\n");
+            // A plain "SCAN events" reads every row; an index, the R*Tree, the FTS
+            // tables or a rowid lookup are what we want.
+            assert!(
+                !plan.lines().any(|l| l.trim() == "SCAN events"),
+                "{f:?} scans the table:\n{plan}"
+            );
+            assert!(
+                plan.contains("INDEX") || plan.contains("VIRTUAL TABLE") || plan.contains("INTEGER PRIMARY KEY"),
+                "{f:?}:\n{plan}"
+            );
+        }
+    }
+}
+
+#[test]
+fn keyset_pages_are_the_offset_pages() {
+    let (_dir, mut store) = db();
+    store.ingest_extracted(varied_items(60), None).unwrap();
+    for f in [
+        EventFilter::default(),
+        EventFilter {
+            admin1: Some("Idlib".into()),
+            ..Default::default()
+        },
+    ] {
+        let all = store.events(&f, Page::ALL).unwrap();
+        assert!(all.len() > 4, "{}", all.len());
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.events_after(&f, after.as_deref(), 2).unwrap();
+            seen.extend(page.events.into_iter().map(|e| e.id));
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let ids: Vec<String> = all.into_iter().map(|e| e.id).collect();
+        assert_eq!(seen, ids);
+    }
+    for bad in ["x", "12", "1.", "1.a b", "1.'; DROP TABLE events"] {
+        assert!(
+            store
+                .events_after(&EventFilter::default(), Some(bad), 5)
+                .is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn a_stream_of_batches_stores_what_batch_calls_store() {
+    let Ok(extractor) = rasad_extract::Extractor::new() else {
+        panic!("extractor")
+    };
+    let places = ["أريحا", "سراقب", "بنش", "تفتناز", "معرة النعمان"];
+    let articles: Vec<Article> = (0..90)
+        .map(|i| {
+            let mut a = article(
+                &format!("s{i}"),
+                None,
+                &format!(
+                    "قصفت قوات النظام بالمدفعية مدينة {} في ريف إدلب اليوم، ما أدى إلى مقتل {} مدنيين. (رقم {i})",
+                    places[i % places.len()],
+                    1 + i % 4
+                ),
+            );
+            a.published = Some(format!("2023-10-{:02}", 1 + i % 5));
+            a
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut one = Store::open(dir.path().join("batches.db")).unwrap();
+    for chunk in articles.chunks(8) {
+        one.ingest_articles(chunk, &extractor).unwrap();
+    }
+    let mut two = Store::open(dir.path().join("stream.db")).unwrap();
+    let mut progressed = 0;
+    let (fed, report) = two
+        .ingest_stream(
+            &extractor,
+            3,
+            |feeder| {
+                let mut ok = feeder.error(Some("x.jsonl"), Some("line 3"), "broken line");
+                for chunk in articles.chunks(8) {
+                    ok &= feeder.batch(chunk.to_vec(), Some("x.jsonl"));
+                }
+                // Everything again: all duplicates.
+                ok &= feeder.batch(articles[..10].to_vec(), Some("x.jsonl"));
+                ok
+            },
+            |_, n| progressed += n,
+        )
+        .unwrap();
+    assert!(fed);
+    assert_eq!(progressed, 100);
+    assert_eq!(report.added, 90);
+    assert_eq!(report.duplicates, 10);
+    assert_eq!(two.errors(0).unwrap().len(), 1);
+    let ids = |s: &Store| -> Vec<(String, u32)> {
+        s.events(&EventFilter::default(), Page::ALL)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.id, e.n_sources))
+            .collect()
+    };
+    assert_eq!(ids(&one), ids(&two));
+    assert_eq!(keys_kept(&two), keys_from_mentions(&two));
 }
