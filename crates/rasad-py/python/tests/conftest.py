@@ -1,0 +1,82 @@
+"""Shared fixtures: the evaluation sets of ../shared/eval, the `rasad` binary, one
+SparkSession for the whole test session.
+
+Tools that are missing skip their tests on a developer machine and fail them when `CI` is
+set (CI must never skip silently).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[4]
+SHARED = Path(os.environ.get("RASAD_SHARED", ROOT.parent / "shared"))
+EVAL = SHARED / "eval"
+
+
+def need(cond, why):
+    """Skip (developer machine) or fail (CI) when `cond` is false."""
+    if cond:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{why} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(why)
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+@pytest.fixture(scope="session")
+def eval_dir():
+    need((EVAL / "dev.jsonl").is_file(), f"no evaluation data at {EVAL}")
+    return EVAL
+
+
+@pytest.fixture(scope="session")
+def rasad_bin():
+    exe = os.environ.get("RASAD_BIN") or str(ROOT / "target" / "release" / "rasad")
+    need(Path(exe).is_file(), f"no rasad binary at {exe} (cargo build --release -p rasad-cli)")
+    return exe
+
+
+@pytest.fixture(scope="session")
+def cli_output(rasad_bin):
+    """`rasad extract` of a JSON Lines file, parsed, by article id (cached per file)."""
+    cache = {}
+
+    def run(path):
+        path = str(path)
+        if path not in cache:
+            p = subprocess.run([rasad_bin, "extract", path], capture_output=True, check=False)
+            assert p.returncode in (0, 1), p.stderr.decode("utf-8", "replace")
+            cache[path] = [json.loads(l) for l in p.stdout.decode("utf-8").splitlines() if l.strip()]
+        return cache[path]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def spark():
+    try:
+        import pyspark  # noqa: F401
+        from pyspark.sql import SparkSession
+    except ImportError:
+        need(False, "pyspark is not installed (pip install 'pyspark>=3.5')")
+    need(shutil.which("java") is not None or os.environ.get("JAVA_HOME"), "no java for Spark (openjdk-17-jre-headless)")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    s = (SparkSession.builder.master("local[2]").appName("rasad-tests")
+         .config("spark.ui.enabled", "false")
+         .config("spark.sql.shuffle.partitions", "4")
+         .config("spark.driver.memory", "2g")
+         .config("spark.sql.session.timeZone", "UTC")
+         .getOrCreate())
+    s.sparkContext.setLogLevel("ERROR")
+    yield s
+    s.stop()
