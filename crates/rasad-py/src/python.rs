@@ -140,7 +140,7 @@ fn day_range(date: &str) -> Option<(i64, i64)> {
 
 #[pymodule]
 #[pyo3(name = "_rasad")]
-fn module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn rasad_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_function(wrap_pyfunction!(merge_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(schema_ipc, m)?)?;

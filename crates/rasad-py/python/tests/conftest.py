@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import rasad
+
 ROOT = Path(__file__).resolve().parents[4]
 SHARED = Path(os.environ.get("RASAD_SHARED", ROOT.parent / "shared"))
 EVAL = SHARED / "eval"
@@ -80,3 +82,52 @@ def spark():
     s.sparkContext.setLogLevel("ERROR")
     yield s
     s.stop()
+
+
+def mention_clusters(lines):
+    """{(article id, index): merged id} of `rasad export --format mentions-jsonl`-shaped lines."""
+    out = {}
+    for line in lines:
+        for i, e in enumerate(line.get("events", [])):
+            out[(line["id"], i)] = e["event_id"]
+    return out
+
+
+def partition(clusters):
+    groups = {}
+    for k, c in clusters.items():
+        groups.setdefault(c, set()).add(k)
+    return sorted(sorted(g) for g in groups.values())
+
+
+@pytest.fixture(scope="session")
+def store_clusters(rasad_bin, eval_dir, tmp_path_factory):
+    """`rasad ingest` of merge.jsonl, exported as mentions with their merged ids."""
+    d = tmp_path_factory.mktemp("store")
+    db, out = d / "rasad.db", d / "mentions.jsonl"
+    subprocess.run([rasad_bin, "ingest", str(eval_dir / "merge.jsonl"), "--db", str(db), "--quiet"], check=True)
+    subprocess.run([rasad_bin, "export", "--db", str(db), "--format", "mentions-jsonl", "--out", str(out)], check=True)
+    return read_jsonl(out), out
+
+
+def score_merge(eval_dir, system_path):
+    p = subprocess.run([sys.executable, str(eval_dir / "score_merge.py"), str(eval_dir / "merge.jsonl"), str(system_path),
+                        "--json"], capture_output=True, text=True, cwd=str(eval_dir))
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+def write_system(path, arts, clusters):
+    """An extract-contract file whose events carry their merged ids (what score_merge reads)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for a in arts:
+            r = rasad.extract(a["text"], published=a.get("published"), outlet=a.get("outlet"), id=str(a["id"]))
+            for i, e in enumerate(r.get("events", [])):
+                e["event_id"] = clusters[(r["id"], i)]
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def pytest_configure(config):
+    # PySpark 4 warns about pandas 3 and pandas' own deprecations inside PySpark: not ours.
+    config.addinivalue_line("filterwarnings", "ignore::FutureWarning:pyspark")
+    config.addinivalue_line("filterwarnings", "ignore:The copy keyword is deprecated")

@@ -6,8 +6,7 @@ import pytest
 
 import rasad
 import rasad.spark
-from conftest import read_jsonl
-from test_api import mention_clusters, partition, score_merge, write_system
+from conftest import mention_clusters, partition, read_jsonl, score_merge, write_system
 
 SETS = ["dev", "dev2", "merge"]
 
@@ -56,18 +55,16 @@ def test_extract_events_error_rows_and_column_names(spark):
 def merge_events_table(spark, eval_dir):
     arts = read_jsonl(eval_dir / "merge.jsonl")
     ev = rasad.spark.extract_events(articles_df(spark, arts, 2))
-    return arts, ev.toPandas()
+    return arts, ev.collect()
 
 
 @pytest.mark.parametrize("partitions", [1, 3, 7])
 def test_merge_events_equals_store_whatever_the_partitioning(partitions, spark, eval_dir, merge_events_table,
                                                             store_clusters, tmp_path):
-    arts, pdf = merge_events_table
-    rows = pdf.to_dict("records")
+    arts, collected = merge_events_table
+    rows = list(collected)
     random.Random(partitions).shuffle(rows)
-    import pandas as pd
-
-    events = spark.createDataFrame(pd.DataFrame(rows), schema=rasad.spark.event_struct()).repartition(partitions)
+    events = spark.createDataFrame(rows, schema=rasad.spark.event_struct()).repartition(partitions)
     merged = rasad.spark.merge_events(events).select("article_id", "event_index", "cluster_id", "error").collect()
     assert len(merged) == len(rows)
     ours = {(r["article_id"], int(r["event_index"])): r["cluster_id"] for r in merged if r["error"] is None}
