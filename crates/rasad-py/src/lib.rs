@@ -47,9 +47,6 @@ pub enum PyError {
     /// A column the call needs is missing or of a type it cannot read.
     #[error("column {name:?}: {msg}")]
     Column { name: String, msg: String },
-    /// An `event_json` cell that is not an event of the output contract.
-    #[error("row {row}: event_json is not an event: {msg}")]
-    EventJson { row: usize, msg: String },
 }
 
 pub type Result<T> = std::result::Result<T, PyError>;

@@ -10,13 +10,12 @@
 //! (`rasad.spark.merge_events` groups by event type and by runs of days separated by
 //! gaps of two days or more).
 
-use crate::table::{event_schema, EventTable};
-use crate::{PyError, Result};
+use crate::table::{event_schema, read_events, EventTable};
+use crate::Result;
 use arrow_array::builder::{Int32Builder, ListBuilder, StringBuilder};
-use arrow_array::{Array, ArrayRef, Int32Array, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rasad_merge::{cluster, cluster_uid, merge, Mention};
-use rasad_model::Event;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
@@ -48,40 +47,19 @@ pub fn merged_schema() -> SchemaRef {
     .clone()
 }
 
-fn column<'a, T: 'static>(b: &'a RecordBatch, name: &str, what: &str) -> Result<&'a T> {
-    let col = b.column_by_name(name).ok_or_else(|| PyError::Column {
-        name: name.into(),
-        msg: "missing (pass a table of rasad.extract_arrow)".into(),
-    })?;
-    col.as_any().downcast_ref::<T>().ok_or_else(|| PyError::Column {
-        name: name.into(),
-        msg: format!("expected {what}, found {}", col.data_type()),
-    })
-}
-
 /// Cluster the mentions of `batches` (event tables) and build the merged records.
 pub fn merge_batches(batches: &[RecordBatch]) -> Result<Merged> {
     let mut mentions: Vec<Mention> = Vec::new();
     let mut row_mention: Vec<Option<usize>> = Vec::new();
-    let mut row = 0usize;
     for b in batches {
-        let ids = column::<StringArray>(b, "article_id", "utf8 strings")?;
-        let idx = column::<Int32Array>(b, "event_index", "int32")?;
-        let json = column::<StringArray>(b, "event_json", "utf8 strings")?;
-        for i in 0..b.num_rows() {
-            if json.is_null(i) || ids.is_null(i) || idx.is_null(i) {
-                row_mention.push(None);
-            } else {
-                let event: Event = serde_json::from_str(json.value(i))
-                    .map_err(|e| PyError::EventJson { row, msg: e.to_string() })?;
-                row_mention.push(Some(mentions.len()));
-                mentions.push(Mention {
-                    article_id: ids.value(i).to_string(),
-                    index: idx.value(i).max(0) as u32,
-                    event,
-                });
+        for r in read_events(b)? {
+            match (r.event, r.index) {
+                (Ok(event), Some(index)) => {
+                    row_mention.push(Some(mentions.len()));
+                    mentions.push(Mention { article_id: r.article_id, index, event });
+                }
+                _ => row_mention.push(None),
             }
-            row += 1;
         }
     }
     let labels = cluster(&mentions);
@@ -130,6 +108,8 @@ pub fn merge_batches(batches: &[RecordBatch]) -> Result<Merged> {
 mod tests {
     use super::*;
     use crate::articles::Row;
+    use arrow_array::{Array, Int32Array, StringArray};
+    use rasad_model::Event;
     use rasad_model::ArticleResult;
 
     fn ev(event_type: &str, date: &str, place: &str) -> Event {
@@ -200,15 +180,27 @@ mod tests {
 
     #[test]
     fn wrong_tables_are_errors() {
+        use crate::PyError;
+        use arrow_array::{Int64Array, StringArray};
         let b = RecordBatch::try_from_iter([("article_id", Arc::new(StringArray::from(vec!["a"])) as ArrayRef)]).unwrap();
-        assert!(merge_batches(&[b]).unwrap_err().to_string().contains("event_index"));
+        assert!(merge_batches(&[b]).unwrap_err().to_string().contains("not a table of rasad events"));
         let mut t = EventTable::new();
         t.push_event("a", None, None, None, 0, &ev("Battles", "2024-01-01", "x"));
         let good = t.finish().unwrap();
         let mut cols = good.columns().to_vec();
-        let pos = good.schema().index_of("event_json").unwrap();
+        let pos = good.schema().index_of("spans").unwrap();
         cols[pos] = Arc::new(StringArray::from(vec!["{not json"]));
         let bad = RecordBatch::try_new(good.schema(), cols).unwrap();
-        assert!(matches!(merge_batches(&[bad]), Err(PyError::EventJson { row: 0, .. })));
+        assert!(matches!(merge_batches(&[bad]), Err(PyError::Column { .. })));
+        // A column of another type is named in the error.
+        let mut cols = good.columns().to_vec();
+        let pos = good.schema().index_of("event_index").unwrap();
+        cols[pos] = Arc::new(Int64Array::from(vec![0]));
+        let fields: Vec<_> = good.schema().fields().iter().enumerate()
+            .map(|(k, f)| if k == pos { Arc::new(arrow_schema::Field::new("event_index", arrow_schema::DataType::Int64, true)) } else { f.clone() })
+            .collect();
+        let bad = RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), cols).unwrap();
+        let e = merge_batches(&[bad]).unwrap_err().to_string();
+        assert!(e.contains("event_index") && e.contains("Int64"), "{e}");
     }
 }

@@ -15,7 +15,7 @@ use rasad_model::{Article, ArticleResult};
 
 fn to_py(e: PyError) -> PyErr {
     match e {
-        PyError::Column { .. } | PyError::EventJson { .. } | PyError::Arrow(_) => PyValueError::new_err(e.to_string()),
+        PyError::Column { .. } | PyError::Arrow(_) => PyValueError::new_err(e.to_string()),
         other => PyRuntimeError::new_err(other.to_string()),
     }
 }
@@ -91,6 +91,47 @@ impl Engine {
     }
 }
 
+/// The `rasad extract` lines (JSONL bytes) of an event table: one per article, in the
+/// order articles first appear, events by their position; error rows as `{"id","error"}`.
+/// Articles without events have no row, so no line.
+#[pyfunction]
+fn contract_ipc<'py>(py: Python<'py>, ipc: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    let out = py
+        .detach(|| -> crate::Result<Vec<u8>> {
+            let mut order: Vec<String> = Vec::new();
+            let mut by: std::collections::HashMap<String, Result<Vec<(u32, rasad_model::Event)>, String>> = Default::default();
+            for b in read_ipc(ipc)? {
+                for r in crate::table::read_events(&b)? {
+                    let slot = by.entry(r.article_id.clone()).or_insert_with(|| {
+                        order.push(r.article_id.clone());
+                        Ok(Vec::new())
+                    });
+                    match (r.event, slot) {
+                        (Ok(e), Ok(v)) => v.push((r.index.unwrap_or(0), e)),
+                        (Err(msg), slot) => *slot = Err(msg),
+                        (Ok(_), Err(_)) => {}
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for id in order {
+                let result = match by.remove(&id) {
+                    Some(Ok(mut v)) => {
+                        v.sort_by_key(|x| x.0);
+                        ArticleResult::Ok { id, events: v.into_iter().map(|x| x.1).collect() }
+                    }
+                    Some(Err(error)) => ArticleResult::Err { id, error },
+                    None => continue,
+                };
+                write_json(&mut out, &result);
+                out.push(b'\n');
+            }
+            Ok(out)
+        })
+        .map_err(to_py)?;
+    Ok(PyBytes::new(py, &out))
+}
+
 /// Merge the mentions of an event table (IPC bytes): the merged id of each row (None for
 /// error rows) and the merged records (IPC bytes of the merged schema).
 #[pyfunction]
@@ -143,6 +184,7 @@ fn day_range(date: &str) -> Option<(i64, i64)> {
 fn rasad_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Engine>()?;
     m.add_function(wrap_pyfunction!(merge_ipc, m)?)?;
+    m.add_function(wrap_pyfunction!(contract_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(schema_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(py_valid_published, m)?)?;
     m.add_function(wrap_pyfunction!(day_range, m)?)?;

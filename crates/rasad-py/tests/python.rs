@@ -48,11 +48,12 @@ fn python_package_and_spark() {
         return missing("no java for Spark (apt-get install openjdk-17-jre-headless)");
     }
     let root = repo();
-    // The `rasad` binary the tests compare against, as `scripts/setup.sh` builds it (a
-    // no-op when it is up to date).
+    // The `rasad` binary the tests compare against, built by `scripts/setup.sh`'s own
+    // command (a no-op when it is up to date; `--bin rasad` alone would resolve features
+    // for one package and compile its dependencies a second time).
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let st = Command::new(&cargo).args(["build", "--release", "--bin", "rasad"]).current_dir(&root).status();
-    assert!(st.map(|s| s.success()).unwrap_or(false), "cargo build --release --bin rasad failed");
+    let st = Command::new(&cargo).args(["build", "--release"]).current_dir(&root).status();
+    assert!(st.map(|s| s.success()).unwrap_or(false), "cargo build --release failed");
 
     let tmp = tempfile::tempdir().expect("temporary folder");
     let wheels = tmp.path().join("wheels");

@@ -27,6 +27,7 @@ __all__ = [
     "extract_many",
     "extract_arrow",
     "merge_arrow",
+    "to_contract",
     "event_schema",
     "merged_schema",
     "to_pandas",
@@ -245,14 +246,40 @@ def extract_arrow(table, text="text", id="id", published="published", outlet="ou
     ``id``, ``published`` (string, date or timestamp), ``outlet``, ``url``. Returns a table
     of :func:`event_schema`: one row per event, every field of the contract as typed
     columns (``location_*`` and ``actor1_*``/``actor2_*`` flattened, ``spans`` and
-    ``field_confidence`` as JSON, ``event_json`` the event as ``rasad extract`` writes it);
-    an article that cannot be processed is one row whose ``error`` says why. Rust works
-    with the GIL released.
+    ``field_confidence`` as JSON); :func:`to_contract` gives the very events of
+    ``rasad extract`` back from them. An article that cannot be processed is one row whose
+    ``error`` says why. Rust works with the GIL released.
     """
     pa = _pa()
     arts = articles_table(table, text=text, id=id, published=published, outlet=outlet, url=url)
     out = engine().extract_ipc(_to_ipc(arts), first_row)
     return _read_ipc(out)
+
+
+def _event_table(events):
+    """``events`` as a pyarrow table of exactly :func:`event_schema` (Spark and pandas
+    round trips change string widths and the like; names must all be there)."""
+    pa = _pa()
+    if isinstance(events, pa.RecordBatch):
+        events = pa.Table.from_batches([events])
+    if not isinstance(events, pa.Table):
+        raise TypeError(f"expected a pyarrow.Table of rasad events, not {type(events).__name__}")
+    schema = event_schema()
+    missing = [n for n in schema.names if n not in events.column_names]
+    if missing:
+        raise ValueError(f"not a table of rasad events: no column {', '.join(missing)}")
+    try:
+        return events.select(schema.names).cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        raise ValueError(f"not a table of rasad events: {e}") from None
+
+
+def to_contract(events) -> List[Dict[str, Any]]:
+    """The ``rasad extract`` results of an event table: one ``{"id","events"}`` per
+    article (in order of first appearance), ``{"id","error"}`` for error rows. Articles
+    without events have no row in the table, so no result."""
+    out = _rasad.contract_ipc(_to_ipc(_event_table(events)))
+    return [_json.loads(l) for l in out.splitlines()]
 
 
 def merge_arrow(events, records: bool = False):
@@ -264,18 +291,12 @@ def merge_arrow(events, records: bool = False):
     (:func:`merged_schema`: its ``event_id`` is that id, ``mentions`` counts the reports).
     """
     pa = _pa()
-    if isinstance(events, pa.RecordBatch):
-        events = pa.Table.from_batches([events])
-    if not isinstance(events, pa.Table):
-        raise TypeError(f"expected a pyarrow.Table of rasad events, not {type(events).__name__}")
-    need = [c for c in ("article_id", "event_index", "event_json") if c not in events.column_names]
-    if need:
-        raise ValueError(f"not a table of rasad events: no column {', '.join(need)}")
-    slim = events.select(["article_id", "event_index", "event_json"])
-    slim = slim.cast(pa.schema([("article_id", pa.string()), ("event_index", pa.int32()), ("event_json", pa.string())]))
-    ids, merged = _rasad.merge_ipc(_to_ipc(slim))
+    table = _event_table(events)
+    ids, merged = _rasad.merge_ipc(_to_ipc(table))
     if records:
         return _read_ipc(merged)
+    if isinstance(events, pa.RecordBatch):
+        events = pa.Table.from_batches([events])
     return events.append_column("cluster_id", pa.array(ids, pa.string()))
 
 

@@ -44,20 +44,18 @@ def test_extract_arrow_equals_cli(name, eval_dir, cli_output):
     })
     events = rasad.extract_arrow(table)
     assert events.schema == rasad.event_schema()
-    by_article = {}
-    for row in events.select(["article_id", "event_index", "event_json", "error"]).to_pylist():
-        assert row["error"] is None
-        by_article.setdefault(row["article_id"], []).append((row["event_index"], json.loads(row["event_json"])))
-    for line in cli_output(path):
-        got = [e for _, e in sorted(by_article.get(line["id"], []), key=lambda x: x[0])]
-        assert got == line["events"], line["id"]
+    assert events.column("error").null_count == len(events)
+    # The typed columns hold the whole contract: the events come back exactly.
+    want = [line for line in cli_output(path) if line["events"]]
+    assert rasad.to_contract(events) == want
     # Typed columns carry the contract's values.
-    first = events.slice(0, 1).to_pylist()[0]
-    e = json.loads(first["event_json"])
-    assert first["event_type"] == e["event_type"]
-    assert first["location_lat"] == (e.get("location") or {}).get("lat")
-    assert first["fatalities"] == e.get("fatalities")
-    assert json.loads(first["spans"]) == e["spans"]
+    row = events.slice(0, 1).to_pylist()[0]
+    e = want[0]["events"][0]
+    assert row["article_id"] == want[0]["id"] and row["event_index"] == 0
+    assert row["event_type"] == e["event_type"]
+    assert row["location_lat"] == (e.get("location") or {}).get("lat")
+    assert row["fatalities"] == e.get("fatalities")
+    assert json.loads(row["spans"]) == e["spans"]
 
 
 def test_dates_and_timestamps_as_published():
@@ -99,9 +97,13 @@ def test_bad_arguments_raise_clear_errors():
     with pytest.raises(ValueError, match="not a table of rasad events"):
         rasad.merge_arrow(pa.table({"x": [1]}))
     bad = rasad.extract_arrow(pa.table({"id": ["a"], "text": ["قتل مدنيان بقصف على بلدة كفرنبل في ريف إدلب"]}))
-    bad = bad.set_column(bad.schema.get_field_index("event_json"), "event_json", pa.array(["{broken"] * len(bad)))
-    with pytest.raises(ValueError, match="event_json"):
+    bad = bad.set_column(bad.schema.get_field_index("spans"), "spans", pa.array(["{broken"] * len(bad)))
+    with pytest.raises(ValueError, match="spans"):
         rasad.merge_arrow(bad)
+    with pytest.raises(ValueError, match="not a table of rasad events"):
+        rasad.to_contract(bad.drop_columns(["location_span"]))
+    with pytest.raises(TypeError, match="pyarrow.Table"):
+        rasad.to_contract([{"id": 1}])
 
 
 def test_bad_articles_are_error_rows():

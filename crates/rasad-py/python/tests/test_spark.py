@@ -1,5 +1,4 @@
 """rasad.spark on local[2]: the CLI's events, the store's clusters, whatever the partitioning."""
-import json
 import random
 
 import pytest
@@ -25,13 +24,9 @@ def test_extract_events_equals_cli(spark, eval_dir, cli_output):
         arts += read_jsonl(eval_dir / f"{name}.jsonl")
         for line in cli_output(eval_dir / f"{name}.jsonl"):
             want[line["id"]] = line["events"]
-    rows = rasad.spark.extract_events(articles_df(spark, arts, 3)).select(
-        "article_id", "event_index", "event_json", "error").collect()
-    got = {}
-    for r in rows:
-        assert r["error"] is None, r
-        got.setdefault(r["article_id"], []).append((r["event_index"], json.loads(r["event_json"])))
-    got = {k: [e for _, e in sorted(v, key=lambda x: x[0])] for k, v in got.items()}
+    table = rasad.spark.extract_events(articles_df(spark, arts, 3)).toArrow()
+    assert table.column("error").null_count == len(table)
+    got = {r["id"]: r["events"] for r in rasad.to_contract(table)}
     assert got == {k: v for k, v in want.items() if v}
     assert sum(len(v) for v in got.values()) > 300
 

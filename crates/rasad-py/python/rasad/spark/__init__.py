@@ -16,7 +16,7 @@ that relation. :func:`merge_events` therefore collects the distinct
 each type's days into runs wherever two days or more pass with no event of that type, and
 groups mentions by (type, run). Mentions on both sides of a run's edge can never meet, so
 nothing is lost at the edges, and every group is handed whole to the same Rust merge the
-store runs. Undated mentions are never merged and are spread over 64 groups. Ids are the
+store runs. Undated mentions are never merged and are spread over a few groups. Ids are the
 store's (a hash of the cluster's smallest ``article_id#event_index``), independent of
 partitioning. A type reported every day of a long archive is one group (one task); the
 merge's cost per group is about linear in its mentions (the clustering sweeps by day).
@@ -31,7 +31,7 @@ __all__ = ["extract_events", "merge_events", "event_struct", "merged_struct", "d
            "read_articles"]
 
 #: Groups for undated mentions (they are never merged; they only need spreading).
-UNDATED_GROUPS = 64
+UNDATED_GROUPS = 8
 
 
 def _from_arrow_schema(schema):
@@ -132,7 +132,7 @@ def merge_events(events_df, records: bool = False):
     from pyspark.sql import types as T
 
     spark = events_df.sparkSession
-    ok = events_df.where(F.col("event_json").isNotNull())
+    ok = events_df.where(F.col("error").isNull())
     etype = F.coalesce(F.trim(F.col("event_type")), F.lit(""))
     triples = (ok.where(F.col("day_start").isNotNull() & F.col("day_end").isNotNull())
                .select(etype.alias("t"), "day_start", "day_end").distinct().collect())
@@ -165,7 +165,7 @@ def merge_events(events_df, records: bool = False):
         merged = grouped.applyInPandas(pandas_body, schema)
     if records:
         return merged
-    errors = events_df.where(F.col("event_json").isNull()).withColumn("cluster_id", F.lit(None).cast("string"))
+    errors = events_df.where(F.col("error").isNotNull()).withColumn("cluster_id", F.lit(None).cast("string"))
     return merged.unionByName(errors.select(*[c.name for c in schema.fields]))
 
 

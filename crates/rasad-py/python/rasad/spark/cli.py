@@ -44,11 +44,9 @@ def run(args, stop: bool = False) -> int:
     events = events.persist(StorageLevel.MEMORY_AND_DISK)
     failed = events.where(F.col("error").isNotNull()).select("article_id", "error")
     if args.mentions:
-        out = acled_columns(merge_events(events).where(F.col("event_json").isNotNull()), id_column="cluster_id")
+        out = acled_columns(merge_events(events).where(F.col("error").isNull()), id_column="cluster_id")
     else:
         out = acled_columns(merge_events(events, records=True), id_column="event_id")
-    if not args.json_columns:
-        out = out.drop("event_json")
     out.write.mode("overwrite").parquet(args.output)
     errors = unread.unionByName(failed)
     n_err = errors.count()
@@ -71,7 +69,6 @@ def main(argv=None) -> int:
     r.add_argument("--format", default="auto", choices=["auto", "jsonl", "parquet", "text", "warc", "files"])
     r.add_argument("--errors", help="JSON Lines folder for articles that could not be processed")
     r.add_argument("--mentions", action="store_true", help="one row per report (with cluster_id) instead of per event")
-    r.add_argument("--json-columns", action="store_true", help="keep event_json (the full contract event)")
     r.add_argument("--partitions", type=int, help="repartition the articles first (cluster size × 2–4)")
     r.add_argument("--master", help="Spark master when not under spark-submit (e.g. local[2])")
     r.add_argument("--strict", action="store_true", help="exit 1 when some articles were not processed")
