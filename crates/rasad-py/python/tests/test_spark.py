@@ -133,12 +133,26 @@ def test_run_command_on_jsonl_text_and_warc(spark, eval_dir, tmp_path):
     code = cli.run(_args(input=str(wdir), output=str(tmp_path / "out3"), mentions=True))
     t3 = pq.read_table(tmp_path / "out3").to_pylist()
     assert code == 0 and t3 and all(r["url"] == "https://example.org/a/1" for r in t3)
+    # Parquet in (a date column, as archives store it): the same events as from JSON Lines.
+    import datetime as dt
+
+    import pyarrow as pa
+
+    arts = read_jsonl(eval_dir / "merge.jsonl")
+    pq.write_table(pa.table({"id": [str(a["id"]) for a in arts], "text": [a["text"] for a in arts],
+                             "published": pa.array([dt.date.fromisoformat(a["published"][:10]) for a in arts], pa.date32()),
+                             "outlet": [a.get("outlet") for a in arts]}), tmp_path / "arts.parquet")
+    code = cli.run(_args(input=str(tmp_path / "arts.parquet"), output=str(tmp_path / "out4")))
+    t4 = pq.read_table(tmp_path / "out4")
+    assert code == 0
+    key = lambda t: sorted(zip(t.column("event_id_cnty").to_pylist(), t.column("mentions").to_pylist()))  # noqa: E731
+    assert key(t4) == key(t)
 
 
 def _args(**kw):
     import argparse
 
-    base = dict(format="auto", errors=None, mentions=False, json_columns=False, partitions=None, master=None,
+    base = dict(format="auto", errors=None, mentions=False, partitions=None, master=None,
                 strict=False)
     base.update(kw)
     return argparse.Namespace(**base)
