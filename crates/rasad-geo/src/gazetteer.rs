@@ -218,13 +218,20 @@ impl Gazetteer {
     /// Read a compiled gazetteer file.
     pub fn load(path: &Path) -> Result<Gazetteer, GeoError> {
         let bytes = std::fs::read(path).map_err(|e| GeoError::io(path, e))?;
-        let g: Gazetteer = serde_json::from_slice(&bytes).map_err(|e| GeoError::Json {
-            path: path.display().to_string(),
+        Gazetteer::from_json(&path.display().to_string(), &bytes)
+    }
+
+    /// Parse the bytes of a compiled gazetteer file; `name` says where they came from in
+    /// errors. Separate from [`Gazetteer::load`] because the Python wheel carries its copy
+    /// inside the extension module, not as a file.
+    pub fn from_json(name: &str, bytes: &[u8]) -> Result<Gazetteer, GeoError> {
+        let g: Gazetteer = serde_json::from_slice(bytes).map_err(|e| GeoError::Json {
+            path: name.to_string(),
             msg: e.to_string(),
         })?;
         if !g.format.is_empty() && g.format != FORMAT {
             return Err(GeoError::Json {
-                path: path.display().to_string(),
+                path: name.to_string(),
                 msg: format!("format `{}`, expected `{FORMAT}`", g.format),
             });
         }

@@ -486,25 +486,28 @@ impl Geocoder {
     /// (see [`compiled_path`]). A missing optional file is not an error; a malformed
     /// one is (with its path).
     pub fn builtin() -> Result<Geocoder, GeoError> {
-        let (mut cur, rows) = Gazetteer::curated()?;
-        let imported = Gazetteer::from_tsv_gz("data/gazetteer/imported.tsv.gz", gazetteer::IMPORTED_TSV_GZ)?;
-        cur.entries.extend(imported.entries);
-        cur.sources.extend(imported.sources);
         let extra = match compiled_path() {
             Some(p) if p.is_file() => Some(Gazetteer::load(&p)?),
             _ => None,
         };
-        Geocoder::build(cur, rows, extra)
+        Geocoder::embedded_with(extra)
     }
 
     /// The curated data plus the imported localities embedded in the binary (what
     /// [`Geocoder::builtin`] loads without any compiled file): reproducible for tests.
     pub fn embedded() -> Result<Geocoder, GeoError> {
+        Geocoder::embedded_with(None)
+    }
+
+    /// The embedded data plus a compiled gazetteer the caller already holds: what
+    /// [`Geocoder::builtin`] builds, for callers whose compiled gazetteer is no file at
+    /// the default path (the Python wheel embeds the one it was built with).
+    pub fn embedded_with(extra: Option<Gazetteer>) -> Result<Geocoder, GeoError> {
         let (mut cur, rows) = Gazetteer::curated()?;
         let imported = Gazetteer::from_tsv_gz("data/gazetteer/imported.tsv.gz", gazetteer::IMPORTED_TSV_GZ)?;
         cur.entries.extend(imported.entries);
         cur.sources.extend(imported.sources);
-        Geocoder::build(cur, rows, None)
+        Geocoder::build(cur, rows, extra)
     }
 
     /// Only the curated data embedded in the binary (reproducible: ignores any file).
