@@ -73,16 +73,7 @@ pub fn iso_day(s: &str) -> Option<String> {
         return None;
     }
     let (y, m, dd): (u32, u32, u32) = (day[..4].parse().ok()?, day[5..7].parse().ok()?, day[8..].parse().ok()?);
-    #[allow(clippy::manual_is_multiple_of)] // the workspace's minimum Rust is 1.80
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 0,
-    };
-    (y >= 1 && (1..=days).contains(&dd)).then(|| day.to_string())
+    (y >= 1 && (1..=rasad_model::days_in_month(y, m)).contains(&dd)).then(|| day.to_string())
 }
 
 /// Events left out of an ACLED export because nothing dates them (rule 3).

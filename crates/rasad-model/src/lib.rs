@@ -108,6 +108,20 @@ pub fn event_type_of(sub_event_type: &str) -> Option<&'static str> {
     SUB_EVENT_TYPES.iter().find(|(s, _)| *s == sub_event_type).map(|(_, t)| *t)
 }
 
+/// Days in month `m` (1–12) of Gregorian year `y`; 0 for a month that does not exist.
+/// (The exports' date rules and the API's date parameters check a calendar day with it.)
+pub fn days_in_month(y: u32, m: u32) -> u32 {
+    #[allow(clippy::manual_is_multiple_of)] // the workspace's minimum Rust is 1.80
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
 /// A string made of `parts` in order, allocated once at its final size.
 ///
 /// Names such as "Civilians (Syria)", "X area" or an event id are built for every
@@ -391,5 +405,21 @@ mod tests {
     #[test]
     fn status_serialises_lowercase() {
         assert_eq!(serde_json::to_string(&Status::Background).unwrap(), "\"background\"");
+    }
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    #[test]
+    fn days_in_month_knows_leap_years() {
+        use super::days_in_month;
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2023, 2), 28);
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2024, 4), 30);
+        assert_eq!(days_in_month(2024, 12), 31);
+        assert_eq!(days_in_month(2024, 13), 0);
+        assert_eq!(days_in_month(2024, 0), 0);
     }
 }

@@ -270,16 +270,7 @@ pub fn is_date(s: &str) -> bool {
     if y == 0 {
         return false; // no year 0 in the proleptic Gregorian calendar of RFC 3339
     }
-    #[allow(clippy::manual_is_multiple_of)] // the workspace's minimum Rust is 1.80
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => 0,
-    };
-    (1..=days).contains(&d)
+    (1..=rasad_model::days_in_month(y, m)).contains(&d)
 }
 
 /// An RFC 3339 date-time (`2024-03-12T08:30:00Z`, `…T08:30:00.5+03:00`), what OpenAPI's

@@ -238,17 +238,7 @@ fn date(name: &str, v: &str) -> Result<String> {
         let y: u32 = v[0..4].parse().unwrap_or(0);
         let m: u32 = v[5..7].parse().unwrap_or(0);
         let d: u32 = v[8..10].parse().unwrap_or(0);
-        // (Not `is_multiple_of`: the workspace's minimum Rust is 1.80.)
-        #[allow(clippy::manual_is_multiple_of)]
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => 0,
-        };
-        if y >= 1 && d >= 1 && d <= days {
+        if y >= 1 && d >= 1 && d <= rasad_model::days_in_month(y, m) {
             return Ok(v.to_string());
         }
     }
