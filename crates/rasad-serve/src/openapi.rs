@@ -50,8 +50,8 @@ fn filter_params(paging: bool) -> Vec<Value> {
         ));
         v.push(s(
             "after",
-            "Keyset cursor: the `next` of the previous page (instead of page; deep pages cost what the first does).",
-            json!({ "type": "string", "maxLength": 100 }),
+            "Keyset cursor: the `next` of the previous page (deep pages cost what the first does). With `after`, `page` is ignored. A cursor of another listing starts after its position.",
+            json!({ "type": "string", "pattern": "^-?[0-9]{1,18}\\.[A-Za-z0-9]{1,64}$", "maxLength": 84 }),
         ));
         v.push(s(
             "format",

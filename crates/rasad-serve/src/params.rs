@@ -175,11 +175,7 @@ impl EventQuery {
         }
         // `from` after `to` is an empty range, not an error: each is valid on its own,
         // and the store simply finds nothing in it.
-        if q.after.is_some() && q.page != 1 {
-            return Err(ServeError::BadRequest(
-                "after and page cannot be combined: after already says where the page starts".into(),
-            ));
-        }
+        // (with `after`, `page` is ignored: the cursor already says where the page starts)
         if (q.page - 1).saturating_mul(q.per_page) > MAX_OFFSET {
             return Err(ServeError::BadRequest(format!(
                 "page {} is too deep (more than {MAX_OFFSET} rows in); narrow the filters",
