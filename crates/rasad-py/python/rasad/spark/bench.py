@@ -84,7 +84,10 @@ def generate(dev: Path, n: int, work: Path):
         pubs.append(p)
         outlets.append(a.get("outlet"))
     t = pa.table({"id": ids, "text": texts, "published": pubs, "outlet": outlets})
-    pq.write_table(t, work / "articles.parquet", row_group_size=5000)
+    # Written as an archive of distinct articles would be: replicated texts would otherwise
+    # shrink to a few MB by dictionary encoding, one split, and Spark would see a single
+    # partition (local[2] then runs one task and cannot be faster than local[1]).
+    pq.write_table(t, work / "articles.parquet", row_group_size=5000, use_dictionary=False, compression="none")
     with open(work / "articles.jsonl", "w", encoding="utf-8") as f:
         for row in t.to_pylist():
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
