@@ -611,8 +611,7 @@ pub fn for_place(ctx: &Ctx, fatalities: Option<u32>, toll: &Toll, place: Option<
         p == q || a.name.is_some() && a.name == b.name && a.admin1 == b.admin1
     };
     // "قتل شابان، أحدهما في X والآخر في Y": one each
-    let folded = ctx.doc.folded();
-    if k as usize == places.len() && places.iter().all(|p| p.is_some_and(|p| crate::places::distributive(folded, ctx.places[p].start).is_some())) {
+    if k as usize == places.len() && places.iter().all(|p| p.is_some_and(|p| crate::places::distributive(ctx, ctx.places[p].start).is_some())) {
         return Some(1);
     }
     let sentence = ctx.places[places.iter().flatten().copied().next().unwrap_or(0)].sentence;

@@ -65,7 +65,7 @@ impl<'a> Ctx<'a> {
 
     /// The places of sentence `s`, in article order.
     pub fn places_of(&self, s: usize) -> impl DoubleEndedIterator<Item = &PlaceMention> + Clone + '_ {
-        self.place_index.of(s).iter().map(|&i| &self.places[i as usize])
+        self.place_ids_of(s).map(|i| &self.places[i])
     }
 }
 
@@ -351,7 +351,9 @@ impl<'a> Ctx<'a> {
                         });
                         // "وأفادت الوكالة أيضاً بأن …": "also" adds news, it does not
                         // detail the event before
-                        let also = words_after(self.doc.folded(), it.word_end).take(3).any(|w| matches!(w, "ايضا" | "كذلك"));
+                        let also = range.clone().any(|j| {
+                            self.cue(j) == Some("addition") && self.items[j].word_start >= it.word_end && self.tokens_between(it.word_end, self.items[j].word_start) <= 2
+                        });
                         if !actor_next && !also {
                             f.elaboration = true;
                         }
@@ -548,20 +550,6 @@ pub fn words_before(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
         let word = folded.get(start..end);
         end = start;
         word
-    })
-}
-
-/// The words after folded byte `pos`, nearest first (each at most [`MAX_WORD`] bytes).
-pub fn words_after(folded: &str, pos: usize) -> impl Iterator<Item = &str> {
-    let mut at = pos.min(folded.len());
-    std::iter::from_fn(move || {
-        let w = next_word(folded, at);
-        if w.is_empty() {
-            return None;
-        }
-        // (`next_word` skipped the spaces before it: the word ends where its slice does)
-        at = w.as_ptr() as usize - folded.as_ptr() as usize + w.len();
-        Some(w)
     })
 }
 

@@ -167,8 +167,8 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
     // moved down only when one before it was merged away (an event is near a kilobyte,
     // and most articles merge little)
     let mut kept = 0;
-    // events (by their place among the kept) that a more precise account replaced
-    let mut summarised: Vec<usize> = Vec::new();
+    // by their place among the kept: events a more precise account replaced
+    let mut summarised = vec![false; events.len()];
     for n in 0..events.len() {
         let (out, rest) = events.split_at_mut(n);
         let out = &mut out[..kept];
@@ -189,21 +189,11 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
                 (k.event_type == e.event_type || h.weak_only) && dates && status && k.sub_event_type != "Disrupted weapons use"
             });
             // "احتجاجات في مدن وبلدات عدة بمحافظة إدلب" then "خروج المظاهرات في مدينة إدلب
-            // وبلدات X وY": the account names the places the summary did not; each stays
-            // an event of its own, and the summary goes
-            if let Some((at, k)) = target.as_ref().map(|(at, k)| (*at, &**k)) {
-                if refines(k, e) {
-                    if !summarised.contains(&at) {
-                        summarised.push(at);
-                    }
-                    if kept != n {
-                        events.swap(kept, n);
-                    }
-                    kept += 1;
-                    continue;
-                }
-            }
-            if let Some((_, k)) = target {
+            // وبلدات X وY": the account names the places the summary did not; it stays an
+            // event of its own (kept below), and the summary goes
+            if let Some((at, _)) = target.as_ref().filter(|(_, k)| refines(k, e)) {
+                summarised[*at] = true;
+            } else if let Some((_, k)) = target {
                 let mut e = std::mem::take(e);
                 // the detail does not move the event: keep its place unless it has none
                 if k.location.is_some() {
@@ -219,13 +209,11 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
         kept += 1;
     }
     events.truncate(kept);
-    if !summarised.is_empty() {
-        let mut k = 0;
-        events.retain(|_| {
-            k += 1;
-            !summarised.contains(&(k - 1))
-        });
-    }
+    let mut at = 0;
+    events.retain(|_| {
+        at += 1;
+        !summarised[at - 1]
+    });
 }
 
 /// Whether `e` names precisely (a town, a village, a site: geo precision 1 or 2) where

@@ -230,7 +230,7 @@ fn coordinated(ctx: &Ctx, s: usize, ps: &[usize], inner: &[usize], best: usize) 
     // "أحدهما في سعير …، والآخر عند أطراف بيت عنان": one of them here, the other there
     let distributed = |a: usize, b: usize| {
         let (pa, pb) = (&ctx.places[a], &ctx.places[b]);
-        pb.start >= pa.end && distributive(folded, pa.start) == Some(true) && distributive(folded, pb.start) == Some(false)
+        pb.start >= pa.end && distributive(ctx, pa.start) == Some(true) && distributive(ctx, pb.start) == Some(false)
     };
     let joined = |a: usize, b: usize| linked(a, b) || distributed(a, b);
     let (mut lo, mut hi) = (k, k);
@@ -252,22 +252,20 @@ fn coordinated(ctx: &Ctx, s: usize, ps: &[usize], inner: &[usize], best: usize) 
     items[lo..=hi].to_vec()
 }
 
-/// "One of them" and "the other" (folded) of a distributive construction: "قتل شابان،
-/// أحدهما في X والآخر في Y" tells two events, one at each place.
-const ONE_OF: &[&str] = &["احدهما", "احداهما", "احدهم", "احداهن", "الاول", "الاولي"];
-const THE_OTHER: &[&str] = &["الاخر", "الاخري", "الثاني", "الثانيه", "ثانيهما"];
-
-/// Whether the place at folded byte `start` is introduced by "one of them" (`Some(true)`,
-/// within three words) or "the other" (`Some(false)`, within four: "والآخر عند أطراف X").
-pub(crate) fn distributive(folded: &str, start: usize) -> Option<bool> {
-    let mut before = frame::words_before(folded, start).take(4).map(|w| w.strip_prefix('و').unwrap_or(w));
-    before.find_map(|w| {
-        if ONE_OF.contains(&w) {
-            Some(true)
-        } else {
-            THE_OTHER.contains(&w).then_some(false)
-        }
-    })
+/// Whether the place at folded byte `start` is introduced by "one of them" (`Some(true)`)
+/// or "the other" (`Some(false)`): the cue nearest before it, at most three tokens away
+/// ("أحدهما في X", "والآخر عند أطراف Y"). "قتل شابان، أحدهما في X والآخر في Y" tells two
+/// events, one at each place.
+pub(crate) fn distributive(ctx: &Ctx, start: usize) -> Option<bool> {
+    let k = ctx.items.partition_point(|i| i.word_start < start);
+    (0..k)
+        .rev()
+        .take_while(|&j| ctx.items[j].word_end <= start && ctx.tokens_between(ctx.items[j].word_end, start) <= 3)
+        .find_map(|j| match ctx.cue(j) {
+            Some("one_of") => Some(true),
+            Some("the_other") => Some(false),
+            _ => None,
+        })
 }
 
 /// Keep a place's name but put it inside `unit` (its admin units and coordinates, at

@@ -219,6 +219,9 @@ pub const CUE_KINDS: &[&str] = &[
     "harm",         // إصابات، خسائر، ضحايا، حصيلة: what a toll_neg denies
     "toll_unknown", // تتضح، يعرف، حصيلة: after toll_neg, before any harm noun: the toll is unknown (null)
     "tally",        // ليبلغ، مجموع: figures after it are a running total, not the event's toll
+    "addition",     // أيضاً، كذلك: after a source's reporting verb, what it says is news of its own, not detail
+    "one_of",       // أحدهما، الأول: "one of them (in X)", the first half of a distributive
+    "the_other",    // الآخر، الثاني: "the other (in Y)": with a one_of before it, one event at each place
 ];
 
 /// Cells of one data line, with its line number.
