@@ -44,8 +44,14 @@ fn opt(s: &Option<String>) -> Option<String> {
 /// `to_tsvector` makes the index and the query (`query::tsquery`) split words the same
 /// way, the way the SQLite store splits its FTS queries, and takes the parse off the
 /// server: `to_tsvector` on 500 articles took ~130 ms of a ~250 ms insert.
+#[cfg(test)]
 fn search_words(a: &Article) -> String {
-    let mut folded = rasad_text::fold(&a.text);
+    search_words_folded(a, rasad_text::fold(&a.text))
+}
+
+/// [`search_words`] with the article's text already folded (the write path folds it
+/// once, for its hash and its words).
+fn search_words_folded(a: &Article, mut folded: String) -> String {
     if let Some(t) = &a.title {
         folded = format!("{}\n{folded}", rasad_text::fold(t));
     }
@@ -144,7 +150,11 @@ impl PgStore {
             .map(|(a, _)| a)
             .collect();
         let dup = (articles.len() - fresh.len()) as u64;
-        let results = extract_all(&fresh, extractor);
+        let results = rasad_store::on_all_cores(
+            &fresh,
+            |a| rasad_store::extract_caught(extractor, a),
+            |_| Err("extractor thread panicked".into()),
+        );
         let items: Vec<(Article, std::result::Result<Vec<Event>, String>)> =
             fresh.into_iter().cloned().zip(results).collect();
         let mut report = self.ingest_extracted(items, source)?;
@@ -178,17 +188,21 @@ impl PgStore {
         struct Row {
             id: String,
             hash: String,
+            search: String,
             article: Article,
             events: Vec<Event>,
         }
         let mut rows: Vec<Row> = Vec::new();
         for (article, result) in items {
-            let hash = text_hash(&article.text);
+            // folded once: for the hash and for the search words
+            let folded = rasad_text::fold(&article.text);
+            let hash = rasad_store::hash_folded(&folded);
             let id = article_id(&article, &hash);
             match result {
                 Ok(events) => rows.push(Row {
                     id,
                     hash,
+                    search: search_words_folded(&article, folded),
                     article,
                     events,
                 }),
@@ -211,7 +225,7 @@ impl PgStore {
             .iter()
             .map(|r| no_nul(&r.article.text).into_owned())
             .collect();
-        let search: Vec<String> = rows.iter().map(|r| search_words(&r.article)).collect();
+        let search: Vec<&str> = rows.iter().map(|r| r.search.as_str()).collect();
         let inserted = tx.query(
             "INSERT INTO articles (id, url, text_hash, outlet, published, title, text, source, ingested_at, search)
              SELECT id, url, h, o, p, t, x, $8, $9, array_to_tsvector(string_to_array(f, ' '))
@@ -326,44 +340,6 @@ fn bump(tx: &mut Transaction) -> Result<()> {
         &[],
     )?;
     Ok(())
-}
-
-/// Extract every article on all cores; a panic costs one article, not the run.
-pub(crate) fn extract_all(
-    fresh: &[&Article],
-    extractor: &Extractor,
-) -> Vec<std::result::Result<Vec<Event>, String>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(fresh.len().max(1));
-    let chunk = fresh.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = fresh
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|a| {
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                extractor.extract(a)
-                            }))
-                            .map_err(|_| "extractor panicked".to_string())
-                            .and_then(|r| r.map_err(|e| e.to_string()))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(fresh.chunks(chunk))
-            .flat_map(|(h, part)| {
-                h.join()
-                    .unwrap_or_else(|_| vec![Err("extractor thread panicked".into()); part.len()])
-            })
-            .collect()
-    })
 }
 
 fn insert_errors(

@@ -51,7 +51,7 @@ pub fn text_hash(text: &str) -> String {
 
 /// [`text_hash`] of text already folded (the write path folds each article once, for the
 /// hash and the search index both).
-pub(crate) fn hash_folded(folded: &str) -> String {
+pub fn hash_folded(folded: &str) -> String {
     let mut h1: u64 = 0xcbf29ce484222325;
     let mut h2: u64 = 0x9e3779b97f4a7c15;
     let mut feed = |b: u8| {
@@ -120,13 +120,40 @@ impl Prepared {
         extractor: &Extractor,
         folded: String,
     ) -> Prepared {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            extractor.extract(&article)
-        }))
-        .map_err(|_| "extractor panicked".to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()));
+        let result = extract_caught(extractor, &article);
         Prepared::with_folded(article, result, folded)
     }
+}
+
+/// `extractor.extract(article)` with its error as text, and a panic costing this article
+/// (an error) rather than the run. Shared by both stores' ingest.
+pub fn extract_caught(extractor: &Extractor, article: &Article) -> std::result::Result<Vec<Event>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extractor.extract(article)))
+        .map_err(|_| "extractor panicked".to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+}
+
+/// `work` on every article, the articles split into one run per core, results in input
+/// order; a thread that dies gives `lost(article)` for each of its articles. (The batch
+/// ingest of both stores extracts this way.)
+pub fn on_all_cores<T: Send>(articles: &[&Article], work: impl Fn(&Article) -> T + Sync, lost: impl Fn(&Article) -> T) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(articles.len().max(1));
+    let chunk = articles.len().div_ceil(threads).max(1);
+    let work = &work;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = articles
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|a| work(a)).collect::<Vec<T>>()))
+            .collect();
+        handles
+            .into_iter()
+            .zip(articles.chunks(chunk))
+            .flat_map(|(h, part)| h.join().unwrap_or_else(|_| part.iter().map(|a| lost(a)).collect()))
+            .collect()
+    })
 }
 
 /// The id an article is stored under: its own, or one derived from its text.
@@ -204,39 +231,11 @@ impl Store {
                 fresh.push(a);
             }
         }
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(fresh.len().max(1));
-        let chunk = fresh.len().div_ceil(threads).max(1);
-        let items: Vec<Prepared> = std::thread::scope(|s| {
-            let handles: Vec<_> = fresh
-                .chunks(chunk)
-                .map(|part| {
-                    s.spawn(move || {
-                        part.iter()
-                            .map(|a| Prepared::extract((*a).clone(), extractor))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .zip(fresh.chunks(chunk))
-                .flat_map(|(h, part)| {
-                    h.join().unwrap_or_else(|_| {
-                        part.iter()
-                            .map(|a| {
-                                Prepared::new(
-                                    (*a).clone(),
-                                    Err("extractor thread panicked".into()),
-                                )
-                            })
-                            .collect()
-                    })
-                })
-                .collect()
-        });
+        let items: Vec<Prepared> = on_all_cores(
+            &fresh,
+            |a| Prepared::extract(a.clone(), extractor),
+            |a| Prepared::new(a.clone(), Err("extractor thread panicked".into())),
+        );
         let mut report = self.write_batch(items, source)?;
         report.seen += dup;
         report.duplicates += dup;

@@ -31,7 +31,7 @@ use rasad_model::{Article, Event};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
-pub use ingest::{text_hash, IngestReport, Prepared};
+pub use ingest::{extract_caught, hash_folded, on_all_cores, text_hash, IngestReport, Prepared};
 pub use pipeline::Feeder;
 pub use schema::SCHEMA_VERSION;
 
