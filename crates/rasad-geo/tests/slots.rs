@@ -123,3 +123,59 @@ fn a_dual_frames_two_names_a_plural_a_list() {
     let got = names("خرجت مظاهرات في بلدات معرة مصرين وبنش وأرمناز، إضافة إلى مدينة سرمدا.");
     assert!(got.iter().any(|n| n == "أرمناز") && got.iter().any(|n| n.contains("سرمدا")) && !got.iter().any(|n| n.contains("إضافة")), "{got:?}");
 }
+
+#[test]
+fn a_container_the_text_states_outranks_a_namesake_elsewhere() {
+    // the gazetteer's الغارية lies in As-Suwayda; the text puts this one in Daraa
+    for (text, name, a1) in [
+        ("قصفت المدفعية بلدة الغارية بريف درعا الشرقي مساء أمس.", "الغارية", "Daraa"),
+        ("بدأت التسوية في بلدة الغارية الغربية بريف درعا.", "الغارية الغربية", "Daraa"),
+        ("دخلت دورية إلى قرية الغارية التابعة لمحافظة درعا.", "الغارية", "Daraa"),
+    ] {
+        assert_eq!(admin1_of(text, name).as_deref(), Some(a1), "{text}");
+    }
+}
+
+#[test]
+fn a_direction_after_a_village_stays_in_its_phrase() {
+    // "the southern town of X": the known town, the adjective in its phrase
+    let ms = geo().find_places_in_text("استهدفت مسيرة سيارة في بلدة عقتنيت الجنوبية صباحا.");
+    let m = ms.iter().find(|m| m.location.name_ar.contains("عقتنيت")).expect("found");
+    assert_eq!(m.location.name_ar, "بلدة عقتنيت الجنوبية");
+    assert_eq!(m.location.admin1.as_deref(), Some("South Lebanon"));
+    // after a city it is a part of the city, not in the name
+    let ms = geo().find_places_in_text("قصفت الطائرات أحياء في مدينة حلب الشرقية.");
+    assert!(ms.iter().any(|m| m.location.admin1.as_deref() == Some("Aleppo")), "{ms:?}");
+}
+
+#[test]
+fn small_namesakes_elsewhere_give_way_to_the_articles_geography() {
+    // every الروضة the gazetteer knows is a village in another governorate
+    assert_eq!(
+        admin1_of("سقط صاروخ على حي الروضة في مدينة مأرب ظهر اليوم.", "الروضة").as_deref(),
+        Some("Marib")
+    );
+}
+
+#[test]
+fn a_dateline_place_fills_its_segment() {
+    use rasad_text::Document;
+    // the outlet "بغداد اليوم" is no dateline place; the governorate after it is
+    let d = Document::new("بغداد اليوم – ذي قار\nأغلق محتجون الطرق وسط المدينة صباح اليوم.");
+    let m = geo().dateline(&d).expect("a dateline place");
+    assert_eq!(m.location.admin1.as_deref(), Some("Dhi Qar"));
+    let d = Document::new("دمشق – (أ ف ب)\nأعلنت الوزارة مقتل عنصرين.");
+    assert_eq!(geo().dateline(&d).and_then(|m| m.location.admin1.map(|a| a.to_string())).as_deref(), Some("Damascus"));
+    let d = Document::new("عدن الغد - خاص\nاندلعت اشتباكات.");
+    assert!(geo().dateline(&d).is_none());
+}
+
+#[test]
+fn the_revolution_is_no_town() {
+    for s in ["قتل خمسون في أعنف قصف على حمص منذ بدء الثورة.", "خرج المحتجون في ذكرى الثورة إلى الشوارع."] {
+        assert!(
+            geo().find_places_in_text(s).iter().all(|m| m.location.admin1.as_deref() != Some("Raqqa")),
+            "{s}"
+        );
+    }
+}

@@ -121,7 +121,9 @@ pub(crate) fn interned_location(e: &Entry) -> Location {
 pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, dateline_end: Option<usize>) {
     let is_minor = |r: &Raw| {
         !r.cands.is_empty()
-            && (r.needs_ctx || r.cands.iter().all(|&c| g.entries[c as usize].minor))
+            && (r.needs_ctx
+                || r.cands.iter().all(|&c| g.entries[c as usize].minor)
+                || small_namesakes(g, &r.cands))
     };
     if !raws.iter().any(is_minor) {
         return;
@@ -167,6 +169,23 @@ pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, da
         }
         true
     });
+}
+
+/// Namesakes in several governorates that are all small imported localities (a village
+/// of a few hundred people, some of them minor, some not): the name alone says nothing
+/// of where, so they are settled like minor names — a reading the article's geography
+/// supports, else the phrase's context ("حي الروضة" in a report on مأرب is none of the
+/// villages called الروضة elsewhere).
+fn small_namesakes(g: &Geocoder, cands: &[u32]) -> bool {
+    let small = |e: &Entry| {
+        e.minor
+            || (e.source != "rasad"
+                && matches!(e.kind, PlaceKind::Village | PlaceKind::Town | PlaceKind::Neighbourhood)
+                && e.population < 20_000)
+    };
+    cands.len() >= 2
+        && cands.iter().all(|&c| small(&g.entries[c as usize]))
+        && unambiguous(g, cands).is_none()
 }
 
 pub(super) fn raw_kind(g: &Geocoder, r: &Raw) -> PlaceKind {

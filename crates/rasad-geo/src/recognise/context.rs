@@ -46,5 +46,37 @@ pub(crate) fn dateline(
     find_places(g, &sub, Some(line), raw.as_deref())
         .into_iter()
         .take_while(|m| m.end <= end)
-        .find(|m| m.known)
+        .find(|m| m.known && fills_segment(&sub, m.start, m.end))
+}
+
+/// A dateline names its place alone between separators ("الحسكة – نورث برس",
+/// "دمشق – (أ ف ب)"): a place name with other words in its segment is part of another
+/// name, mostly the outlet's ("بغداد اليوم – ذي قار", "عدن الغد - لحج"), and says
+/// nothing of where the report was filed.
+pub(super) fn fills_segment(doc: &Document, s: usize, e: usize) -> bool {
+    let f = doc.folded();
+    let sep = |x: &str| matches!(x, "-" | "/" | "|" | ":" | "(" | ")" | "ـ" | "\u{ab}" | "\u{bb}" | "\"");
+    let mut before = true;
+    let mut words_out = 0usize;
+    for t in &doc.tokens {
+        if t.end > s && t.start < e {
+            before = false;
+            continue;
+        }
+        if t.kind == TokenKind::Newline {
+            break;
+        }
+        let x = &f[t.start..t.end];
+        if t.kind == TokenKind::Punct && sep(x) {
+            if before {
+                words_out = 0;
+                continue;
+            }
+            break;
+        }
+        if t.kind == TokenKind::Word {
+            words_out += 1;
+        }
+    }
+    words_out == 0
 }

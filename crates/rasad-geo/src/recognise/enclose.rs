@@ -55,3 +55,36 @@ pub(super) fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
     let _ = comma;
     true
 }
+
+/// Words that open a phrase naming an administrative container or a governorate's
+/// countryside: "بريف درعا الشرقي", "في محافظة إب", "التابعة لقضاء سنجار".
+const CONTAINERS: &[&str] = &["ريف", "محافظه", "ولايه", "قضاء", "ناحيه", "مديريه", "محليه", "معتمديه"];
+
+/// Gap words that state containment, not nearness or direction.
+const CONTAINMENT_GAP: &[&str] = &["في", "ضمن", "داخل", "التابعه", "التابع", "الواقعه", "الواقع"];
+
+/// Whether the text *states* that `a` lies in the administrative unit or countryside `b`
+/// ("قرية X بريف Y", "X التابعة لمحافظة Y"), as opposed to placing it near or beside it.
+/// Such a statement outranks the gazetteer: a namesake in another governorate is some
+/// other village (see [`super::find_places`]).
+pub(super) fn states_containment(w: &Walker, a: &Raw, b: &Raw) -> bool {
+    let f = w.f;
+    let toks = &w.doc.tokens;
+    if b.ta < a.tb || b.ta >= toks.len() {
+        return false;
+    }
+    let gap = &toks[a.tb..b.ta];
+    if gap.len() > 2
+        || !gap
+            .iter()
+            .all(|t| t.kind == TokenKind::Word && CONTAINMENT_GAP.contains(&&f[t.start..t.end]))
+    {
+        return false;
+    }
+    if gap.is_empty() && !b.prefix.starts_with('ب') && !b.prefix.starts_with('ل') {
+        return false;
+    }
+    let t = &toks[b.ta];
+    let first = f[t.start..t.end].get(b.prefix.len()..).unwrap_or_default();
+    CONTAINERS.contains(&first)
+}

@@ -96,6 +96,11 @@ pub(super) struct Raw {
 }
 
 
+/// How far (km) a namesake may lie from the container the text puts it in for its
+/// coordinates to be kept: governorate borders in the gazetteers differ by a few
+/// kilometres; a namesake beyond this is another village.
+const CONTAINER_NEAR_KM: f64 = 40.0;
+
 /// No hit starts in this token, and no phrase can (in [`Walker::hit_at`]).
 pub(super) const NO_HIT: u32 = u32::MAX;
 /// No hit starts in this token, but it is a phrase starter (in [`Walker::hit_at`]).
@@ -227,7 +232,11 @@ pub(crate) fn find_places(
     }
     let dl_end = w.dateline_end;
     if let Some(end) = dl_end {
-        if let Some(r) = raws.iter().find(|r| r.e <= end && !r.cands.is_empty()) {
+        if let Some(r) = raws
+            .iter()
+            .take_while(|r| r.e <= end)
+            .find(|r| !r.cands.is_empty() && fills_segment(doc, r.s, r.e))
+        {
             let best = r
                 .cands
                 .iter()
@@ -336,11 +345,35 @@ pub(crate) fn find_places(
         };
         loc.span = Some(span);
         // a known place whose encloser lies in another admin1 is not *in* it: "الزاوية
-        // غرب العاصمة طرابلس" says where, not what contains it
-        if !r.cands.is_empty() {
+        // غرب العاصمة طرابلس" says where, not what contains it. Unless the text states
+        // the containment ("بلدة X بريف Y"): then the gazetteer's X is a namesake in
+        // another governorate, and the text's own statement wins (admin units from the
+        // container; the namesake's coordinates only when it lies near the container).
+        if !r.cands.is_empty() && !r.region {
             if let Some(el) = enc_loc {
                 if el.admin1.is_some() && loc.admin1.is_some() && el.admin1 != loc.admin1 {
-                    enc[k] = None;
+                    let stated = enc[k].is_some_and(|e| states_containment(&w, r, &raws[e]));
+                    if stated && el.country.is_some() {
+                        let near = match (loc.lat, loc.lon, el.lat, el.lon) {
+                            (Some(a), Some(b), Some(c), Some(d)) => {
+                                crate::import::km(a, b, c, d) <= CONTAINER_NEAR_KM
+                            }
+                            _ => false,
+                        };
+                        loc.country = el.country.clone();
+                        loc.admin1 = el.admin1.clone();
+                        loc.admin2 = el.admin2.clone();
+                        loc.admin3 = None;
+                        loc.pcode = None;
+                        loc.gazetteer_id = None;
+                        if !near {
+                            loc.lat = el.lat;
+                            loc.lon = el.lon;
+                        }
+                        loc.geo_precision = Some(2);
+                    } else {
+                        enc[k] = None;
+                    }
                 }
             }
         }

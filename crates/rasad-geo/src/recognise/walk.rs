@@ -651,7 +651,20 @@ impl<'a> Walker<'a> {
             // "قرية المنصورة الصغيرة" is not the town المنصورة
             if !site_like && !cands.is_empty() && fw != "ريف" {
                 let t2 = self.name_tail(tb);
-                if t2 > tb {
+                // "بلدة الغارية الشرقية" may be the eastern twin of الغارية or "the
+                // eastern town of الغارية" ("بلدة خربة سلم الجنوبية"): the phrase keeps
+                // the word and the known name; a container the text names in another
+                // governorate then overrides it (see `states_containment`)
+                let twin_ok = matches!(kind, PlaceKind::Village | PlaceKind::Town)
+                    && !cands.iter().any(|&c| {
+                        matches!(
+                            self.g.entries[c as usize].kind,
+                            PlaceKind::City | PlaceKind::Admin1 | PlaceKind::Admin2
+                        )
+                    });
+                if t2 == tb && twin_ok && self.word(tb).is_some_and(is_twin_tail) {
+                    tb += 1;
+                } else if t2 > tb {
                     tb = t2;
                     cands.clear();
                 }

@@ -192,6 +192,20 @@ pub(super) const NAME_TAILS: &[&str] = &[
     "القديمه",
 ];
 
+/// Direction adjectives that, after a village or town named with its feature word, make
+/// the twin village of that name: "بلدة الغارية الشرقية" is not الغارية. (After a city
+/// they name a part of it, "مدينة حلب الشرقية", and stay out of the name.)
+pub(super) const TWIN_TAILS: &[&str] = &[
+    "الشرقيه",
+    "الغربيه",
+    "الشماليه",
+    "الجنوبيه",
+    "الشرقي",
+    "الغربي",
+    "الشمالي",
+    "الجنوبي",
+];
+
 /// Words that stop an unknown name.
 pub(super) const STOP: &[&str] = &[
     "في",
@@ -667,6 +681,6 @@ macro_rules! word_set {
 word_set! {
     is_stop => STOP, is_not_name => NOT_NAMES, is_head => HEADS, is_loc_prep => LOC_PREPS,
     is_site_tail => SITE_TAILS, is_dir_adj => DIR_ADJ, is_direction => DIRECTIONS, is_near => NEAR,
-    is_known_only => KNOWN_ONLY, is_dual => DUALS, is_name_tail => NAME_TAILS,
+    is_known_only => KNOWN_ONLY, is_dual => DUALS, is_name_tail => NAME_TAILS, is_twin_tail => TWIN_TAILS,
     is_plural => PLURALS,
 }
