@@ -126,6 +126,7 @@ impl Extractor {
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_scanned(&doc, &article.text, &scan.places);
         let mut places = places;
+        places::outside_outlet_name(&doc, &mut places, article.outlet.as_deref());
         let dateline_country = dateline.as_ref().and_then(|d| d.location.country.as_deref());
         places::one_sense_per_article(&doc, &mut places, dateline_country);
         places::namesakes_abroad(&mut places, dateline_country);

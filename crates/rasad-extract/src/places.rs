@@ -641,3 +641,44 @@ pub fn namesakes_abroad(places: &mut [PlaceMention], dateline_country: Option<&s
         *l = rasad_model::Location { name_ar: std::mem::take(&mut l.name_ar), span: l.span, country: Some(country.clone()), geo_precision: Some(2), ..Default::default() };
     }
 }
+
+/// Drop the places that lie inside the outlet's own name where the text quotes it
+/// ("وقال مصدر لـ(بغداد اليوم)", a byline "عدن الغد – لحج"): an outlet named after a city
+/// reports from anywhere, and its name says nothing of where the event was. Only names of
+/// two words or more are searched (a one-word outlet named like a city is the city too
+/// often to tell apart). Enclosing links are renumbered.
+pub fn outside_outlet_name(doc: &rasad_text::Document, places: &mut Vec<PlaceMention>, outlet: Option<&str>) {
+    let Some(o) = outlet.map(rasad_text::fold) else { return };
+    let o = o.trim();
+    if !o.contains(' ') || places.is_empty() {
+        return;
+    }
+    let occ: Vec<(usize, usize)> = doc.folded().match_indices(o).map(|(k, _)| (k, k + o.len())).collect();
+    if occ.is_empty() {
+        return;
+    }
+    let inside = |p: &PlaceMention| {
+        let k = occ.partition_point(|&(a, _)| a <= p.start);
+        k > 0 && p.end <= occ[k - 1].1
+    };
+    let keep: Vec<bool> = places.iter().map(|p| !inside(p)).collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let mut new_index = vec![None; places.len()];
+    let mut n = 0;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = Some(n);
+            n += 1;
+        }
+    }
+    let mut i = 0;
+    places.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    for p in places.iter_mut() {
+        p.enclosing = p.enclosing.and_then(|e| new_index.get(e).copied().flatten());
+    }
+}

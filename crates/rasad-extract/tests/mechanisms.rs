@@ -71,3 +71,17 @@ fn every_mechanism_row_holds() {
     assert!(rows >= 10, "expected mechanism rows in {}", path.display());
     assert!(failures.is_empty(), "{} of {rows} mechanism rows failed:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// A place inside the outlet's own name ("بغداد اليوم") says nothing of where the event
+/// was: the byline and the quoted source are read without it. Written for this test.
+#[test]
+fn an_outlets_name_is_no_place() {
+    let x = Extractor::new().unwrap();
+    let text = "بغداد اليوم – ذي قار\nاعتقلت قوة أمنية ناشطاً بارزاً صباح اليوم، بحسب ما قال مصدر محلي لـ(بغداد اليوم).";
+    let admin1s = |outlet: Option<&str>| -> Vec<String> {
+        let a = Article { id: "o".into(), outlet: outlet.map(String::from), published: Some("2021-08-05".into()), text: text.into(), ..Default::default() };
+        x.extract(&a).unwrap().iter().map(|e| e.admin1.as_deref().unwrap_or("null").to_string()).collect()
+    };
+    let with = admin1s(Some("بغداد اليوم"));
+    assert!(!with.is_empty() && with.iter().all(|a| a == "Dhi Qar"), "{with:?}");
+}
