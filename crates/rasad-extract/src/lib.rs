@@ -130,6 +130,7 @@ impl Extractor {
         let dateline_country = dateline.as_ref().and_then(|d| d.location.country.as_deref());
         places::one_sense_per_article(&doc, &mut places, dateline_country);
         places::namesakes_abroad(&mut places, dateline_country);
+        places::one_sense_for_unknown_names(&doc, &mut places);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
         let mut cands = frame::frame(&ctx);
         cands.truncate(MAX_CANDIDATES);

@@ -595,6 +595,55 @@ pub fn one_sense_per_article(doc: &rasad_text::Document, places: &mut [PlaceMent
     }
 }
 
+/// One sense for unknown names too: a site or village the gazetteer does not know,
+/// located once by its context ("محطة حزيز ... في مديرية سنحان") and named again where
+/// nothing locates it ("على محطة حزيز نفسها"), is one place: the bare mention takes the
+/// located one's admin units and coordinates (it keeps its own wording and span). Mentions are matched on
+/// their first two words (the feature word and the name: "محطة حزيز الرئيسية" is
+/// "محطة حزيز"); a name located in two different ways is left alone.
+pub fn one_sense_for_unknown_names(doc: &rasad_text::Document, places: &mut [PlaceMention]) {
+    let f = doc.folded();
+    let key = |p: &PlaceMention| -> Option<&str> {
+        if p.known || !matches!(p.kind, PlaceKind::Site | PlaceKind::Village | PlaceKind::Town | PlaceKind::Neighbourhood) {
+            return None;
+        }
+        let phrase = f.get(p.start..p.end)?;
+        let mut it = phrase.match_indices(' ');
+        let end = it.nth(1).map_or(phrase.len(), |(k, _)| k);
+        (phrase[..end].contains(' ')).then(|| &phrase[..end])
+    };
+    let mut located: std::collections::HashMap<&str, Option<usize>> = std::collections::HashMap::new();
+    for (j, p) in places.iter().enumerate() {
+        let Some(k) = key(p) else { continue };
+        if p.location.admin1.is_none() {
+            continue;
+        }
+        located
+            .entry(k)
+            .and_modify(|v| {
+                if v.is_some_and(|i| places[i].location.admin1 != p.location.admin1) {
+                    *v = None;
+                }
+            })
+            .or_insert(Some(j));
+    }
+    if located.is_empty() {
+        return;
+    }
+    let moves: Vec<(usize, usize)> = places
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location.admin1.is_none())
+        .filter_map(|(j, p)| key(p).and_then(|k| located.get(k).copied().flatten()).map(|m| (j, m)))
+        .collect();
+    for (j, m) in moves {
+        let model = places[m].location.clone();
+        let l = &mut places[j].location;
+        let (name_ar, span) = (std::mem::take(&mut l.name_ar), l.span);
+        *l = rasad_model::Location { name_ar, span, ..model };
+    }
+}
+
 /// Namesakes abroad: a village, town or neighbourhood that the gazetteer resolved to
 /// another country than the one the article is about ("بلدة العين" of Taizz in a
 /// Baalbek report, "الميدان" of Damascus in a Tripoli report) is taken to be the

@@ -1036,33 +1036,43 @@ fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Resul
             let c = col(n).ok_or_else(|| GeoError::data(&file.display().to_string(), 1, format!("no `{n}` column")))?;
             ix.insert(n, c);
         }
+        // records whose region WOF leaves empty: placed by their neighbours afterwards
+        let mut unplaced: Vec<Entry> = Vec::new();
+        let first_of_country = entries.len();
         for line in lines {
             let f = wof_fields(line);
             let get = |n: &str| f.get(ix[n]).map(String::as_str).unwrap_or("");
-            if !matches!(get("placetype"), "locality" | "neighbourhood")
+            let placetype = get("placetype");
+            if !matches!(placetype, "locality" | "neighbourhood" | "county")
                 || get("mz_is_current") == "0"
                 || !get("edtf_deprecated").is_empty()
                 || !get("country").eq_ignore_ascii_case(cc)
             {
                 continue;
             }
+            let county_rec = placetype == "county";
             // "محافظة X" is the governorate's name, not the town's; "ناحية X" the town
             let mut ar: Vec<String> = get("name_ar")
                 .split('|')
                 .filter_map(wof_name)
-                .filter(|n| !["محافظة ", "محافظه ", "ولاية ", "إقليم ", "اقليم ", "منطقة "].iter().any(|p| n.starts_with(p)))
+                .filter(|n| !["محافظة ", "محافظه ", "ولاية ", "إقليم ", "اقليم ", "منطقة "].iter().any(|p| n.starts_with(p)) || county_rec)
                 .map(|n| {
-                    ["ناحية ", "قضاء ", "مركز "]
+                    ["ناحية ", "قضاء ", "مركز ", "مديرية ", "منطقة ", "محلية ", "معتمدية ", "لواء "]
                         .iter()
                         .find_map(|p| n.strip_prefix(p).map(String::from))
                         .unwrap_or(n)
                 })
                 .collect();
+            // a district named for two tribes or towns, "سنحان وبني بهلول": reports name
+            // the first ("مديرية سنحان")
+            if county_rec {
+                if let Some((head, _)) = ar.first().and_then(|n| n.split_once(" و")) {
+                    if !head.trim().is_empty() {
+                        ar.push(head.trim().to_string());
+                    }
+                }
+            }
             uniq(&mut ar);
-            let Some((country, admin1)) = regions.get(get("region_id")) else {
-                skipped += 1;
-                continue;
-            };
             let (Ok(lat), Ok(lon)) = (get("lat").parse::<f64>(), get("lon").parse::<f64>()) else {
                 skipped += 1;
                 continue;
@@ -1073,7 +1083,9 @@ fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Resul
             }
             let population: u64 = get("population").parse::<f64>().map(|p| p.max(0.0) as u64).unwrap_or(0);
             let fcode = get("gn_feature_code");
-            let kind = if get("placetype") == "neighbourhood" {
+            let kind = if county_rec {
+                PlaceKind::Admin2
+            } else if placetype == "neighbourhood" {
                 PlaceKind::Neighbourhood
             } else {
                 match geonames_kind((!fcode.is_empty()).then_some(fcode), population) {
@@ -1089,12 +1101,12 @@ fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Resul
                 continue;
             }
             let name_ar = ar.remove(0);
-            let county = get("county_name").trim();
-            entries.push(Entry {
+            let county = if county_rec { get("name").trim() } else { get("county_name").trim() };
+            let mut e = Entry {
                 id,
                 kind,
-                country: country.clone(),
-                admin1: Some(admin1.clone()),
+                country: String::new(),
+                admin1: None,
                 admin2: (!county.is_empty()).then(|| county.to_string()),
                 admin3: None,
                 name: get("name").to_string(),
@@ -1105,16 +1117,96 @@ fn whosonfirst(path: &Path, rows: &[Admin1Row], countries: Vec<String>) -> Resul
                 pcode: None,
                 population,
                 weak: false,
-                minor: kind == PlaceKind::Neighbourhood || wof_minor(fcode, population),
+                // a district is read only after its feature word or a locative
+                // preposition: its name is mostly its seat's, which the towns carry
+                minor: county_rec || kind == PlaceKind::Neighbourhood || wof_minor(fcode, population),
                 source: "whosonfirst".into(),
-            });
+            };
+            match regions.get(get("region_id")) {
+                Some((country, admin1)) => {
+                    e.country = country.clone();
+                    e.admin1 = Some(admin1.clone());
+                    entries.push(e);
+                }
+                None => unplaced.push(e),
+            }
         }
+        let (placed, left) = place_by_neighbours(&entries[first_of_country..], unplaced);
+        skipped += left;
+        entries.extend(placed);
     }
     Ok(Imported {
         source: wof_source(),
         entries,
         skipped,
     })
+}
+
+/// How far (km) the neighbours of a record without a region may lie.
+const NEIGHBOUR_KM: f64 = 20.0;
+/// How many of the nearest placed records vote.
+const NEIGHBOURS: usize = 7;
+
+/// Give the records that WOF left without a region (a few thousand villages of Iraq,
+/// Yemen, Syria, Egypt …) the admin1 of the placed records around them: the nearest
+/// [`NEIGHBOURS`] within [`NEIGHBOUR_KM`] of the same country vote, and a record is placed
+/// only when at least two of them vote and two thirds agree (near a border, where they
+/// split, it is left out: an entry with a wrong admin1 is worse than none). admin2 is
+/// kept only when every voter shares it. Linear: placed records are bucketed in cells of
+/// 0.2° and each unplaced one reads its nine cells. Returns the placed and how many were
+/// left out.
+fn place_by_neighbours(placed: &[Entry], unplaced: Vec<Entry>) -> (Vec<Entry>, usize) {
+    const CELL: f64 = 0.2;
+    let cell = |lat: f64, lon: f64| ((lat / CELL).floor() as i64, (lon / CELL).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, e) in placed.iter().enumerate() {
+        if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+            if e.kind != PlaceKind::Admin2 {
+                grid.entry(cell(lat, lon)).or_default().push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut left = 0;
+    for mut e in unplaced {
+        let (Some(lat), Some(lon)) = (e.lat, e.lon) else {
+            left += 1;
+            continue;
+        };
+        let (cy, cx) = cell(lat, lon);
+        let mut near: Vec<(f64, usize)> = Vec::new();
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                for &i in grid.get(&(cy + dy, cx + dx)).map(Vec::as_slice).unwrap_or_default() {
+                    let p = &placed[i];
+                    let d = km(lat, lon, p.lat.unwrap_or_default(), p.lon.unwrap_or_default());
+                    if d <= NEIGHBOUR_KM {
+                        near.push((d, i));
+                    }
+                }
+            }
+        }
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        near.truncate(NEIGHBOURS);
+        let votes = |a: &Option<String>| near.iter().filter(|(_, i)| &placed[*i].admin1 == a).count();
+        let best = near.iter().map(|(_, i)| &placed[*i].admin1).max_by_key(|a| votes(a)).cloned().flatten();
+        let Some(admin1) = best.filter(|a| near.len() >= 2 && 3 * votes(&Some(a.clone())) >= 2 * near.len()) else {
+            left += 1;
+            continue;
+        };
+        let p0 = &placed[near[0].1];
+        e.country = p0.country.clone();
+        if e.kind != PlaceKind::Admin2 {
+            e.admin2 = near
+                .iter()
+                .all(|(_, i)| placed[*i].admin2 == p0.admin2)
+                .then(|| p0.admin2.clone())
+                .flatten();
+        }
+        e.admin1 = Some(admin1);
+        out.push(e);
+    }
+    (out, left)
 }
 
 #[cfg(test)]
@@ -1144,6 +1236,51 @@ mod wof_tests {
         assert!(wof_minor("PPL", 300));
         assert!(!wof_minor("PPLA2", 300));
         assert!(!wof_minor("PPL", 50_000));
+    }
+
+    fn village(id: &str, admin1: Option<&str>, lat: f64, lon: f64) -> Entry {
+        Entry {
+            id: id.into(),
+            kind: PlaceKind::Village,
+            country: if admin1.is_some() { "Iraq".into() } else { String::new() },
+            admin1: admin1.map(String::from),
+            admin2: admin1.map(|_| "D".to_string()),
+            admin3: None,
+            name: id.into(),
+            name_ar: "قرية".into(),
+            aliases_ar: Vec::new(),
+            lat: Some(lat),
+            lon: Some(lon),
+            pcode: None,
+            population: 0,
+            weak: false,
+            minor: true,
+            source: "whosonfirst".into(),
+        }
+    }
+
+    #[test]
+    fn records_without_a_region_take_their_neighbours_admin1() {
+        // three placed villages of Diyala around (33.5, 44.9), two of Baghdad to the south-west
+        let placed = vec![
+            village("a", Some("Diyala"), 33.50, 44.90),
+            village("b", Some("Diyala"), 33.52, 44.93),
+            village("c", Some("Diyala"), 33.47, 44.88),
+            village("d", Some("Baghdad"), 33.40, 44.70),
+            village("e", Some("Baghdad"), 33.42, 44.74),
+        ];
+        let unplaced = vec![
+            village("inside", None, 33.49, 44.91),
+            // 60 km from anything placed: left out rather than guessed
+            village("far", None, 34.00, 45.40),
+            // between two governorates that split the vote evenly: left out
+            village("split", None, 33.45, 44.80),
+        ];
+        let (out, left) = place_by_neighbours(&placed, unplaced);
+        let got: Vec<(&str, Option<&str>)> = out.iter().map(|e| (e.id.as_str(), e.admin1.as_deref())).collect();
+        assert_eq!(got, vec![("inside", Some("Diyala"))]);
+        assert_eq!(out[0].country, "Iraq");
+        assert_eq!(left, 2);
     }
 
     #[test]

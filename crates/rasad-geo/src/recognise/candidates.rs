@@ -142,6 +142,20 @@ pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, da
         if !is_minor(r) {
             return true;
         }
+        // "مديرية سنحان", "قضاء سنجار": the feature word names the kind of unit, and a
+        // district of that name outranks the villages that share it; one district is
+        // taken at its word, whatever else the article names (a district's name is no
+        // common word, and reports name it to say where)
+        if let Some(f @ (PlaceKind::Admin2 | PlaceKind::Admin3)) = r.feature {
+            let exact: Vec<u32> = r.cands.iter().copied().filter(|&c| g.entries[c as usize].kind == f).collect();
+            if !exact.is_empty() {
+                let one = unambiguous(g, &exact).is_some();
+                r.cands = exact;
+                if one {
+                    return true;
+                }
+            }
+        }
         let si = doc.sentence_of(r.ta);
         let key_of = |c: u32| {
             let e = &g.entries[c as usize];
