@@ -119,7 +119,8 @@ impl Extractor {
         let mut scan = self.scanner.scan(doc.folded(), &self.lex.matcher);
         // (the first MAX_PLACE_NAMES in text order; see its doc)
         scan.places.truncate(MAX_PLACE_NAMES);
-        let items = recognise::items_from(scan.lexicon);
+        let mut items = recognise::items_from(scan.lexicon);
+        recognise::voiced_passives(&doc, &article.text, &self.lex, &mut items);
         let nums = recognise::numbers(&doc, &self.lex, &items);
         let mut dates = time::find_dates(&doc, &self.lex, &items, published);
         time::drop_name_dates(&doc, &items, article.outlet.as_deref(), &mut dates);

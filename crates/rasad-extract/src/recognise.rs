@@ -38,6 +38,34 @@ pub fn items(doc: &Document, lex: &Lexicon) -> Vec<Item> {
 
 /// [`items`] from the matcher's matches (found by [`rasad_lexicon::Matcher::find`] or a
 /// [`crate::scan::Scanner`] pass), in their order.
+/// A killing verb voiced as a passive: "قُتلوا" (they were killed) and "قتلوا" (they
+/// killed) fold alike, but an outlet that writes the damma on the first letter has said
+/// which one it means. Such a trigger is read as the toll word "قتل" (a passive
+/// casualty), so the dead are its victims, not its perpetrators ("إن العناصر قُتلوا وهم
+/// يؤدون واجبهم"). Only the original text knows: folding drops the mark.
+pub fn voiced_passives(doc: &rasad_text::Document, original: &str, lex: &rasad_lexicon::Lexicon, items: &mut [Item]) {
+    let Some(passive) = lex.triggers.iter().position(|t| t.class == "@casualty" && t.frame == rasad_lexicon::Frame::Passive && rasad_text::fold(&t.pattern) == "قتل") else {
+        return;
+    };
+    // most texts carry no damma at all: one scan, then nothing
+    if !original.contains('\u{64f}') {
+        return;
+    }
+    for it in items.iter_mut() {
+        let Hit::Trigger(t) = it.hit else { continue };
+        let tr = &lex.triggers[t as usize];
+        if tr.class != "@kill" || tr.frame != rasad_lexicon::Frame::Active {
+            continue;
+        }
+        let word = doc.original(original, doc.span(it.start, it.end));
+        // the first letter (after a clitic و/ف) carries the damma
+        let mut cs = word.chars().skip_while(|c| matches!(c, 'و' | 'ف'));
+        if cs.next().is_some() && cs.next() == Some('\u{64f}') {
+            it.hit = Hit::Trigger(passive as u32);
+        }
+    }
+}
+
 pub fn items_from(matches: Vec<rasad_lexicon::Match>) -> Vec<Item> {
     let mut kept: Vec<Item> = Vec::with_capacity(matches.len());
     // per category: the end of the last kept match

@@ -559,10 +559,13 @@ impl<'a> Walker<'a> {
         let prefix = w[..plen].to_string();
         let mut j = i + 1;
         // "سلسلة جبال", "ريف محافظة X", "ريف مدينة X"
+        // (unless the next word starts a name of its own: "ريف محافظة طرطوس", where
+        // "محافظة طرطوس" is the governorate's name as the gazetteer holds it)
         if fw == "ريف"
             && self
                 .word(j)
                 .is_some_and(|x| matches!(x, "محافظه" | "مدينه" | "منطقه" | "بلده"))
+            && self.hit(j).is_none()
         {
             j += 1;
         }
