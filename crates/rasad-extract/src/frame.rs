@@ -178,6 +178,9 @@ pub struct Flags {
     pub elaboration: bool,
     /// Folded byte offsets of attempt cues (حاولت).
     pub attempts: Vec<usize>,
+    /// Word starts of "launched" cues: what a launch verb launches when it is no
+    /// projectile ("أطلقت عملية جوية").
+    pub launched: Vec<usize>,
     pub property: bool,
     /// A tally over a period ("خلال شهر", "منذ بداية العام"): no event of its own.
     pub tally: bool,
@@ -191,9 +194,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The class of trigger item `i` ("" for other items). A launch that [`triggers`]
+    /// kept (its object is a projectile) is an attack from there on.
     pub fn trigger_class(&self, i: usize) -> &'a str {
         match self.items[i].hit {
-            Hit::Trigger(t) => self.lex.triggers[t as usize].class.as_str(),
+            Hit::Trigger(t) => match self.lex.triggers[t as usize].class.as_str() {
+                "@launch" => "@attack",
+                c => c,
+            },
             _ => "",
         }
     }
@@ -337,6 +345,7 @@ impl<'a> Ctx<'a> {
                 }
                 "intervention" => f.intervention = true,
                 "attempt" => f.attempts.push(it.word_end),
+                "launched" => f.launched.push(it.word_start),
                 "property" => f.property = true,
                 "report" => {
                     // a reporting verb opening the sentence, said by a source ("وقال مصدر …",
@@ -505,7 +514,7 @@ fn family(class: &str) -> Option<&'static str> {
         "@riot" => "Riots",
         "@territory" => "Battles",
         "@intercept" | "@agreement" => "Strategic developments",
-        "@attack" | "@casualty" | "@injury" | "@retaliation" => return None,
+        "@attack" | "@casualty" | "@injury" | "@retaliation" | "@launch" => return None,
         s => rasad_model::event_type_of(s)?,
     })
 }
@@ -718,6 +727,17 @@ fn claimant(ctx: &Ctx, flags: &Flags, sides: &[Side]) -> Option<usize> {
     })
 }
 
+/// How many words may stand between a launch verb and its projectile (the subject and a
+/// time: "أطلقت الميليشيات مساء أمس صاروخاً").
+const LAUNCH_OBJECT_WORDS: usize = 5;
+
+/// How far (words) the place a launch is aimed at may follow it ("أطلقت الميليشيات
+/// مساء أمس صاروخاً باليستياً على مدينة مأرب").
+const LAUNCH_TARGET_WORDS: usize = 16;
+
+/// Prepositions that aim a launch at its target (folded).
+const TOWARDS: &[&str] = &["علي", "باتجاه", "نحو", "صوب", "تجاه", "بتجاه"];
+
 /// The sentence's triggers that report an event of it, split into strong (with a family
 /// of their own) and weak (which only join an event or make a weak one). The skip rules
 /// each name a reading in which the word reports no event of this sentence.
@@ -730,6 +750,8 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
     let actor_spans: Vec<(usize, usize)> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Actor(_))).map(|i| (ctx.items[i].word_start, ctx.items[i].word_end)).collect();
     let quotes = short_quotes(folded, ctx.doc.sentences[s].start, ctx.doc.sentences[s].end);
     let time_starts: Vec<usize> = range.clone().filter(|&i| matches!(ctx.items[i].hit, Hit::Time(_))).map(|i| ctx.items[i].word_start).collect();
+    // an interception reports the launch it foiled: the launch is no attack of its own
+    let intercepted = range.clone().any(|i| matches!(ctx.items[i].hit, Hit::Trigger(t) if ctx.lex.triggers[t as usize].class == "@intercept"));
     for i in range.clone() {
         let Hit::Trigger(t) = ctx.items[i].hit else { continue };
         let it = ctx.items[i];
@@ -758,6 +780,29 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
         let tr = &ctx.lex.triggers[t as usize];
         match tr.class.as_str() {
             "@intercept" if !weapons.iter().any(|&w| matches!(ctx.weapon_class(w), Some("air" | "shelling"))) => continue,
+            // "أطلقت الميليشيات مساء أمس صاروخاً": a launch is an attack when a rocket, a
+            // shell or a drone follows as its object, a few words on, or stands right
+            // before it ("قذائف أطلقها"); "أطلق سراح", "أطلقت حملة" are none
+            "@launch"
+                if !weapons.iter().any(|&w| {
+                    let wi = &ctx.items[w];
+                    // the object after it, or the projectile it qualifies ("قذائف أطلقها")
+                    let after = wi.start >= it.word_end && ctx.tokens_between(it.word_end, wi.word_start) <= LAUNCH_OBJECT_WORDS;
+                    let before = wi.word_end <= it.word_start && ctx.tokens_between(wi.word_end, it.word_start) <= 1;
+                    // "أطلقت عملية جوية": an operation launched, its adjective no weapon
+                    let other_object = after && flags.launched.iter().any(|&c| c >= it.word_end && c < wi.word_start);
+                    (after || before) && !other_object && matches!(ctx.weapon_class(w), Some("air" | "shelling"))
+                }) || intercepted
+                    // and it is aimed at a place ("على مدينة مأرب", "باتجاه X"): "أُطلقت من
+                    // جهة شرق العاصمة" says where from, a detail of an event told before
+                    || !ctx.places_of(s).any(|p| {
+                        p.start >= it.word_end
+                            && ctx.tokens_between(it.word_end, p.start) <= LAUNCH_TARGET_WORDS
+                            && TOWARDS.contains(&self::prev_word(folded, p.start))
+                    }) =>
+            {
+                continue
+            }
             "@agreement" => {
                 let reached = tr.pattern.starts_with("توصل") || tr.pattern.starts_with("التوصل");
                 let dated = ctx.dates_of(s).any(|d| !d.relative_day && d.date.is_some());

@@ -220,7 +220,9 @@ pub fn within_article(events: &mut Vec<Event>, hints: &[Hint]) {
 /// `k` only named a governorate or a region (precision 3) of the same admin1.
 fn refines(k: &Event, e: &Event) -> bool {
     match (&k.location, &e.location) {
-        (Some(kl), Some(el)) => kl.geo_precision == Some(3) && precise(e) && kl.admin1.is_some() && kl.admin1 == el.admin1,
+        // (a governorate or a region the gazetteer names; an unknown village that only
+        // inherited its governorate — no English name — is already an exact account)
+        (Some(kl), Some(el)) => kl.geo_precision == Some(3) && kl.name.is_some() && precise(e) && kl.admin1.is_some() && kl.admin1 == el.admin1,
         _ => false,
     }
 }
@@ -259,7 +261,7 @@ mod tests {
     fn a_precise_account_replaces_a_summary_of_its_governorate() {
         let place = |name: &str, admin1: &'static str, precision: u8| Location { name_ar: name.into(), admin1: Some(admin1.into()), geo_precision: Some(precision), ..Default::default() };
         let mut summary = ev("Protests", Some("2024-05-10"), None, None);
-        summary.location = Some(place("محافظة إدلب", "Idlib", 3));
+        summary.location = Some(Location { name: Some("Idlib".into()), ..place("محافظة إدلب", "Idlib", 3) });
         let mut account = ev("Protests", Some("2024-05-10"), None, None);
         account.location = Some(place("مدينة إدلب", "Idlib", 1));
         let elaboration = Hint { elaboration: true, ..Default::default() };
@@ -275,6 +277,14 @@ mod tests {
         within_article(&mut v, &[Hint::default(), elaboration]);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].location.as_ref().unwrap().name_ar, "محافظة إدلب");
+        // an unknown village that only inherited its governorate is no summary: the
+        // account (where the wounded were taken, say) joins it and leaves its place
+        let mut village = summary.clone();
+        village.location = Some(place("قرية دوكركا", "Idlib", 3));
+        let mut v = vec![village, account.clone()];
+        within_article(&mut v, &[Hint::default(), elaboration]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].location.as_ref().unwrap().name_ar, "قرية دوكركا");
     }
 
     #[test]

@@ -100,6 +100,7 @@ pub const TRIGGER_CLASSES: &[&str] = &[
     "@intercept", // interception: disrupted weapons use
     "@agreement", // an agreement: only with a date or a past verb in the clause
     "@retaliation", // "رد على مصادر القصف": the other side answers, a separate event with sides swapped
+    "@launch",    // "أطلق": an attack only with a rocket, shell or drone as its object ("أطلقت الميليشيات صاروخاً على مأرب"), not a release or a campaign
 ];
 
 /// A weapon or means of attack.
@@ -222,6 +223,7 @@ pub const CUE_KINDS: &[&str] = &[
     "addition",     // أيضاً، كذلك: after a source's reporting verb, what it says is news of its own, not detail
     "one_of",       // أحدهما، الأول: "one of them (in X)", the first half of a distributive
     "the_other",    // الآخر، الثاني: "the other (in Y)": with a one_of before it, one event at each place
+    "launched",     // عملية، حملة، سراح: what "أطلق" launches when it is no projectile ("أطلقت عملية جوية")
 ];
 
 /// Cells of one data line, with its line number.
