@@ -131,7 +131,9 @@ impl Extractor {
         let dateline_country = dateline.as_ref().and_then(|d| d.location.country.as_deref());
         places::one_sense_per_article(&doc, &mut places, dateline_country);
         places::namesakes_abroad(&mut places, dateline_country);
+        places::neighbourhoods_of_another_city(&mut places, dateline.as_ref());
         places::one_sense_for_unknown_names(&doc, &mut places);
+        recognise::drop_actors_in_place_names(&mut items, &places);
         let ctx = Ctx::new(&doc, &self.lex, items, nums, dates, places);
         let mut cands = frame::frame(&ctx);
         cands.truncate(MAX_CANDIDATES);

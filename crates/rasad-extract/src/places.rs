@@ -691,6 +691,36 @@ pub fn namesakes_abroad(places: &mut [PlaceMention], dateline_country: Option<&s
     }
 }
 
+/// Neighbourhoods of another city: a neighbourhood the gazetteer knows in one city
+/// ("ضاحية الباسل", "المهاجرين" of Damascus), named in a report filed from another
+/// governorate (its dateline) where nothing in its sentence points to the gazetteer's city,
+/// is that city's namesake — quarter names repeat from city to city (الزهور، المهاجرين،
+/// الشهداء، الجامعة). It keeps its wording, span and country and leaves admin1 to the
+/// context (`context_admin1`), like [`namesakes_abroad`].
+pub fn neighbourhoods_of_another_city(places: &mut [PlaceMention], dateline: Option<&PlaceMention>) {
+    let Some(home) = dateline.and_then(|d| d.location.admin1.clone()) else { return };
+    let away = |p: &PlaceMention| p.kind == PlaceKind::Neighbourhood && p.location.admin1.as_ref().is_some_and(|a| *a != home);
+    // the known ones first; then the unknown names of their sentences that took their
+    // admin1 from them ("حيّي ضاحية الباسل والمهاجرين": the first from the second)
+    let mut reset = vec![false; places.len()];
+    for known in [true, false] {
+        for k in 0..places.len() {
+            let p = &places[k];
+            if p.known != known || !away(p) {
+                continue;
+            }
+            let a1 = p.location.admin1.as_ref();
+            let framed = p.enclosing.and_then(|e| places.get(e)).is_some_and(|e| e.location.admin1.as_ref() == a1);
+            let in_sentence = places.iter().enumerate().any(|(j, q)| j != k && !reset[j] && q.sentence == p.sentence && q.known && q.location.admin1.as_ref() == a1);
+            reset[k] = !(framed || in_sentence);
+        }
+    }
+    for (p, _) in places.iter_mut().zip(&reset).filter(|(_, r)| **r) {
+        let l = &mut p.location;
+        *l = rasad_model::Location { name_ar: std::mem::take(&mut l.name_ar), span: l.span, country: l.country.clone(), geo_precision: Some(2), ..Default::default() };
+    }
+}
+
 /// Drop the places that lie inside the outlet's own name where the text quotes it
 /// ("وقال مصدر لـ(بغداد اليوم)", a byline "عدن الغد – لحج"): an outlet named after a city
 /// reports from anywhere, and its name says nothing of where the event was. Only names of

@@ -66,6 +66,32 @@ pub fn voiced_passives(doc: &rasad_text::Document, original: &str, lex: &rasad_l
     }
 }
 
+/// An actor's name or a noun for people inside a settlement's name is the settlement's:
+/// "حي المهاجرين" is a quarter, not migrants; "قرية الأكراد" a village. The item is dropped when a place
+/// phrase of a town, village or quarter starts before it (at its feature word) and covers
+/// it. Sites keep theirs ("مقر الفرقة الرابعة" names whose headquarters were hit).
+pub fn drop_actors_in_place_names(items: &mut Vec<Item>, places: &[rasad_geo::PlaceMention]) {
+    use rasad_geo::PlaceKind;
+    let mut settled: Vec<(usize, usize)> = places
+        .iter()
+        .filter(|p| matches!(p.kind, PlaceKind::Neighbourhood | PlaceKind::Village | PlaceKind::Town | PlaceKind::City))
+        .map(|p| (p.start, p.end))
+        .collect();
+    if settled.is_empty() {
+        return;
+    }
+    settled.sort_unstable();
+    items.retain(|it| {
+        if !matches!(it.hit, Hit::Actor(_) | Hit::Person(_)) {
+            return true;
+        }
+        // the last place to start before the item is the only one that can cover it
+        // (place phrases do not overlap)
+        let k = settled.partition_point(|&(a, _)| a < it.start);
+        !(k > 0 && it.end <= settled[k - 1].1)
+    });
+}
+
 pub fn items_from(matches: Vec<rasad_lexicon::Match>) -> Vec<Item> {
     let mut kept: Vec<Item> = Vec::with_capacity(matches.len());
     // per category: the end of the last kept match

@@ -168,6 +168,13 @@ fn a_dateline_place_fills_its_segment() {
     assert_eq!(geo().dateline(&d).and_then(|m| m.location.admin1.map(|a| a.to_string())).as_deref(), Some("Damascus"));
     let d = Document::new("عدن الغد - خاص\nاندلعت اشتباكات.");
     assert!(geo().dateline(&d).is_none());
+    // under a headline, the second line is the dateline (its place, not the headline's)
+    let d = Document::new("حظر تجول في حلب بعد اشتباكات عنيفة\nحمص – العربي الجديد\nفرضت السلطات حظر تجول.");
+    assert_eq!(geo().dateline(&d).and_then(|m| m.location.admin1.map(|a| a.to_string())).as_deref(), Some("Homs"));
+    // a long first line is a lead, not a headline: no dateline below it
+    let lead = "قالت مصادر محلية ".repeat(20);
+    let d = Document::new(&format!("{lead}\nحمص – العربي الجديد"));
+    assert!(geo().dateline(&d).is_none());
 }
 
 #[test]

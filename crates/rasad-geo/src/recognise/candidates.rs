@@ -118,7 +118,7 @@ pub(crate) fn interned_location(e: &Entry) -> Location {
 /// one after a feature word keeps its phrase, and its name only when the readings agree
 /// on one admin1 and the article names no other (else the phrase inherits the admin1 of
 /// its context like an unknown name).
-pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, dateline_end: Option<usize>) {
+pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>) {
     let is_minor = |r: &Raw| {
         !r.cands.is_empty()
             && (r.needs_ctx
@@ -134,7 +134,6 @@ pub(super) fn settle_minor(g: &Geocoder, doc: &Document, raws: &mut Vec<Raw>, da
         if let Some(k) = unambiguous(g, &r.cands) {
             named.push((doc.sentence_of(r.ta), k));
         }
-        let _ = dateline_end;
     }
     keys.clear();
     let article: Vec<Key> = named.iter().map(|x| x.1).collect();

@@ -117,7 +117,7 @@ pub(super) struct Walker<'a> {
     /// `Option<usize>` took sixteen, zeroed).
     pub(super) hit_at: Vec<u32>,
     /// Folded end of the dateline line, when the first line is one.
-    pub(super) dateline_end: Option<usize>,
+    pub(super) dateline: Option<(usize, usize)>,
 }
 
 
@@ -167,14 +167,14 @@ pub(crate) fn find_places(
         f,
         hits: hs,
         hit_at,
-        dateline_end: dateline_end(doc),
+        dateline: dateline_range(doc),
     };
     let mut raws = w.walk();
     for r in &mut raws {
         fix_list_member(doc, r);
     }
     raws.retain(|r| r.e > r.s && r.tb > r.ta);
-    settle_minor(g, doc, &mut raws, w.dateline_end);
+    settle_minor(g, doc, &mut raws);
     let n = raws.len();
     let sent: Vec<usize> = raws.iter().map(|r| doc.sentence_of(r.ta)).collect();
 
@@ -230,12 +230,11 @@ pub(crate) fn find_places(
             }
         }
     }
-    let dl_end = w.dateline_end;
-    if let Some(end) = dl_end {
+    if let Some((start, end)) = w.dateline {
         if let Some(r) = raws
             .iter()
             .take_while(|r| r.e <= end)
-            .find(|r| !r.cands.is_empty() && fills_segment(doc, r.s, r.e))
+            .find(|r| r.s >= start && !r.cands.is_empty() && fills_segment(doc, r.s, r.e))
         {
             let best = r
                 .cands

@@ -512,7 +512,7 @@ impl<'a> Walker<'a> {
                 && self
                     .word(i - 1)
                     .is_some_and(|p| is_loc_prep(p) || is_loc_prep(strip_clitic(p).1));
-            let in_dateline = self.dateline_end.is_some_and(|e| h.e <= e);
+            let in_dateline = self.dateline.is_some_and(|(a, e)| h.s >= a && h.e <= e);
             let weak_ok = starts_with_feature || prev_prep;
             let cands: Vec<u32> = all
                 .iter()
