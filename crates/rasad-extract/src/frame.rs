@@ -738,6 +738,10 @@ const LAUNCH_TARGET_WORDS: usize = 16;
 /// Prepositions that aim a launch at its target (folded).
 const TOWARDS: &[&str] = &["علي", "باتجاه", "نحو", "صوب", "تجاه", "بتجاه"];
 
+/// How far (words) a negation may stand before the arrests it denies ("دون أن يُبلَّغ عن
+/// اعتقالات").
+const NEGATED_ARREST_WORDS: usize = 3;
+
 /// The sentence's triggers that report an event of it, split into strong (with a family
 /// of their own) and weak (which only join an event or make a weak one). The skip rules
 /// each name a reading in which the word reports no event of this sentence.
@@ -837,6 +841,19 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
             if range.clone().any(|j| matches!(ctx.items[j].hit, Hit::Person(_)) && ctx.items[j].word_end <= before_fi && ctx.tokens_between(ctx.items[j].word_end, before_fi) == 0) {
                 continue;
             }
+        }
+        // "دون أن يُبلَّغ عن اعتقالات", "لم تسجل اعتقالات": arrests denied are none (only
+        // arrests: "لم تتوقف الاشتباكات" reports clashes going on)
+        if tr.class == "Arrests"
+            && range.clone().any(|j| {
+                let c = &ctx.items[j];
+                ctx.cue(j) == Some("toll_neg")
+                    && !matches!(&folded[c.start..c.end], "لا")
+                    && c.word_end <= it.word_start
+                    && ctx.tokens_between(c.word_end, it.word_start) <= NEGATED_ARREST_WORDS
+            })
+        {
+            continue;
         }
         // "حاولتا استهداف": the attack that was tried and foiled
         if family(&tr.class).is_none() && flags.attempts.iter().any(|&a| a <= it.word_start && ctx.tokens_between(a, it.word_start) <= 3) {
