@@ -62,7 +62,7 @@ fn score(gold: &Path) -> serde_json::Value {
 /// finds. The official scorer only pairs events whose admin1 agree, so
 /// `scripts/admin1_agreement.py` pairs them with its `best_pairs` with admin1 left out of
 /// the match key and counts agreement over the pairs whose system event has a location.
-/// Floors: measured on 2026-12-07 (dev 124/125 = 0.992, dev2 128/138 = 0.928) minus a
+/// Floors: measured on 2026-12-08 (dev 124/125 = 0.992, dev2 151/155 = 0.974) minus a
 /// margin.
 #[test]
 fn admin1_is_right_for_the_events_whose_place_is_found() {
@@ -71,7 +71,7 @@ fn admin1_is_right_for_the_events_whose_place_is_found() {
         return;
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/admin1_agreement.py");
-    for (set, floor) in [("dev", 0.97), ("dev2", 0.90)] {
+    for (set, floor) in [("dev", 0.97), ("dev2", 0.95)] {
         let gold = eval.join(format!("{set}.jsonl"));
         let v = judge(&script, &gold, &extract_set(&gold));
         let share = v["share"].as_f64().unwrap();
@@ -150,14 +150,14 @@ fn dev2_set_stays_above_its_floors() {
         "dev2",
         &s,
         &[
-            ("f1", 0.65),
-            ("precision", 0.72),
-            ("recall", 0.59),
+            ("f1", 0.69),
+            ("precision", 0.74),
+            ("recall", 0.64),
             ("sub_event_type_accuracy", 0.91),
             ("date_exact_accuracy", 0.92),
             ("actor1_accuracy", 0.76),
             ("actor2_accuracy", 0.76),
-            ("location_accuracy", 0.81),
+            ("location_accuracy", 0.84),
             ("fatalities_accuracy", 0.89),
             ("status_accuracy", 0.93),
         ],
