@@ -23,6 +23,9 @@ pub(super) fn encloses(w: &Walker, a: &Raw, b: &Raw) -> bool {
         let x = &f[t.start..t.end];
         match t.kind {
             TokenKind::Punct if x == "," || x == "-" || x == "(" => comma = true,
+            // "الواقعة إلى الشمال من كركوك": a direction spelled out says where, like
+            // "شمال كركوك"; its words do not count against the gap
+            TokenKind::Word if matches!(x, "الي" | "الشمال" | "الجنوب" | "الشرق" | "الغرب" | "الشرقي" | "الغربي") => {}
             TokenKind::Word
                 if matches!(
                     x,
