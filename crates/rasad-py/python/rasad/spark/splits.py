@@ -345,7 +345,9 @@ def read_split(root: str, path: str, kind: str, start: int, end: int, pending: O
             f = filesys.open_input_file(path)
             yield from _read_parquet(f, path, start, end)
         elif kind in ("text", "files"):
-            with filesys.open_input_stream(path) as s:
+            # compression=None: pyarrow would otherwise gunzip .gz on the way, and the
+            # WARC reader wants the file's own bytes.
+            with filesys.open_input_stream(path, compression=None) as s:
                 data = s.read()
             if kind == "text":
                 ident, text, published, err = _text_article(path, data)
