@@ -13,11 +13,13 @@
 //! writer of `rasad extract`, so the Python dict and the CLI's line are the same object.
 //!
 //! Modules: [`articles`] reads article rows from Arrow, [`table`] writes events as Arrow
-//! columns, [`files`] reads WARC/HTML/feed files given as bytes, [`merging`] runs [`rasad_merge`] on an event table, `python` (feature
+//! columns, [`files`] reads WARC/HTML/feed files given as bytes, [`jsonl`] parses
+//! JSON Lines byte ranges as `rasad extract` does, [`merging`] runs [`rasad_merge`] on an event table, `python` (feature
 //! `python`) is the PyO3 glue.
 
 pub mod articles;
 pub mod files;
+pub mod jsonl;
 pub mod merging;
 pub mod table;
 #[cfg(feature = "python")]

@@ -4,6 +4,7 @@
 //! an error row or an `{"id","error"}` line, never an exception.
 
 use crate::articles::{read_ipc, rows, write_ipc, Row};
+use crate::jsonl::{parse_lines, Line};
 use crate::merging::{merge_batches, merged_schema};
 use crate::table::{event_schema, EventTable};
 use crate::{extract_result, extractor, valid_published, write_json, PyError};
@@ -85,6 +86,26 @@ impl Engine {
                     batches.push(table.finish()?);
                 }
                 write_ipc(&event_schema(), &batches)
+            })
+            .map_err(to_py)?;
+        Ok(PyBytes::new(py, &out))
+    }
+
+    /// A JSON Lines byte range (whole lines, starting at byte `offset` of the file
+    /// `source`) in, events (an Arrow IPC stream) out: how a Spark worker that read its
+    /// own split extracts it, with no Python object per article. Lines that cannot be
+    /// read are error rows.
+    fn extract_jsonl_ipc<'py>(&self, py: Python<'py>, data: &[u8], source: &str, offset: u64) -> PyResult<Bound<'py, PyBytes>> {
+        let out = py
+            .detach(|| -> crate::Result<Vec<u8>> {
+                let mut table = EventTable::new();
+                for line in parse_lines(data, source, offset) {
+                    match line {
+                        Line::Article(r) => table.push_result(&r, &result_of(&self.ex, &r)),
+                        Line::Bad { id, error } => table.push_error(&id, &Row::default(), &error),
+                    }
+                }
+                write_ipc(&event_schema(), &[table.finish()?])
             })
             .map_err(to_py)?;
         Ok(PyBytes::new(py, &out))

@@ -31,6 +31,89 @@ def test_extract_events_equals_cli(spark, eval_dir, cli_output):
     assert sum(len(v) for v in got.values()) > 300
 
 
+def _cli_events(eval_dir, cli_output):
+    want = {}
+    for name in SETS:
+        for line in cli_output(eval_dir / f"{name}.jsonl"):
+            if line.get("events"):
+                want[line["id"]] = line["events"]
+    return want
+
+
+def test_extract_files_equals_cli_on_jsonl_and_parquet(spark, eval_dir, cli_output, tmp_path):
+    """The worker-read path: byte ranges far smaller than an article, so most lines
+    straddle a split edge; each line must be read once, and the events be the CLI's."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from rasad.spark import splits
+
+    want = _cli_events(eval_dir, cli_output)
+    src = tmp_path / "jsonl"
+    src.mkdir()
+    arts = []
+    for name in SETS:
+        data = (eval_dir / f"{name}.jsonl").read_bytes()
+        if name == "dev2":  # gzipped JSON Lines: read whole by one split
+            import gzip
+
+            (src / f"{name}.jsonl.gz").write_bytes(gzip.compress(data))
+        else:
+            (src / f"{name}.jsonl").write_bytes(data)
+        arts += read_jsonl(eval_dir / f"{name}.jsonl")
+    (src / "_SUCCESS").write_bytes(b"")  # not an input: skipped
+    plan = splits.plan(str(src), max_split=3000, open_cost=0, parallelism=2)
+    # Splits smaller than a line, so nearly every line of the plain files crosses an edge.
+    plain = [s for s in plan if s.path.endswith(".jsonl")]
+    lines = sum(1 for name in SETS if name != "dev2" for _ in read_jsonl(eval_dir / f"{name}.jsonl"))
+    assert len(plain) > lines and len({s.task for s in plan}) > lines
+    table = rasad.spark.extract_files(spark, str(src), max_split=3000).toArrow()
+    assert table.column("error").null_count == len(table), [e for e in table.column("error").to_pylist() if e]
+    got = {r["id"]: r["events"] for r in rasad.to_contract(table)}
+    assert got == want
+    assert sum(len(v) for v in got.values()) > 300
+    # Parquet, several row groups per file and splits smaller than a row group.
+    pdir = tmp_path / "parquet"
+    pdir.mkdir()
+    cols = ("id", "text", "published", "outlet")
+    for k in range(2):
+        part = arts[k::2]
+        pq.write_table(pa.table({c: [None if a.get(c) is None else str(a[c]) for a in part] for c in cols}),
+                       pdir / f"part-{k}.parquet", row_group_size=7)
+    table = rasad.spark.extract_files(spark, str(pdir), max_split=20000).toArrow()
+    assert table.column("error").null_count == len(table)
+    assert {r["id"]: r["events"] for r in rasad.to_contract(table)} == want
+
+
+def test_extract_files_error_rows(spark, tmp_path):
+    """Bad lines, a corrupt Parquet file, bad WARC bytes and a non-UTF-8 text file are
+    error rows; the good articles beside them still give their events."""
+    good = "قتل ثلاثة مدنيين أمس بقصف مدفعي على بلدة كفرنبل في ريف إدلب الجنوبي."
+    import json
+
+    lines = [json.dumps({"id": "g1", "text": good, "published": "2024-03-06"}, ensure_ascii=False), "{not json",
+             json.dumps({"id": "nt"}), json.dumps({"id": "g2", "text": good, "published": "2024-03-07"},
+                                                  ensure_ascii=False)]
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (d / "b.parquet").write_bytes(b"PAR1 this is not parquet PAR1")
+    (d / "c.warc.gz").write_bytes(b"\x1f\x8bnot gzip at all")
+    (d / "2024-03-06-d.txt").write_bytes(b"\xff\xfe broken")
+    rows = rasad.spark.extract_files(spark, str(d)).collect()
+    errors = {r["article_id"]: r["error"] for r in rows if r["error"]}
+    by_file = lambda name: [k for k in errors if name in k]  # noqa: E731
+    assert errors["nt"] == 'no "text" string'
+    off = len(lines[0].encode()) + 1
+    assert errors[f"{d / 'a.jsonl'}@{off}"].startswith("broken JSON")
+    assert by_file("b.parquet") and "cannot read parquet split" in errors[by_file("b.parquet")[0]]
+    assert by_file("c.warc.gz")
+    assert errors["2024-03-06-d"].startswith("not UTF-8")
+    assert {r["article_id"] for r in rows if r["event_type"]} == {"g1", "g2"}
+    with pytest.raises(FileNotFoundError):
+        rasad.spark.extract_files(spark, str(tmp_path / "nowhere"))
+
+
 def test_extract_events_error_rows_and_column_names(spark):
     from pyspark.sql import types as T
 
@@ -110,6 +193,10 @@ def test_run_command_on_jsonl_text_and_warc(spark, eval_dir, tmp_path):
     assert cols[:4] == ["event_id_cnty", "event_date", "year", "time_precision"]
     assert {"latitude", "longitude", "interaction", "mentions", "mention_keys"} <= set(cols)
     assert t.num_rows > 10
+    # Spark's readers (the DataFrame path) give the same merged events.
+    code = cli.run(_args(input=str(eval_dir / "merge.jsonl"), output=str(tmp_path / "out-spark"), reader="spark"))
+    ts = pq.read_table(tmp_path / "out-spark")
+    assert code == 0 and ts.sort_by("event_id_cnty").to_pylist() == t.sort_by("event_id_cnty").to_pylist()
     # A folder of text files (date in the name) and a WARC file.
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -153,6 +240,6 @@ def _args(**kw):
     import argparse
 
     base = dict(format="auto", errors=None, mentions=False, partitions=None, master=None,
-                strict=False)
+                strict=False, reader="auto")
     base.update(kw)
     return argparse.Namespace(**base)

@@ -5,6 +5,10 @@
   (:func:`rasad.engine`) and keeps it while Spark reuses the worker.
 - :func:`merge_events`: the store's cross-outlet merge, group by group, with the same
   clusters and ids whatever the partitioning (see *Why the groups are exact* below).
+- :func:`extract_files`: files in, events out, the input read by the Python workers
+  themselves split by split (:mod:`rasad.spark.splits`); the whole-pipeline path, where
+  the JVM's share of the work is small. Use :func:`extract_events` for a DataFrame you
+  already have (a table, a query's result).
 - ``python -m rasad.spark run --input PATH --output PATH``: files in, Parquet out
   (:mod:`rasad.spark.cli`); ``python -m rasad.spark bench``: the benchmark.
 
@@ -27,8 +31,10 @@ from typing import Iterator, List, Optional, Tuple
 
 import rasad
 
-__all__ = ["extract_events", "merge_events", "event_struct", "merged_struct", "day_runs", "acled_columns",
-           "read_articles"]
+__all__ = ["extract_events", "extract_files", "merge_events", "event_struct", "merged_struct", "day_runs",
+           "acled_columns", "read_articles"]
+
+from .splits import extract_files  # noqa: E402  (the worker-read path)
 
 #: Groups for undated mentions (they are never merged; they only need spreading).
 UNDATED_GROUPS = 8
@@ -235,7 +241,8 @@ def read_articles(spark, path: str, fmt: str = "auto"):
               .withColumn("_file", F.input_file_name())
               .select(F.regexp_extract("_file", r"([^/]+?)(\.[^./]*)?$", 1).alias("id"),
                       F.col("value").alias("text"),
-                      F.regexp_extract("_file", r"(\d{4}-\d{2}-\d{2})", 1).alias("published")))
+                      F.regexp_extract(F.regexp_extract("_file", r"([^/]+)$", 1), r"(\d{4}-\d{2}-\d{2})", 1)
+                      .alias("published")))
         df = df.withColumn("published", F.when(F.col("published") == "", None).otherwise(F.col("published")))
     elif fmt in ("files", "warc"):
         from rasad import _rasad
