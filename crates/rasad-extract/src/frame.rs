@@ -762,8 +762,11 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
         if flags.cut_at.is_some_and(|c| it.start >= c) {
             continue;
         }
-        // inside a name ("قوات مكافحة الشغب") or a short quoted name ("ردع العدوان")
-        if actor_spans.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) || quotes.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) {
+        // inside a name ("قوات مكافحة الشغب") or a short quoted name ("ردع العدوان"); a
+        // name that opens with a clash noun names the clash too ("اشتباك عشائري" is a
+        // clash between clans)
+        let opens_name = ctx.lex.triggers[t as usize].class == "Armed clash";
+        if actor_spans.iter().any(|&(a, b)| (it.word_start > a || it.word_start == a && !opens_name) && it.word_end <= b) || quotes.iter().any(|&(a, b)| it.word_start >= a && it.word_end <= b) {
             continue;
         }
         let prev_word = prev_word(folded, it.word_start);
@@ -863,6 +866,32 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
             strong.push(i);
         } else {
             weak.push(i);
+        }
+    }
+    // "اشتباك عشائري ... أدى إلى حرق عدد من المحال", "هاجموا نقاطاً ... وتمكنوا من
+    // الاستيلاء على نقطتي حراسة": property burnt or seized in the course of a fight or a
+    // bombardment is part of that event (ACLED codes the clash), not a looting of its own.
+    // Protesters burning tyres beside a clash are left alone (their own event).
+    // (the fight told first: "أعمال نهب ... عقب ليلة من الاشتباكات" is looting after a
+    // fight, an event of its own)
+    let fight_start = strong
+        .iter()
+        .filter(|&&i| matches!(family(ctx.trigger_class(i)), Some("Battles" | "Explosions/Remote violence")))
+        .map(|&i| ctx.items[i].start)
+        .min();
+    if let Some(fight_start) = fight_start {
+        // (burning — حرق، إحراق، أضرم — among the riot verbs; storming, اقتحام, is the
+        // fight itself and stays)
+        let part_of_fight = |i: usize| {
+            let c = ctx.trigger_class(i);
+            let w = &folded[ctx.items[i].start..ctx.items[i].end];
+            ctx.items[i].start > fight_start
+                && (c == "Looting/property destruction" || c == "@riot" && ["حرق", "حراق", "ضرم", "ضرام"].iter().any(|r| w.contains(r)))
+        };
+        let protesters = range.clone().any(|j| ctx.person_class(j) == Some("protester"));
+        if !protesters {
+            strong.retain(|&i| !part_of_fight(i));
+            weak.retain(|&i| !part_of_fight(i));
         }
     }
     // "هذه المواجهات" points back at an event told before; beside other triggers it adds
