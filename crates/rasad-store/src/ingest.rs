@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::cache::{Cached, MentionCache, MergeKey};
+use crate::cache::{Cached, Head, HeadCache, MentionCache, MergeKey};
 use crate::codec::{pack, Json};
 use crate::{now, Result, Store};
 
@@ -72,14 +72,27 @@ pub fn hash_folded(folded: &str) -> String {
     format!("{h1:016x}{h2:016x}")
 }
 
-/// An article ready for the writer: extracted (or failed), its text folded and hashed.
-/// Built on the extraction threads so the single writer only writes.
+/// An article ready for the writer: extracted (or failed), its text folded and hashed,
+/// each extracted event already serialised, deflated and turned into the merge's
+/// features. Built on the extraction threads so the single writer (the ingest's
+/// bottleneck) only writes and merges.
 pub struct Prepared {
     pub(crate) article: Article,
-    pub(crate) result: std::result::Result<Vec<Event>, String>,
+    /// The id the article is stored under (its own, else derived from the text hash).
+    pub(crate) id: String,
+    pub(crate) result: std::result::Result<Vec<Ready>, String>,
     pub(crate) hash: String,
     /// Folded title and text for the FTS index (empty for a failed article).
     pub(crate) fts: String,
+}
+
+/// One extracted event of a prepared article, as the writer stores and merges it.
+pub(crate) struct Ready {
+    pub cached: Arc<Cached>,
+    /// The event JSON (with `event_id` = `article#index`), deflated.
+    pub packed: Vec<u8>,
+    /// The folded admin1 column.
+    pub admin1: Option<String>,
 }
 
 impl Prepared {
@@ -96,13 +109,42 @@ impl Prepared {
         folded: String,
     ) -> Prepared {
         let hash = hash_folded(&folded);
+        let id = article_id(&article, &hash);
         let fts = match (&result, &article.title) {
             (Err(_), _) => String::new(),
             (Ok(_), Some(t)) => format!("{}\n{folded}", rasad_text::fold(t)),
             (Ok(_), None) => folded,
         };
+        let result = result.and_then(|events| {
+            events
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut e)| {
+                    e.event_id = format!("{id}#{i}");
+                    let packed = pack(&serde_json::to_string(&e).map_err(|e| e.to_string())?);
+                    let admin1 = folded_admin1(&e);
+                    let key = merge_key(&e);
+                    let mention = Mention {
+                        article_id: id.clone(),
+                        index: i as u32,
+                        event: e,
+                    };
+                    let features = Features::of(&mention);
+                    Ok(Ready {
+                        cached: Arc::new(Cached {
+                            mention,
+                            features,
+                            key,
+                        }),
+                        packed,
+                        admin1,
+                    })
+                })
+                .collect()
+        });
         Prepared {
             article,
+            id,
             result,
             hash,
             fts,
@@ -275,6 +317,7 @@ impl Store {
             }
             Err(e) => {
                 self.cache.clear();
+                self.heads.clear();
                 Err(e)
             }
         }
@@ -296,12 +339,12 @@ impl Store {
         let mut fts_rows: Vec<(i64, String)> = Vec::new();
         for Prepared {
             article,
+            id,
             result,
             hash,
             fts,
         } in items
         {
-            let id = article_id(&article, &hash);
             let events = match result {
                 Ok(ev) => ev,
                 Err(msg) => {
@@ -327,9 +370,8 @@ impl Store {
             let rowid = tx.last_insert_rowid();
             fts_rows.push((rowid, fts));
             report.added += 1;
-            for (i, mut e) in events.into_iter().enumerate() {
-                e.event_id = format!("{id}#{i}");
-                let key = merge_key(&e);
+            for (i, Ready { cached, packed, admin1 }) in events.into_iter().enumerate() {
+                let key = cached.key.as_ref();
                 tx.prepare_cached(
                     "INSERT INTO mentions (article, idx, event_type, admin1, day_start, day_end, coarse, event_uid, json, akey)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9)",
@@ -337,42 +379,33 @@ impl Store {
                 .execute(params![
                     rowid,
                     i as i64,
-                    e.event_type,
-                    folded_admin1(&e),
-                    key.as_ref().map(|k| k.days.0),
-                    key.as_ref().map(|k| k.days.1),
-                    key.as_ref().is_some_and(|k| k.coarse) as i64,
-                    pack(&serde_json::to_string(&e)?),
+                    cached.mention.event.event_type,
+                    admin1,
+                    key.map(|k| k.days.0),
+                    key.map(|k| k.days.1),
+                    key.is_some_and(|k| k.coarse) as i64,
+                    packed,
                     id,
                 ])?;
-                let mention = Mention {
-                    article_id: id.clone(),
-                    index: i as u32,
-                    event: e,
-                };
-                let features = Features::of(&mention);
-                fresh.push((
-                    tx.last_insert_rowid(),
-                    Arc::new(Cached {
-                        mention,
-                        features,
-                        key,
-                    }),
-                ));
+                fresh.push((tx.last_insert_rowid(), cached));
                 report.mentions += 1;
             }
         }
-        let mut actors: HashMap<i64, Option<String>> = HashMap::new();
-        report.events_changed = remerge(&tx, &mut self.cache, fresh, at, &mut actors)? as u64;
+        let mut derived = Derived::default();
+        report.events_changed =
+            remerge(&tx, &mut self.cache, &mut self.heads, fresh, at, &mut derived)? as u64;
+        derived.write_aggregates(&tx)?;
         // The FTS5 tables last: no statement after these opens a savepoint, so FTS5
         // keeps the batch's terms in memory and writes them once, at commit.
         for (rowid, fts) in fts_rows {
             tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
                 .execute(params![rowid, fts])?;
         }
-        for (rowid, names) in actors {
-            tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
-                .execute([rowid])?;
+        for (rowid, (indexed, names)) in derived.actors {
+            if indexed {
+                tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
+                    .execute([rowid])?;
+            }
             if let Some(names) = names {
                 tx.prepare_cached("INSERT INTO events_actor (rowid, actors_folded) VALUES (?1, ?2)")?
                     .execute(params![rowid, names])?;
@@ -490,7 +523,7 @@ struct Member {
 
 /// A stored mention, from the cache or parsed from its row.
 fn load(tx: &Transaction, cache: &mut MentionCache, rowid: i64) -> Result<Option<Arc<Cached>>> {
-    if let Some(c) = cache.get(rowid) {
+    if let Some(c) = cache.get(&rowid) {
         return Ok(Some(c));
     }
     let row: Option<(String, i64, String)> = tx
@@ -522,9 +555,10 @@ fn load(tx: &Transaction, cache: &mut MentionCache, rowid: i64) -> Result<Option
 fn remerge(
     tx: &Transaction,
     cache: &mut MentionCache,
+    heads: &mut HeadCache,
     fresh: &[(i64, Arc<Cached>)],
     at: i64,
-    actors: &mut HashMap<i64, Option<String>>,
+    derived: &mut Derived,
 ) -> Result<usize> {
     if fresh.is_empty() {
         return Ok(0);
@@ -555,29 +589,8 @@ fn remerge(
                 by_event.entry(uid).or_default().insert(*r);
             }
         };
-        if key.admin1.is_empty() {
-            let mut stmt = tx.prepare_cached(
-                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
-                 UNION
-                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
-                   AND day_end >= ?2 - 1",
-            )?;
-            for uid in stmt.query_map(params![key.event_type, start, end], |r| r.get(0))? {
-                found(uid?);
-            }
-        } else {
-            let mut stmt = tx.prepare_cached(
-                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
-                   AND day_start BETWEEN ?2 - 1 AND ?3 + 1
-                 UNION
-                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
-                   AND day_start BETWEEN ?2 - 400 AND ?3 + 1 AND day_end >= ?2 - 1",
-            )?;
-            for uid in
-                stmt.query_map(params![key.event_type, start, end, key.admin1], |r| r.get(0))?
-            {
-                found(uid?);
-            }
+        for uid in window(tx, &key, start, end)? {
+            found(uid);
         }
     }
     // 2. An event joins the set when one of its members is compatible with a finder:
@@ -586,24 +599,11 @@ fn remerge(
     // its number of reports.
     let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
     for (uid, finders) in by_event {
-        // The event's number of reports: its `n_sources` (always its mention count, which
-        // a test checks); counting the mentions cost a read of every report of a much
-        // reported event in every batch that touched it: quadratic ingest.
-        let size: i64 = match tx
-            .prepare_cached("SELECT n_sources FROM events WHERE uid = ?1")?
-            .query_row([&uid], |r| r.get(0))
-            .optional()?
-        {
-            Some(n) => n,
-            None => tx
-                .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
-                .query_row([&uid], |r| r.get(0))?,
-        };
-        let size = size.max(0) as usize;
-        let members = event_members(tx, &uid, Some(BIG_EVENT))?;
+        let head = event_head(tx, heads, &uid)?;
+        let (size, members) = (head.size, &head.members);
         let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
         let mut compatible = false;
-        for r in &members {
+        for r in members {
             let Some(l) = load(tx, cache, *r)? else {
                 continue;
             };
@@ -643,9 +643,9 @@ fn remerge(
         *old_sizes.entry(l.uid.clone()).or_default() += 1;
     }
     // Each big event's members outside the set follow its head (smallest key).
-    let mut heads: HashMap<i64, String> = HashMap::new();
+    let mut big_heads: HashMap<i64, String> = HashMap::new();
     for (uid, (_, head)) in &big {
-        heads.insert(*head, uid.clone());
+        big_heads.insert(*head, uid.clone());
     }
     let mut new_uids: HashSet<String> = HashSet::new();
     let mut changed = 0;
@@ -654,7 +654,7 @@ fn remerge(
         let uid = cluster_uid(&ms);
         let followed: Vec<String> = members
             .iter()
-            .filter_map(|&i| heads.get(&rows[i]).cloned())
+            .filter_map(|&i| big_heads.get(&rows[i]).cloned())
             .collect();
         let outside: usize = followed
             .iter()
@@ -672,6 +672,14 @@ fn remerge(
             continue;
         }
         changed += 1;
+        // Every event this group takes members from, or becomes, changes size or reports.
+        heads.remove(uid.as_str());
+        for &i in members {
+            heads.remove(set[&rows[i]].uid.as_str());
+        }
+        for old in &followed {
+            heads.remove(old.as_str());
+        }
         // Big events followed: their other members move (one UPDATE) and take part in the
         // record through the event's stored record (reloading every report of a much
         // reported event in every batch would make ingest quadratic in its reports).
@@ -701,8 +709,7 @@ fn remerge(
         let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
         let mut event = merge(&all);
         event.event_id = uid.clone();
-        let (rowid, names) = write_event(tx, &uid, &event, members.len() + outside, at)?;
-        actors.insert(rowid, Some(names));
+        write_event(tx, &uid, &event, members.len() + outside, at, derived)?;
         for &i in members {
             let Some(m) = set.get_mut(&rows[i]) else {
                 continue;
@@ -721,20 +728,92 @@ fn remerge(
         }
     }
     for uid in old_sizes.keys().filter(|u| !new_uids.contains(*u)) {
-        let gone: Option<i64> = tx
-            .prepare_cached("DELETE FROM events WHERE uid = ?1 RETURNING rowid")?
-            .query_row([uid], |r| r.get(0))
+        heads.remove(uid.as_str());
+        let gone: Option<Old> = tx
+            .prepare_cached(&format!("DELETE FROM events WHERE uid = ?1 RETURNING {OLD_COLUMNS}"))?
+            .query_row([uid], Old::from_row)
             .optional()?;
-        if let Some(rowid) = gone {
-            actors.insert(rowid, None);
+        if let Some(old) = gone {
+            derived.remove(tx, &old)?;
         }
     }
     Ok(changed)
 }
 
 /// Events with more reports than this join a re-merge through this many of them.
-const BIG_EVENT: usize = 24;
+pub(crate) const BIG_EVENT: usize = 24;
 
+/// At most this many `merge_keys` rows (events under a key) are read per part of a
+/// mention's window: the same days, the day before, the day after, coarse dates. The
+/// bound keeps a batch's candidate search linear when the store holds windows far
+/// denser than any real archive (a synthetic store gave a mention without admin1 every
+/// event of its type within a day: 317 on average, 1,543 at most, at 100,000 articles).
+/// Real Arabic-language archives stay well under it: ACLED's busiest country-year in the
+/// region (Syria) averages about 110 events a day of all types together, and a window is
+/// one event type in one governorate (or, without admin1, the whole store) over one day.
+/// When a part is fuller, the rows read are the first in the key's index order
+/// (admin1, then day range, then event id), so the choice is deterministic; only then can
+/// a decision differ from an unbounded search (docs/store.md, "Store at scale").
+pub(crate) const WINDOW_CAP: i64 = 256;
+
+/// Events with a `merge_keys` row in the window of a mention keyed `key` over days
+/// `start..=end`: the same event type, admin1 equal or unknown on either side, a
+/// day-precise start within a day of the range, or a coarse range overlapping it
+/// within a day. Each of the four parts reads at most [`WINDOW_CAP`] rows.
+fn window(tx: &Transaction, key: &MergeKey, start: i64, end: i64) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let parts = [(start, end, false), (start - 1, start - 1, false), (end + 1, end + 1, false), (start - 400, end + 1, true)];
+    for (lo, hi, coarse) in parts {
+        let sql = match (key.admin1.is_empty(), coarse) {
+            (true, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
+            (true, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 AND ?3
+                   AND day_end >= ?6 - 1 LIMIT ?5",
+            (false, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
+                   AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
+            (false, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
+                   AND day_start BETWEEN ?2 AND ?3 AND day_end >= ?6 - 1 LIMIT ?5",
+        };
+        let mut stmt = tx.prepare_cached(sql)?;
+        let mut rows = if coarse {
+            stmt.query(params![key.event_type, lo, hi, key.admin1, WINDOW_CAP, start])?
+        } else {
+            stmt.query(params![key.event_type, lo, hi, key.admin1, WINDOW_CAP])?
+        };
+        while let Some(r) = rows.next()? {
+            let uid: String = r.get(0)?;
+            if !uid.is_empty() {
+                out.push(uid);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The size and first reports of event `uid`, from the head cache or the database.
+fn event_head(tx: &Transaction, heads: &mut HeadCache, uid: &str) -> Result<Arc<Head>> {
+    if let Some(h) = heads.get(uid) {
+        return Ok(h);
+    }
+    // The event's number of reports: its `n_sources` (always its mention count, which a
+    // test checks); counting the mentions cost a read of every report of a much reported
+    // event in every batch that touched it: quadratic ingest.
+    let size: i64 = match tx
+        .prepare_cached("SELECT n_sources FROM events WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?
+    {
+        Some(n) => n,
+        None => tx
+            .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
+            .query_row([uid], |r| r.get(0))?,
+    };
+    let head = Arc::new(Head {
+        size: size.max(0) as usize,
+        members: event_members(tx, uid, Some(BIG_EVENT))?,
+    });
+    heads.insert(uid.to_string(), head.clone());
+    Ok(head)
+}
 
 /// Mention rows of an event in canonical (`article id`, index) order, the first `limit`
 /// (read off the `mentions_event` index: no join, no sort).
@@ -749,15 +828,16 @@ fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Ve
     Ok(rows)
 }
 
-/// Write the merged record; returns its rowid and the folded actor names (for the
-/// actor index, written at the end of the batch).
+/// Write the merged record, its point in the R*Tree, and note its aggregates and actor
+/// names in `derived` (written at the end of the batch).
 fn write_event(
     tx: &Transaction,
     uid: &str,
     e: &Event,
     n: usize,
     at: i64,
-) -> Result<(i64, String)> {
+    derived: &mut Derived,
+) -> Result<()> {
     let loc = e.location.as_ref();
     let mut actors = String::new();
     for a in [&e.actor1, &e.actor2].into_iter().flatten() {
@@ -775,8 +855,15 @@ fn write_event(
     });
     let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
     let names = rasad_text::fold(&actors).to_lowercase();
+    let old: Option<Old> = tx
+        .prepare_cached(&format!("SELECT {OLD_COLUMNS} FROM events WHERE uid = ?1"))?
+        .query_row([uid], Old::from_row)
+        .optional()?;
+    let country = e.country.as_ref().or(loc.and_then(|l| l.country.as_ref()));
+    let admin1 = e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref()));
+    let (lat, lon) = (loc.and_then(|l| l.lat), loc.and_then(|l| l.lon));
     // An upsert, not INSERT OR REPLACE: the row keeps its rowid (the R*Tree and the
-    // actor index point at it) and the UPDATE trigger keeps the aggregates.
+    // actor index point at it).
     let rowid: i64 = tx.prepare_cached(
         "INSERT INTO events (uid, event_type, sub_event_type, date, day, country, admin1, admin2, location,
             lat, lon, actors_folded, actor1, fatalities, status, confidence, n_sources, updated_at, json, sort_key)
@@ -795,12 +882,12 @@ fn write_event(
         e.sub_event_type,
         e.date,
         day,
-        e.country.as_ref().or(loc.and_then(|l| l.country.as_ref())),
-        e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref())),
+        country,
+        admin1,
         loc.and_then(|l| l.admin2.clone()),
         loc.map(|l| l.name.as_deref().unwrap_or(l.name_ar.as_str())),
-        loc.and_then(|l| l.lat),
-        loc.and_then(|l| l.lon),
+        lat,
+        lon,
         names,
         actor1,
         e.fatalities,
@@ -811,7 +898,127 @@ fn write_event(
         pack(&serde_json::to_string(e)?),
         sort_key(day),
     ], |r| r.get(0))?;
-    Ok((rowid, names))
+    let point = lat.zip(lon);
+    let indexed = match &old {
+        Some(o) => {
+            derived.count(o, -1);
+            if o.point != point && o.point.is_some() {
+                tx.prepare_cached("DELETE FROM events_geo WHERE id = ?1")?.execute([rowid])?;
+            }
+            o.point == point
+        }
+        None => false,
+    };
+    if let (Some((lat, lon)), false) = (point, indexed) {
+        tx.prepare_cached("INSERT INTO events_geo VALUES (?1, ?2, ?2, ?3, ?3)")?
+            .execute(params![rowid, lon, lat])?;
+    }
+    derived.count(
+        &Old {
+            rowid,
+            date: e.date.clone(),
+            event_type: e.event_type.clone(),
+            admin1: admin1.map(|a| a.to_string()),
+            actor1,
+            fatalities: e.fatalities.map(|f| f as i64),
+            point,
+        },
+        1,
+    );
+    derived
+        .actors
+        .entry(rowid)
+        .or_insert((old.is_some(), None))
+        .1 = Some(names);
+    Ok(())
+}
+
+/// The columns of an event row its side tables depend on.
+const OLD_COLUMNS: &str = "rowid, date, event_type, admin1, actor1, fatalities, lat, lon";
+
+/// An event row as the aggregates, the R*Tree and the actor index see it.
+struct Old {
+    rowid: i64,
+    date: Option<String>,
+    event_type: String,
+    admin1: Option<String>,
+    actor1: Option<String>,
+    fatalities: Option<i64>,
+    point: Option<(f64, f64)>,
+}
+
+impl Old {
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Old> {
+        let lat: Option<f64> = r.get(6)?;
+        let lon: Option<f64> = r.get(7)?;
+        Ok(Old {
+            rowid: r.get(0)?,
+            date: r.get(1)?,
+            event_type: r.get(2)?,
+            admin1: r.get(3)?,
+            actor1: r.get(4)?,
+            fatalities: r.get(5)?,
+            point: lat.zip(lon),
+        })
+    }
+}
+
+/// What the write path keeps beside the event rows, gathered over a batch and written at
+/// its end. Why not triggers (schema v5 had them): every event write fired five
+/// aggregate upserts (ten for an update) inside a statement journal; a batch touches a
+/// few hundred aggregate rows, so one upsert per row per batch does the same work once.
+#[derive(Default)]
+struct Derived {
+    /// Event rowid → (whether the actor index holds it from an earlier batch, the folded
+    /// names to index now; `None`: the event is gone).
+    actors: HashMap<i64, (bool, Option<String>)>,
+    /// (dimension, key) → (events, fatalities) to add to `event_aggs`.
+    aggs: HashMap<(i64, String), (i64, i64)>,
+}
+
+impl Derived {
+    /// Count event `e` `sign` times (+1 written, −1 replaced or removed) in the aggregates.
+    fn count(&mut self, e: &Old, sign: i64) {
+        let f = e.fatalities.unwrap_or(0) * sign;
+        let keys = [
+            (0, Some("")),
+            (1, e.date.as_deref()),
+            (2, Some(e.event_type.as_str())),
+            (3, e.admin1.as_deref()),
+            (4, e.actor1.as_deref()),
+        ];
+        for (dim, key) in keys {
+            if let Some(k) = key {
+                let a = self.aggs.entry((dim, k.to_string())).or_default();
+                a.0 += sign;
+                a.1 += f;
+            }
+        }
+    }
+
+    /// A deleted event: out of the aggregates, the R*Tree and the actor index.
+    fn remove(&mut self, tx: &Transaction, old: &Old) -> Result<()> {
+        self.count(old, -1);
+        if old.point.is_some() {
+            tx.prepare_cached("DELETE FROM events_geo WHERE id = ?1")?
+                .execute([old.rowid])?;
+        }
+        self.actors.entry(old.rowid).or_insert((true, None)).1 = None;
+        Ok(())
+    }
+
+    fn write_aggregates(&mut self, tx: &Transaction) -> Result<()> {
+        let mut stmt = tx.prepare_cached(
+            "INSERT INTO event_aggs (dim, key, n, fatalities) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (dim, key) DO UPDATE SET n = n + excluded.n, fatalities = fatalities + excluded.fatalities",
+        )?;
+        for ((dim, key), (n, f)) in self.aggs.drain() {
+            if n != 0 || f != 0 {
+                stmt.execute(params![dim, key, n, f])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The list order as one integer: newest day first, undated last (then by uid).

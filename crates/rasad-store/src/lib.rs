@@ -186,6 +186,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// Parsed mentions the merge step read recently (bounded; see `cache`).
     cache: cache::MentionCache,
+    /// Sizes and first reports of events the merge step read recently (bounded).
+    heads: cache::HeadCache,
 }
 
 /// Mentions kept parsed per cache generation (at most twice this many, ~2 KB each).
@@ -216,6 +218,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             cache: cache::MentionCache::new(CACHE_GENERATION),
+            heads: cache::HeadCache::new(CACHE_GENERATION),
         })
     }
 
@@ -240,6 +243,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             cache: cache::MentionCache::new(CACHE_GENERATION),
+            heads: cache::HeadCache::new(CACHE_GENERATION),
         })
     }
 
@@ -251,6 +255,7 @@ impl Store {
             conn,
             path: None,
             cache: cache::MentionCache::new(CACHE_GENERATION),
+            heads: cache::HeadCache::new(CACHE_GENERATION),
         })
     }
 
