@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rasad_extract::Extractor;
-use rasad_merge::{cluster, cluster_uid, day_range, merge, Features, Mention};
+use rasad_merge::{cluster_features, cluster_uid, day_range, merge, Features, Mention};
 use rasad_model::{Article, Event, Status};
 use std::sync::Arc;
 
@@ -598,25 +598,51 @@ fn remerge(
     // large, which keeps a much reported event from making every batch quadratic in
     // its number of reports.
     let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
+    // Compatible events by finder with the finder's best score against their members;
+    // each finder brings at most COMPATIBLE_CAP of them, the best scored.
+    let mut candidates: BTreeMap<String, (usize, Vec<(i64, Arc<Cached>)>)> = BTreeMap::new();
+    let mut by_finder: HashMap<i64, Vec<(f32, String)>> = HashMap::new();
     for (uid, finders) in by_event {
         let head = event_head(tx, heads, &uid)?;
         let (size, members) = (head.size, &head.members);
         let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
-        let mut compatible = false;
+        let mut best: Vec<Option<f32>> = vec![None; finders.len()];
         for r in members {
             let Some(l) = load(tx, cache, *r)? else {
                 continue;
             };
-            compatible |= finders.iter().any(|n| {
-                rasad_merge::score_features(&set[n].c.features, &l.features).is_some()
-            });
+            for (b, n) in best.iter_mut().zip(&finders) {
+                if let Some(x) = rasad_merge::score_features(&set[n].c.features, &l.features) {
+                    *b = Some(b.map_or(x, |y| y.max(x)));
+                }
+            }
             loaded.push((*r, l));
         }
-        if !compatible {
+        if best.iter().all(Option::is_none) {
             continue;
+        }
+        for (b, n) in best.iter().zip(&finders) {
+            if let Some(x) = b {
+                by_finder.entry(*n).or_default().push((*x, uid.clone()));
+            }
         }
         if size > BIG_EVENT {
             big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
+        }
+        candidates.insert(uid, (size, loaded));
+    }
+    let mut joining: BTreeSet<String> = BTreeSet::new();
+    for (_, mut found) in by_finder {
+        if found.len() > COMPATIBLE_CAP {
+            found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            found.truncate(COMPATIBLE_CAP);
+        }
+        joining.extend(found.into_iter().map(|(_, u)| u));
+    }
+    big.retain(|uid, _| joining.contains(uid));
+    for (uid, (_, loaded)) in candidates {
+        if !joining.contains(&uid) {
+            continue;
         }
         for (r, c) in loaded {
             set.insert(
@@ -631,8 +657,13 @@ fn remerge(
     }
     // 3. Cluster and rewrite.
     let rows: Vec<i64> = set.keys().copied().collect();
-    let mentions: Vec<Mention> = rows.iter().map(|r| set[r].c.mention.clone()).collect();
-    let labels = cluster(&mentions);
+    let cached: Vec<Arc<Cached>> = rows.iter().map(|r| set[r].c.clone()).collect();
+    let mentions: Vec<&Mention> = cached.iter().map(|c| &c.mention).collect();
+    let labels = {
+        let keys: Vec<(&str, u32)> = mentions.iter().map(|m| (m.article_id.as_str(), m.index)).collect();
+        let feats: Vec<&Features> = cached.iter().map(|c| &c.features).collect();
+        cluster_features(&keys, &feats)
+    };
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, &l) in labels.iter().enumerate() {
         groups.entry(l).or_default().push(i);
@@ -650,7 +681,7 @@ fn remerge(
     let mut new_uids: HashSet<String> = HashSet::new();
     let mut changed = 0;
     for members in groups.values() {
-        let ms: Vec<&Mention> = members.iter().map(|&i| &mentions[i]).collect();
+        let ms: Vec<&Mention> = members.iter().map(|&i| mentions[i]).collect();
         let uid = cluster_uid(&ms);
         let followed: Vec<String> = members
             .iter()
@@ -709,7 +740,11 @@ fn remerge(
         let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
         let mut event = merge(&all);
         event.event_id = uid.clone();
-        write_event(tx, &uid, &event, members.len() + outside, at, derived)?;
+        // Only an event some member of the set belonged to can already be stored under
+        // this id: the id hashes the group's smallest key, and a stored event's smallest
+        // report (its head) is always among the members it brings into the set.
+        let stored = old_sizes.contains_key(uid.as_str());
+        write_event(tx, &uid, &event, members.len() + outside, at, stored, derived)?;
         for &i in members {
             let Some(m) = set.get_mut(&rows[i]) else {
                 continue;
@@ -744,49 +779,80 @@ fn remerge(
 pub(crate) const BIG_EVENT: usize = 24;
 
 /// At most this many `merge_keys` rows (events under a key) are read per part of a
-/// mention's window: the same days, the day before, the day after, coarse dates. The
-/// bound keeps a batch's candidate search linear when the store holds windows far
-/// denser than any real archive (a synthetic store gave a mention without admin1 every
-/// event of its type within a day: 317 on average, 1,543 at most, at 100,000 articles).
-/// Real Arabic-language archives stay well under it: ACLED's busiest country-year in the
-/// region (Syria) averages about 110 events a day of all types together, and a window is
-/// one event type in one governorate (or, without admin1, the whole store) over one day.
-/// When a part is fuller, the rows read are the first in the key's index order
-/// (admin1, then day range, then event id), so the choice is deterministic; only then can
-/// a decision differ from an unbounded search (docs/store.md, "Store at scale").
+/// mention's window. The bound keeps a batch's candidate search linear when the store
+/// holds windows far denser than any real archive (a synthetic store gave a mention
+/// without admin1 every event of its type within a day: 317 on average, 1,543 at most, at
+/// 100,000 articles). Real Arabic-language archives stay well under it: ACLED's busiest
+/// country-year in the region (Syria) averages about 110 events a day of all types
+/// together, and a window is one event type in one governorate (or, without admin1, the
+/// whole store) over three days. Only when a window is fuller can a decision differ from
+/// an unbounded search (docs/store.md, "Store at scale").
 pub(crate) const WINDOW_CAP: i64 = 256;
+
+/// At most this many compatible stored events join a re-merge through one new mention:
+/// those with its best scores (ties by event id). Like [`WINDOW_CAP`], a bound for
+/// windows denser than real archives: it bites only when one new mention is compatible
+/// (type, governorate, place, sides) with more than 64 distinct stored events within a
+/// day of its date; only then can a decision differ from an unbounded merge, and only
+/// for the lowest-scored of those events, the least likely to take the mention.
+pub(crate) const COMPATIBLE_CAP: usize = 64;
 
 /// Events with a `merge_keys` row in the window of a mention keyed `key` over days
 /// `start..=end`: the same event type, admin1 equal or unknown on either side, a
-/// day-precise start within a day of the range, or a coarse range overlapping it
-/// within a day. Each of the four parts reads at most [`WINDOW_CAP`] rows.
-fn window(tx: &Transaction, key: &MergeKey, start: i64, end: i64) -> Result<Vec<String>> {
+/// day-precise start within a day of the range, or a coarse range overlapping it within
+/// a day. The day-precise part is read whole when it holds at most [`WINDOW_CAP`] rows,
+/// else as three parts (the same days, the day before, the day after) of at most
+/// [`WINDOW_CAP`] rows each, the first in the key's index order (admin1, day range,
+/// event id), so nearer days come first and the choice is deterministic; the coarse
+/// part reads at most [`WINDOW_CAP`] rows.
+pub(crate) fn window(tx: &Transaction, key: &MergeKey, start: i64, end: i64) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let parts = [(start, end, false), (start - 1, start - 1, false), (end + 1, end + 1, false), (start - 400, end + 1, true)];
-    for (lo, hi, coarse) in parts {
-        let sql = match (key.admin1.is_empty(), coarse) {
-            (true, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
-            (true, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 AND ?3
-                   AND day_end >= ?6 - 1 LIMIT ?5",
-            (false, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
-                   AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
-            (false, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
-                   AND day_start BETWEEN ?2 AND ?3 AND day_end >= ?6 - 1 LIMIT ?5",
-        };
-        let mut stmt = tx.prepare_cached(sql)?;
-        let mut rows = if coarse {
-            stmt.query(params![key.event_type, lo, hi, key.admin1, WINDOW_CAP, start])?
-        } else {
-            stmt.query(params![key.event_type, lo, hi, key.admin1, WINDOW_CAP])?
-        };
-        while let Some(r) = rows.next()? {
-            let uid: String = r.get(0)?;
-            if !uid.is_empty() {
-                out.push(uid);
-            }
+    let whole = window_part(tx, key, (start - 1, end + 1), false, start, WINDOW_CAP + 1, &mut out)?;
+    if whole > WINDOW_CAP as usize {
+        out.clear();
+        for days in [(start, end), (start - 1, start - 1), (end + 1, end + 1)] {
+            window_part(tx, key, days, false, start, WINDOW_CAP, &mut out)?;
         }
     }
+    window_part(tx, key, (start - 400, end + 1), true, start, WINDOW_CAP, &mut out)?;
     Ok(out)
+}
+
+/// One part of [`window`]: event ids of `merge_keys` rows starting within `days`
+/// (coarse or day-precise), at most `limit` of them. Returns the number of rows read.
+fn window_part(
+    tx: &Transaction,
+    key: &MergeKey,
+    days: (i64, i64),
+    coarse: bool,
+    start: i64,
+    limit: i64,
+    out: &mut Vec<String>,
+) -> Result<usize> {
+    let sql = match (key.admin1.is_empty(), coarse) {
+        (true, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
+        (true, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 AND ?3
+               AND day_end >= ?6 - 1 LIMIT ?5",
+        (false, false) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
+               AND day_start BETWEEN ?2 AND ?3 LIMIT ?5",
+        (false, true) => "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
+               AND day_start BETWEEN ?2 AND ?3 AND day_end >= ?6 - 1 LIMIT ?5",
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    let mut rows = if coarse {
+        stmt.query(params![key.event_type, days.0, days.1, key.admin1, limit, start])?
+    } else {
+        stmt.query(params![key.event_type, days.0, days.1, key.admin1, limit])?
+    };
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        n += 1;
+        let uid: String = r.get(0)?;
+        if !uid.is_empty() {
+            out.push(uid);
+        }
+    }
+    Ok(n)
 }
 
 /// The size and first reports of event `uid`, from the head cache or the database.
@@ -829,13 +895,15 @@ fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Ve
 }
 
 /// Write the merged record, its point in the R*Tree, and note its aggregates and actor
-/// names in `derived` (written at the end of the batch).
+/// names in `derived` (written at the end of the batch). `stored`: whether a row may
+/// already exist under `uid` (its old values then leave the aggregates).
 fn write_event(
     tx: &Transaction,
     uid: &str,
     e: &Event,
     n: usize,
     at: i64,
+    stored: bool,
     derived: &mut Derived,
 ) -> Result<()> {
     let loc = e.location.as_ref();
@@ -855,10 +923,13 @@ fn write_event(
     });
     let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
     let names = rasad_text::fold(&actors).to_lowercase();
-    let old: Option<Old> = tx
-        .prepare_cached(&format!("SELECT {OLD_COLUMNS} FROM events WHERE uid = ?1"))?
-        .query_row([uid], Old::from_row)
-        .optional()?;
+    let old: Option<Old> = if stored {
+        tx.prepare_cached(&format!("SELECT {OLD_COLUMNS} FROM events WHERE uid = ?1"))?
+            .query_row([uid], Old::from_row)
+            .optional()?
+    } else {
+        None
+    };
     let country = e.country.as_ref().or(loc.and_then(|l| l.country.as_ref()));
     let admin1 = e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref()));
     let (lat, lon) = (loc.and_then(|l| l.lat), loc.and_then(|l| l.lon));

@@ -734,3 +734,49 @@ fn a_stream_of_batches_stores_what_batch_calls_store() {
     assert_eq!(ids(&one), ids(&two));
     assert_eq!(keys_kept(&two), keys_from_mentions(&two));
 }
+
+#[test]
+fn merge_windows_are_read_whole_up_to_the_cap_and_bounded_beyond() {
+    use crate::cache::MergeKey;
+    use crate::ingest::{window, WINDOW_CAP};
+    let mut store = Store::open_in_memory().unwrap();
+    let tx = store.conn.transaction().unwrap();
+    let mut add = |admin1: &str, day: i64, n: usize, tag: &str| {
+        for i in 0..n {
+            tx.execute(
+                "INSERT INTO merge_keys VALUES ('Battles', ?1, 0, ?2, ?2, ?3, 1)",
+                rusqlite::params![admin1, day, format!("{tag}{i:04}")],
+            )
+            .unwrap();
+        }
+    };
+    // A sparse window: 10 events on day 100, 2 the day after, 1 two days later (outside).
+    add("idlib", 100, 10, "a");
+    add("idlib", 101, 2, "b");
+    add("idlib", 102, 1, "c");
+    // A window denser than the cap: 400 events on day 200, 100 on each side; 50 in
+    // another governorate the same day.
+    add("idlib", 199, 100, "d");
+    add("idlib", 200, 400, "e");
+    add("idlib", 201, 100, "f");
+    add("hama", 200, 50, "g");
+    let key = |admin1: &str| MergeKey {
+        event_type: "Battles".into(),
+        admin1: admin1.into(),
+        coarse: false,
+        days: (0, 0),
+    };
+    let w = window(&tx, &key("idlib"), 100, 100).unwrap();
+    assert_eq!(w.len(), 12, "a window under the cap is read whole: {w:?}");
+    assert!(w.iter().all(|u| !u.starts_with('c')));
+    let w = window(&tx, &key("idlib"), 200, 200).unwrap();
+    let cap = WINDOW_CAP as usize;
+    assert_eq!(w.len(), cap + 100 + 100, "the same day capped, each neighbouring day whole");
+    assert!(w.iter().all(|u| !u.starts_with('g')), "another governorate stays out");
+    assert_eq!(w.iter().filter(|u| u.starts_with('e')).count(), cap);
+    // Without admin1 the window spans every governorate; still bounded.
+    let w = window(&tx, &key(""), 200, 200).unwrap();
+    assert_eq!(w.len(), cap + 100 + 100);
+    // Deterministic: the same rows every time.
+    assert_eq!(w, window(&tx, &key(""), 200, 200).unwrap());
+}
