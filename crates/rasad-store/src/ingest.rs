@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cached, Head, HeadCache, MentionCache, MergeKey};
 use crate::codec::{pack, Json};
+use crate::query::{EventJson, EVENT_JSON};
 use crate::{now, Result, Store};
 
 /// What one ingest call did.
@@ -716,12 +717,12 @@ fn remerge(
         // reported event in every batch would make ingest quadratic in its reports).
         let mut extra: Vec<Mention> = Vec::new();
         for old in &followed {
-            let json: Option<String> = tx
-                .prepare_cached("SELECT json FROM events WHERE uid = ?1")?
-                .query_row([old], |r| Ok(r.get::<_, Json>(0)?.0))
+            let json: Option<EventJson> = tx
+                .prepare_cached(&format!("SELECT {EVENT_JSON} FROM events WHERE uid = ?1"))?
+                .query_row([old], |r| EventJson::at(r, 0))
                 .optional()?;
             if let Some(json) = json {
-                let event: Event = serde_json::from_str(&json)?;
+                let event: Event = json.event(old)?;
                 extra.push(Mention {
                     article_id: "\u{10FFFF}merged".into(),
                     index: 0,
@@ -740,11 +741,13 @@ fn remerge(
         let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
         let mut event = merge(&all);
         event.event_id = uid.clone();
+        // One report: its record is rebuilt from the mention on read (`EventJson`).
+        let one_report = all.len() == 1;
         // Only an event some member of the set belonged to can already be stored under
         // this id: the id hashes the group's smallest key, and a stored event's smallest
         // report (its head) is always among the members it brings into the set.
         let stored = old_sizes.contains_key(uid.as_str());
-        write_event(tx, &uid, &event, members.len() + outside, at, stored, derived)?;
+        write_event(tx, &uid, &event, members.len() + outside, at, stored, one_report, derived)?;
         for &i in members {
             let Some(m) = set.get_mut(&rows[i]) else {
                 continue;
@@ -904,6 +907,7 @@ fn write_event(
     n: usize,
     at: i64,
     stored: bool,
+    one_report: bool,
     derived: &mut Derived,
 ) -> Result<()> {
     let loc = e.location.as_ref();
@@ -966,7 +970,7 @@ fn write_event(
         e.confidence as f64,
         n as i64,
         at,
-        pack(&serde_json::to_string(e)?),
+        if one_report { Vec::new() } else { pack(&serde_json::to_string(e)?) },
         sort_key(day),
     ], |r| r.get(0))?;
     let point = lat.zip(lon);

@@ -180,12 +180,56 @@ fn parse_cursor(c: &str) -> Result<(i64, String)> {
     Ok((k, uid.to_string()))
 }
 
-fn stored_event(r: &Row) -> rusqlite::Result<(String, String, i64, i64)> {
-    Ok((r.get(0)?, r.get::<_, Json>(1)?.0, r.get(2)?, r.get(3)?))
+/// The columns that give an event's record: its stored JSON, and for an event stored
+/// without one (a single report: see [`EventJson`]) that report's mention JSON.
+pub(crate) const EVENT_JSON: &str = "json, CASE WHEN length(json) = 0 THEN
+    (SELECT m.json FROM mentions m WHERE m.event_uid = events.uid) END";
+
+/// An event's record as stored. Why two forms: most events have one report, and their
+/// record is `merge` of that one mention, so schema v6 stores an empty BLOB instead of a
+/// second copy of the mention's JSON (about 600 bytes per event) and rebuilds the record
+/// on read; events of several reports keep their merged JSON.
+pub(crate) enum EventJson {
+    Merged(String),
+    OneReport(String),
 }
 
-fn to_stored((id, json, n, at): (String, String, i64, i64)) -> Result<StoredEvent> {
-    let event: Event = serde_json::from_str(&json)?;
+impl EventJson {
+    /// Columns `i` and `i + 1` of a row selected with [`EVENT_JSON`].
+    pub(crate) fn at(r: &Row, i: usize) -> rusqlite::Result<EventJson> {
+        match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Blob(b) if b.is_empty() => {
+                Ok(EventJson::OneReport(r.get::<_, Json>(i + 1)?.0))
+            }
+            _ => Ok(EventJson::Merged(r.get::<_, Json>(i)?.0)),
+        }
+    }
+
+    /// The event record, its `event_id` set to `uid`.
+    pub(crate) fn event(&self, uid: &str) -> Result<Event> {
+        match self {
+            EventJson::Merged(json) => Ok(serde_json::from_str(json)?),
+            EventJson::OneReport(json) => {
+                let event: Event = serde_json::from_str(json)?;
+                let mention = rasad_merge::Mention {
+                    article_id: String::new(),
+                    index: 0,
+                    event,
+                };
+                let mut e = rasad_merge::merge(&[&mention]);
+                e.event_id = uid.to_string();
+                Ok(e)
+            }
+        }
+    }
+}
+
+fn stored_event(r: &Row) -> rusqlite::Result<(String, EventJson, i64, i64)> {
+    Ok((r.get(0)?, EventJson::at(r, 1)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_stored((id, json, n, at): (String, EventJson, i64, i64)) -> Result<StoredEvent> {
+    let event: Event = json.event(&id)?;
     Ok(StoredEvent {
         id,
         event,
@@ -216,7 +260,7 @@ impl Store {
         args.push(Value::Integer(page.offset.min(i64::MAX as u64) as i64));
         let n = args.len();
         let sql = format!(
-            "SELECT uid, json, n_sources, updated_at FROM events{w}
+            "SELECT uid, {EVENT_JSON}, n_sources, updated_at FROM events{w}
              ORDER BY sort_key, uid LIMIT ?{} OFFSET ?{}",
             n - 1,
             n
@@ -252,7 +296,7 @@ impl Store {
         };
         args.push(Value::Integer(lim));
         let sql = format!(
-            "SELECT uid, json, n_sources, updated_at FROM events{w}
+            "SELECT uid, {EVENT_JSON}, n_sources, updated_at FROM events{w}
              ORDER BY sort_key, uid LIMIT ?"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -294,7 +338,7 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT uid, json, n_sources, updated_at FROM events WHERE uid = ?1",
+                &format!("SELECT uid, {EVENT_JSON}, n_sources, updated_at FROM events WHERE uid = ?1"),
                 [id],
                 stored_event,
             )

@@ -780,3 +780,64 @@ fn merge_windows_are_read_whole_up_to_the_cap_and_bounded_beyond() {
     // Deterministic: the same rows every time.
     assert_eq!(w, window(&tx, &key(""), 200, 200).unwrap());
 }
+
+#[test]
+fn one_report_events_keep_no_second_json_and_read_back_as_merged() {
+    let (_dir, mut store) = db();
+    let page: i64 = store.conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page, 16384, "a new store gets 16 KiB pages");
+    let mut two = shelling("2023-10-12", "مدينة أريحا", Some(3));
+    two.weapons = vec!["mortar".into(), "artillery".into()];
+    store
+        .ingest_extracted(
+            vec![
+                (article("one", None, "نص أول"), Ok(vec![two.clone()])),
+                (article("two-a", None, "نص ثان"), Ok(vec![shelling("2023-11-02", "سراقب", Some(2))])),
+                (article("two-b", None, "نص ثالث"), Ok(vec![shelling("2023-11-02", "مدينة سراقب", Some(4))])),
+            ],
+            None,
+        )
+        .unwrap();
+    let sizes: Vec<(i64, i64)> = store
+        .conn
+        .prepare("SELECT n_sources, length(json) FROM events ORDER BY n_sources")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<std::result::Result<_, _>>()
+        .unwrap();
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(sizes[0], (1, 0), "one report: no JSON of its own");
+    assert!(sizes[1].0 == 2 && sizes[1].1 > 0, "two reports keep the merged JSON");
+    // Read back: the record `merge` gives for the one mention, under the event's id.
+    let listed = store.events(&EventFilter::default(), Page::default()).unwrap();
+    let one = listed.iter().find(|e| e.n_sources == 1).unwrap();
+    let mut mention = two.clone();
+    mention.event_id = "one#0".into();
+    let mut want = rasad_merge::merge(&[&rasad_merge::Mention {
+        article_id: "one".into(),
+        index: 0,
+        event: mention,
+    }]);
+    want.event_id = one.id.clone();
+    assert_eq!(one.event, want);
+    assert_eq!(one.event.weapons, vec!["artillery".to_string(), "mortar".into()]);
+    let detail = store.event(&one.id).unwrap().unwrap();
+    assert_eq!(detail.event.event, want);
+    assert_eq!(detail.sources.len(), 1);
+    // A third report joins it: the record is written out merged from then on.
+    store
+        .ingest_extracted(
+            vec![(article("one-b", None, "نص رابع"), Ok(vec![shelling("2023-10-12", "أريحا", Some(1))]))],
+            None,
+        )
+        .unwrap();
+    let after = store.event(&one.id).unwrap().unwrap();
+    assert_eq!(after.event.n_sources, 2);
+    assert_eq!(after.event.event.fatalities, Some(1));
+    let len: i64 = store
+        .conn
+        .query_row("SELECT length(json) FROM events WHERE uid = ?1", [&one.id], |r| r.get(0))
+        .unwrap();
+    assert!(len > 0);
+}
