@@ -207,10 +207,13 @@ pub const MIGRATIONS: &[&str] = &[
     // kept by the write path, per batch (`ingest::Derived`), not by triggers: each event
     // write fired five to ten aggregate upserts inside a statement journal, while a batch
     // of a few thousand event writes touches a few hundred aggregate rows.
+    // `merge_keys_event` goes: the one statement that used it (moving a big event's keys
+    // to the event it joins) finds them from the event's mentions instead.
     r#"
     DROP TRIGGER events_ai;
     DROP TRIGGER events_ad;
     DROP TRIGGER events_au;
+    DROP INDEX merge_keys_event;
     "#,
 ];
 
