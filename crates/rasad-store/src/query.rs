@@ -1,6 +1,8 @@
 //! The read path: filtered event lists, one event with its sources, one article with its
 //! events, dashboard counts, errors, and the per-article mention dump the merge scorer reads.
 
+use std::collections::HashMap;
+
 use rasad_merge::day_range;
 use rasad_model::{Article, Event};
 use rusqlite::types::Value;
@@ -429,33 +431,45 @@ impl Store {
         if is_empty(filter) {
             return self.stats_from_aggregates();
         }
+        // One pass over the matching rows, counted here: five GROUP BY queries (total,
+        // day, type, admin1, actor) read every matching row five times (3.8 s for one
+        // event type at 158,000 events).
         let (w, args) = where_clause(filter)?;
-        let (events, fatalities): (i64, i64) = self.conn.query_row(
-            &format!("SELECT count(*), coalesce(sum(fatalities), 0) FROM events{w}"),
-            rusqlite::params_from_iter(args.clone()),
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let group = |col: &str, order: &str, limit: &str| -> Result<Vec<(String, u64)>> {
-            let sql = format!(
-                "SELECT {col} AS k, count(*) AS n FROM events{w} {and} {col} IS NOT NULL GROUP BY k ORDER BY {order} {limit}",
-                and = if w.is_empty() { "WHERE" } else { "AND" }
-            );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(args.clone()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-            })?;
-            Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let sql = format!("SELECT date, event_type, admin1, actor1, fatalities FROM events{w}");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+        let (mut events, mut fatalities) = (0u64, 0i64);
+        let mut dims: [HashMap<String, u64>; 4] = Default::default();
+        while let Some(r) = rows.next()? {
+            events += 1;
+            fatalities += r.get::<_, Option<i64>>(4)?.unwrap_or(0);
+            for (d, map) in dims.iter_mut().enumerate() {
+                if let Some(k) = r.get_ref(d)?.as_str_or_null().ok().flatten() {
+                    match map.get_mut(k) {
+                        Some(n) => *n += 1,
+                        None => {
+                            map.insert(k.to_string(), 1);
+                        }
+                    }
+                }
+            }
+        }
+        let [by_day, by_type, by_admin1, by_actor] = dims;
+        let top = |m: HashMap<String, u64>| {
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(50);
+            v
         };
+        let mut by_day: Vec<(String, u64)> = by_day.into_iter().filter(|(d, _)| d.len() == 10).collect();
+        by_day.sort();
         Ok(Stats {
-            events: events as u64,
+            events,
             fatalities: fatalities.max(0) as u64,
-            by_day: group("date", "k", "")?
-                .into_iter()
-                .filter(|(d, _)| d.len() == 10)
-                .collect(),
-            by_type: group("event_type", "n DESC, k", "LIMIT 50")?,
-            by_admin1: group("admin1", "n DESC, k", "LIMIT 50")?,
-            by_actor: group("actor1", "n DESC, k", "LIMIT 50")?,
+            by_day,
+            by_type: top(by_type),
+            by_admin1: top(by_admin1),
+            by_actor: top(by_actor),
         })
     }
 

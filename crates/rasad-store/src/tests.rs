@@ -530,6 +530,23 @@ fn merge_keys_and_aggregates_stay_exact_through_remerges() {
         store.stats(&EventFilter::default()).unwrap(),
         store.stats(&all).unwrap()
     );
+    // …and what SQL's own GROUP BY says (the filtered path counts in one pass).
+    let grouped = |col: &str| -> Vec<(String, u64)> {
+        store
+            .conn
+            .prepare(&format!(
+                "SELECT {col}, count(*) FROM events WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap()
+    };
+    let filtered = store.stats(&all).unwrap();
+    assert_eq!(filtered.by_type, grouped("event_type"));
+    assert_eq!(filtered.by_admin1, grouped("admin1"));
+    assert_eq!(filtered.by_actor, grouped("actor1"));
     assert_eq!(
         store.count_events(&EventFilter::default()).unwrap(),
         store.count_events(&all).unwrap()
