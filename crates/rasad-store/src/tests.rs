@@ -758,7 +758,7 @@ fn merge_windows_are_read_whole_up_to_the_cap_and_bounded_beyond() {
     use crate::ingest::{window, WINDOW_CAP};
     let mut store = Store::open_in_memory().unwrap();
     let tx = store.conn.transaction().unwrap();
-    let mut add = |admin1: &str, day: i64, n: usize, tag: &str| {
+    let add = |admin1: &str, day: i64, n: usize, tag: &str| {
         for i in 0..n {
             tx.execute(
                 "INSERT INTO merge_keys VALUES ('Battles', ?1, 0, ?2, ?2, ?3, 1)",
