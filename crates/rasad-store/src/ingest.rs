@@ -641,14 +641,7 @@ fn remerge(
         }
         candidates.insert(uid, (size, loaded));
     }
-    let mut joining: BTreeSet<String> = BTreeSet::new();
-    for (_, mut found) in by_finder {
-        if found.len() > COMPATIBLE_CAP {
-            found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            found.truncate(COMPATIBLE_CAP);
-        }
-        joining.extend(found.into_iter().map(|(_, u)| u));
-    }
+    let joining = joining_events(by_finder.into_values(), COMPATIBLE_CAP);
     big.retain(|uid, _| joining.contains(uid));
     for (uid, (_, loaded)) in candidates {
         if !joining.contains(&uid) {
@@ -808,6 +801,24 @@ pub(crate) const WINDOW_CAP: i64 = 256;
 /// day of its date; only then can a decision differ from an unbounded merge, and only
 /// for the lowest-scored of those events, the least likely to take the mention.
 pub(crate) const COMPATIBLE_CAP: usize = 64;
+
+/// The events that join a re-merge: for each new mention, the compatible events it found
+/// with its best score against them, at most `cap` of them, the best scored (ties to the
+/// smaller event id).
+pub(crate) fn joining_events(
+    by_finder: impl IntoIterator<Item = Vec<(f32, String)>>,
+    cap: usize,
+) -> BTreeSet<String> {
+    let mut joining = BTreeSet::new();
+    for mut found in by_finder {
+        if found.len() > cap {
+            found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            found.truncate(cap);
+        }
+        joining.extend(found.into_iter().map(|(_, u)| u));
+    }
+    joining
+}
 
 /// Events with a `merge_keys` row in the window of a mention keyed `key` over days
 /// `start..=end`: the same event type, admin1 equal or unknown on either side, a

@@ -858,3 +858,28 @@ fn one_report_events_keep_no_second_json_and_read_back_as_merged() {
         .unwrap();
     assert!(len > 0);
 }
+
+#[test]
+fn a_new_mention_brings_at_most_the_cap_of_its_best_compatible_events() {
+    use crate::ingest::{joining_events, COMPATIBLE_CAP};
+    // Under the cap every compatible event joins, whatever its score.
+    let few: Vec<(f32, String)> = (0..10).map(|i| (0.5 + i as f32, format!("e{i:03}"))).collect();
+    assert_eq!(joining_events([few], COMPATIBLE_CAP).len(), 10);
+    // Over it: the best scores, ties to the smaller id, deterministic whatever the order.
+    let mut many: Vec<(f32, String)> = (0..100)
+        .map(|i| (if i % 2 == 0 { 3.0 } else { 1.0 }, format!("e{i:03}")))
+        .collect();
+    let kept = joining_events([many.clone()], COMPATIBLE_CAP);
+    assert_eq!(kept.len(), COMPATIBLE_CAP);
+    // The 50 events scored 3.0 all join, then the 14 smallest ids scored 1.0.
+    assert!((0..100).step_by(2).all(|i| kept.contains(&format!("e{i:03}"))));
+    let low: Vec<&String> = kept.iter().filter(|u| u[1..].parse::<usize>().unwrap() % 2 == 1).collect();
+    assert_eq!(low.len(), COMPATIBLE_CAP - 50);
+    assert_eq!(low.last().unwrap().as_str(), format!("e{:03}", 2 * (COMPATIBLE_CAP - 50) - 1));
+    many.reverse();
+    assert_eq!(joining_events([many.clone()], COMPATIBLE_CAP), kept);
+    // Each new mention has its own cap; the union joins.
+    let other: Vec<(f32, String)> = vec![(0.5, "z".into())];
+    let both = joining_events([many, other], COMPATIBLE_CAP);
+    assert_eq!(both.len(), COMPATIBLE_CAP + 1);
+}
