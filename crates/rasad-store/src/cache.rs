@@ -37,7 +37,7 @@ pub(crate) struct MergeKey {
 pub(crate) type MentionCache = Generations<i64, Arc<Cached>>;
 
 /// What the merge's candidate search needs of a stored event: its number of reports and
-/// its first [`crate::ingest::BIG_EVENT`] mention rows in canonical order. Read from the
+/// its first [`crate::remerge::BIG_EVENT`] mention rows in canonical order. Read from the
 /// database once and kept between batches (two index reads per candidate event per
 /// mention were most of the candidate search); the write path drops an event's head
 /// whenever it rewrites, moves or deletes the event.

@@ -20,9 +20,11 @@
 
 mod cache;
 mod codec;
+mod events;
 mod ingest;
 mod pipeline;
 mod query;
+mod remerge;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

@@ -245,7 +245,7 @@ impl StoredEvent {
     /// [`Store::events_after`]): its sort key, derived from its date as stored, and id.
     pub fn cursor(&self) -> String {
         let day = self.event.date.as_deref().and_then(day_range).map(|d| d.0);
-        format!("{}.{}", crate::ingest::sort_key(day), self.id)
+        format!("{}.{}", crate::events::sort_key(day), self.id)
     }
 }
 

@@ -204,7 +204,7 @@ pub const MIGRATIONS: &[&str] = &[
     END;
     "#,
     // v6 (issue 13, ingest at scale): the R*Tree, the aggregates and the actor index are
-    // kept by the write path, per batch (`ingest::Derived`), not by triggers: each event
+    // kept by the write path, per batch (`events::Derived`), not by triggers: each event
     // write fired five to ten aggregate upserts inside a statement journal, while a batch
     // of a few thousand event writes touches a few hundred aggregate rows.
     // `merge_keys_event` goes: the one statement that used it (moving a big event's keys

@@ -755,7 +755,7 @@ fn a_stream_of_batches_stores_what_batch_calls_store() {
 #[test]
 fn merge_windows_are_read_whole_up_to_the_cap_and_bounded_beyond() {
     use crate::cache::MergeKey;
-    use crate::ingest::{window, WINDOW_CAP};
+    use crate::remerge::{window, WINDOW_CAP};
     let mut store = Store::open_in_memory().unwrap();
     let tx = store.conn.transaction().unwrap();
     let add = |admin1: &str, day: i64, n: usize, tag: &str| {
@@ -861,7 +861,7 @@ fn one_report_events_keep_no_second_json_and_read_back_as_merged() {
 
 #[test]
 fn a_new_mention_brings_at_most_the_cap_of_its_best_compatible_events() {
-    use crate::ingest::{joining_events, COMPATIBLE_CAP};
+    use crate::remerge::{joining_events, COMPATIBLE_CAP};
     // Under the cap every compatible event joins, whatever its score.
     let few: Vec<(f32, String)> = (0..10).map(|i| (0.5 + i as f32, format!("e{i:03}"))).collect();
     assert_eq!(joining_events([few], COMPATIBLE_CAP).len(), 10);
