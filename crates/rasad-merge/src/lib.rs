@@ -591,12 +591,18 @@ pub fn score_features(a: &Features, b: &Features) -> Option<f32> {
 /// `mentions`) of its cluster's representative: the member with the smallest canonical
 /// key. The result depends only on the set of mentions, not on their order.
 pub fn cluster(mentions: &[Mention]) -> Vec<usize> {
-    let n = mentions.len();
     let feats: Vec<Features> = mentions.iter().map(Features::of).collect();
-    let keys: Vec<(String, u32)> = mentions
-        .iter()
-        .map(|m| (m.article_id.clone(), m.index))
-        .collect();
+    let keys: Vec<(&str, u32)> = mentions.iter().map(|m| (m.article_id.as_str(), m.index)).collect();
+    let feats: Vec<&Features> = feats.iter().collect();
+    cluster_features(&keys, &feats)
+}
+
+/// [`cluster`] on each mention's canonical key (`article id`, index) and precomputed
+/// [`Features`] (`feats[i]` of mention `i`): the store keeps stored mentions' features
+/// between batches; recomputing them (folding place and actor names) and cloning every
+/// mention was a tenth of a re-merge. Same result as [`cluster`].
+pub fn cluster_features(keys: &[(&str, u32)], feats: &[&Features]) -> Vec<usize> {
+    let n = keys.len().min(feats.len());
     // Rank of each mention in canonical order; ties in scores are broken by ranks.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| keys[i].cmp(&keys[j]).then(i.cmp(&j)));

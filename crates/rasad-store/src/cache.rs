@@ -33,36 +33,67 @@ pub(crate) struct MergeKey {
     pub days: (i64, i64),
 }
 
-pub(crate) struct MentionCache {
-    young: HashMap<i64, Arc<Cached>>,
-    old: HashMap<i64, Arc<Cached>>,
+/// Parsed stored mentions by row.
+pub(crate) type MentionCache = Generations<i64, Arc<Cached>>;
+
+/// What the merge's candidate search needs of a stored event: its number of reports and
+/// its first [`crate::remerge::BIG_EVENT`] mention rows in canonical order. Read from the
+/// database once and kept between batches (two index reads per candidate event per
+/// mention were most of the candidate search); the write path drops an event's head
+/// whenever it rewrites, moves or deletes the event.
+pub(crate) struct Head {
+    pub size: usize,
+    pub members: Vec<i64>,
+}
+
+/// Event heads by event uid.
+pub(crate) type HeadCache = Generations<String, Arc<Head>>;
+
+/// A bounded map: two generations instead of an LRU list (see the module doc).
+pub(crate) struct Generations<K, V> {
+    young: HashMap<K, V>,
+    old: HashMap<K, V>,
     generation: usize,
 }
 
-impl MentionCache {
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Generations<K, V> {
     /// `generation` entries per generation (at most twice that held).
-    pub fn new(generation: usize) -> MentionCache {
-        MentionCache {
+    pub fn new(generation: usize) -> Self {
+        Generations {
             young: HashMap::new(),
             old: HashMap::new(),
             generation: generation.max(1),
         }
     }
 
-    pub fn get(&mut self, rowid: i64) -> Option<Arc<Cached>> {
-        if let Some(c) = self.young.get(&rowid) {
+    pub fn get<Q>(&mut self, k: &Q) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        if let Some(c) = self.young.get(k) {
             return Some(c.clone());
         }
-        let c = self.old.remove(&rowid)?;
-        self.insert(rowid, c.clone());
+        let (k, c) = self.old.remove_entry(k)?;
+        self.insert(k, c.clone());
         Some(c)
     }
 
-    pub fn insert(&mut self, rowid: i64, c: Arc<Cached>) {
+    pub fn insert(&mut self, k: K, c: V) {
         if self.young.len() >= self.generation {
             self.old = std::mem::take(&mut self.young);
         }
-        self.young.insert(rowid, c);
+        self.young.insert(k, c);
+    }
+
+    /// Forget `k` (its value changed in the database).
+    pub fn remove<Q>(&mut self, k: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        self.young.remove(k);
+        self.old.remove(k);
     }
 
     pub fn clear(&mut self) {
@@ -100,12 +131,14 @@ mod tests {
         for i in 0..100 {
             c.insert(i, entry(i as u32));
             // Row 0 is read all the time: it survives every generation change.
-            assert!(c.get(0).is_some(), "row 0 evicted at {i}");
+            assert!(c.get(&0).is_some(), "row 0 evicted at {i}");
             assert!(c.len() <= 8);
         }
-        assert!(c.get(1).is_none(), "an unused early row is gone");
-        assert_eq!(c.get(99).unwrap().mention.article_id, "a99");
+        assert!(c.get(&1).is_none(), "an unused early row is gone");
+        assert_eq!(c.get(&99).unwrap().mention.article_id, "a99");
+        c.remove(&99);
+        assert!(c.get(&99).is_none(), "removed");
         c.clear();
-        assert!(c.get(0).is_none());
+        assert!(c.get(&0).is_none());
     }
 }

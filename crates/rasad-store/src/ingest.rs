@@ -1,17 +1,18 @@
 //! The write path: deduplicate, extract, store, re-merge — one transaction per batch.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rasad_extract::Extractor;
-use rasad_merge::{cluster, cluster_uid, day_range, merge, Features, Mention};
-use rasad_model::{Article, Event, Status};
-use std::sync::Arc;
+use rasad_merge::{day_range, Features, Mention};
+use rasad_model::{Article, Event};
 
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
-use crate::cache::{Cached, MentionCache, MergeKey};
-use crate::codec::{pack, Json};
+use crate::cache::{Cached, MergeKey};
+use crate::codec::pack;
+use crate::events::Derived;
+use crate::remerge::remerge;
 use crate::{now, Result, Store};
 
 /// What one ingest call did.
@@ -72,14 +73,27 @@ pub fn hash_folded(folded: &str) -> String {
     format!("{h1:016x}{h2:016x}")
 }
 
-/// An article ready for the writer: extracted (or failed), its text folded and hashed.
-/// Built on the extraction threads so the single writer only writes.
+/// An article ready for the writer: extracted (or failed), its text folded and hashed,
+/// each extracted event already serialised, deflated and turned into the merge's
+/// features. Built on the extraction threads so the single writer (the ingest's
+/// bottleneck) only writes and merges.
 pub struct Prepared {
     pub(crate) article: Article,
-    pub(crate) result: std::result::Result<Vec<Event>, String>,
+    /// The id the article is stored under (its own, else derived from the text hash).
+    pub(crate) id: String,
+    pub(crate) result: std::result::Result<Vec<Ready>, String>,
     pub(crate) hash: String,
     /// Folded title and text for the FTS index (empty for a failed article).
     pub(crate) fts: String,
+}
+
+/// One extracted event of a prepared article, as the writer stores and merges it.
+pub(crate) struct Ready {
+    pub cached: Arc<Cached>,
+    /// The event JSON (with `event_id` = `article#index`), deflated.
+    pub packed: Vec<u8>,
+    /// The folded admin1 column.
+    pub admin1: Option<String>,
 }
 
 impl Prepared {
@@ -96,13 +110,42 @@ impl Prepared {
         folded: String,
     ) -> Prepared {
         let hash = hash_folded(&folded);
+        let id = article_id(&article, &hash);
         let fts = match (&result, &article.title) {
             (Err(_), _) => String::new(),
             (Ok(_), Some(t)) => format!("{}\n{folded}", rasad_text::fold(t)),
             (Ok(_), None) => folded,
         };
+        let result = result.and_then(|events| {
+            events
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut e)| {
+                    e.event_id = format!("{id}#{i}");
+                    let packed = pack(&serde_json::to_string(&e).map_err(|e| e.to_string())?);
+                    let admin1 = folded_admin1(&e);
+                    let key = merge_key(&e);
+                    let mention = Mention {
+                        article_id: id.clone(),
+                        index: i as u32,
+                        event: e,
+                    };
+                    let features = Features::of(&mention);
+                    Ok(Ready {
+                        cached: Arc::new(Cached {
+                            mention,
+                            features,
+                            key,
+                        }),
+                        packed,
+                        admin1,
+                    })
+                })
+                .collect()
+        });
         Prepared {
             article,
+            id,
             result,
             hash,
             fts,
@@ -275,6 +318,7 @@ impl Store {
             }
             Err(e) => {
                 self.cache.clear();
+                self.heads.clear();
                 Err(e)
             }
         }
@@ -296,12 +340,12 @@ impl Store {
         let mut fts_rows: Vec<(i64, String)> = Vec::new();
         for Prepared {
             article,
+            id,
             result,
             hash,
             fts,
         } in items
         {
-            let id = article_id(&article, &hash);
             let events = match result {
                 Ok(ev) => ev,
                 Err(msg) => {
@@ -327,9 +371,8 @@ impl Store {
             let rowid = tx.last_insert_rowid();
             fts_rows.push((rowid, fts));
             report.added += 1;
-            for (i, mut e) in events.into_iter().enumerate() {
-                e.event_id = format!("{id}#{i}");
-                let key = merge_key(&e);
+            for (i, Ready { cached, packed, admin1 }) in events.into_iter().enumerate() {
+                let key = cached.key.as_ref();
                 tx.prepare_cached(
                     "INSERT INTO mentions (article, idx, event_type, admin1, day_start, day_end, coarse, event_uid, json, akey)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '', ?8, ?9)",
@@ -337,42 +380,33 @@ impl Store {
                 .execute(params![
                     rowid,
                     i as i64,
-                    e.event_type,
-                    folded_admin1(&e),
-                    key.as_ref().map(|k| k.days.0),
-                    key.as_ref().map(|k| k.days.1),
-                    key.as_ref().is_some_and(|k| k.coarse) as i64,
-                    pack(&serde_json::to_string(&e)?),
+                    cached.mention.event.event_type,
+                    admin1,
+                    key.map(|k| k.days.0),
+                    key.map(|k| k.days.1),
+                    key.is_some_and(|k| k.coarse) as i64,
+                    packed,
                     id,
                 ])?;
-                let mention = Mention {
-                    article_id: id.clone(),
-                    index: i as u32,
-                    event: e,
-                };
-                let features = Features::of(&mention);
-                fresh.push((
-                    tx.last_insert_rowid(),
-                    Arc::new(Cached {
-                        mention,
-                        features,
-                        key,
-                    }),
-                ));
+                fresh.push((tx.last_insert_rowid(), cached));
                 report.mentions += 1;
             }
         }
-        let mut actors: HashMap<i64, Option<String>> = HashMap::new();
-        report.events_changed = remerge(&tx, &mut self.cache, fresh, at, &mut actors)? as u64;
+        let mut derived = Derived::default();
+        report.events_changed =
+            remerge(&tx, &mut self.cache, &mut self.heads, fresh, at, &mut derived)? as u64;
+        derived.write_aggregates(&tx)?;
         // The FTS5 tables last: no statement after these opens a savepoint, so FTS5
         // keeps the batch's terms in memory and writes them once, at commit.
         for (rowid, fts) in fts_rows {
             tx.prepare_cached("INSERT INTO articles_fts (rowid, folded) VALUES (?1, ?2)")?
                 .execute(params![rowid, fts])?;
         }
-        for (rowid, names) in actors {
-            tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
-                .execute([rowid])?;
+        for (rowid, (indexed, names)) in derived.actors {
+            if indexed {
+                tx.prepare_cached("DELETE FROM events_actor WHERE rowid = ?1")?
+                    .execute([rowid])?;
+            }
             if let Some(names) = names {
                 tx.prepare_cached("INSERT INTO events_actor (rowid, actors_folded) VALUES (?1, ?2)")?
                     .execute(params![rowid, names])?;
@@ -414,7 +448,7 @@ fn insert_error(
 }
 
 /// The admin1 the merge compares: the event's own, trimmed and lower-cased.
-fn folded_admin1(e: &Event) -> Option<String> {
+pub(crate) fn folded_admin1(e: &Event) -> Option<String> {
     e.admin1
         .as_ref()
         .map(|s| s.trim().to_lowercase())
@@ -422,7 +456,7 @@ fn folded_admin1(e: &Event) -> Option<String> {
 }
 
 /// A mention's merge key, as stored in `mentions` and `merge_keys`.
-fn merge_key(e: &Event) -> Option<MergeKey> {
+pub(crate) fn merge_key(e: &Event) -> Option<MergeKey> {
     let days = e.date.as_deref().and_then(day_range)?;
     Some(MergeKey {
         event_type: e.event_type.clone(),
@@ -432,389 +466,3 @@ fn merge_key(e: &Event) -> Option<MergeKey> {
     })
 }
 
-/// Add `delta` mentions of event `uid` under `key` to `merge_keys` (rows that reach zero go).
-fn bump_key(tx: &Transaction, key: &MergeKey, uid: &str, delta: i64) -> Result<()> {
-    let args = params![
-        key.event_type,
-        key.admin1,
-        key.coarse as i64,
-        key.days.0,
-        key.days.1,
-        uid,
-        delta
-    ];
-    tx.prepare_cached(
-        "INSERT INTO merge_keys (event_type, admin1, coarse, day_start, day_end, event_uid, n)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (event_type, admin1, coarse, day_start, day_end, event_uid) DO UPDATE SET n = n + excluded.n",
-    )?
-    .execute(args)?;
-    if delta < 0 {
-        tx.prepare_cached(
-            "DELETE FROM merge_keys WHERE event_type = ?1 AND admin1 = ?2 AND coarse = ?3
-               AND day_start = ?4 AND day_end = ?5 AND event_uid = ?6 AND n <= 0",
-        )?
-        .execute(params![
-            key.event_type,
-            key.admin1,
-            key.coarse as i64,
-            key.days.0,
-            key.days.1,
-            uid
-        ])?;
-    }
-    Ok(())
-}
-
-/// Move every `merge_keys` row of event `from` to event `to` (all its mentions moved).
-fn move_keys(tx: &Transaction, from: &str, to: &str) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO merge_keys (event_type, admin1, coarse, day_start, day_end, event_uid, n)
-         SELECT event_type, admin1, coarse, day_start, day_end, ?1, n FROM merge_keys WHERE event_uid = ?2 AND 1
-         ON CONFLICT (event_type, admin1, coarse, day_start, day_end, event_uid) DO UPDATE SET n = n + excluded.n",
-    )?
-    .execute(params![to, from])?;
-    tx.prepare_cached("DELETE FROM merge_keys WHERE event_uid = ?1")?
-        .execute([from])?;
-    Ok(())
-}
-
-/// A mention taking part in a re-merge: its parsed form, the event it belonged to when
-/// the batch began, and the event the database now says (moves happen as groups are
-/// written).
-struct Member {
-    c: Arc<Cached>,
-    uid: String,
-    db_uid: String,
-}
-
-/// A stored mention, from the cache or parsed from its row.
-fn load(tx: &Transaction, cache: &mut MentionCache, rowid: i64) -> Result<Option<Arc<Cached>>> {
-    if let Some(c) = cache.get(rowid) {
-        return Ok(Some(c));
-    }
-    let row: Option<(String, i64, String)> = tx
-        .prepare_cached("SELECT akey, idx, json FROM mentions WHERE rowid = ?1")?
-        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, Json>(2)?.0)))
-        .optional()?;
-    let Some((article_id, idx, json)) = row else {
-        return Ok(None);
-    };
-    let event: Event = serde_json::from_str(&json)?;
-    let key = merge_key(&event);
-    let mention = Mention {
-        article_id,
-        index: idx as u32,
-        event,
-    };
-    let features = Features::of(&mention);
-    let c = Arc::new(Cached {
-        mention,
-        features,
-        key,
-    });
-    cache.insert(rowid, c.clone());
-    Ok(Some(c))
-}
-
-/// Re-cluster the new mentions with the stored mentions they could belong with, and
-/// rewrite the affected events. Returns how many events were written.
-fn remerge(
-    tx: &Transaction,
-    cache: &mut MentionCache,
-    fresh: &[(i64, Arc<Cached>)],
-    at: i64,
-    actors: &mut HashMap<i64, Option<String>>,
-) -> Result<usize> {
-    if fresh.is_empty() {
-        return Ok(0);
-    }
-    let mut set: BTreeMap<i64, Member> = BTreeMap::new();
-    for (r, c) in fresh {
-        set.insert(
-            *r,
-            Member {
-                c: c.clone(),
-                uid: String::new(),
-                db_uid: String::new(),
-            },
-        );
-    }
-    let news: Vec<i64> = set.keys().copied().collect();
-    // 1. Events with a stored mention in the window of a new one (same type, dates within
-    // a day, same admin1), with the new mentions whose window found them. `merge_keys`
-    // lists each event once per key, so the window holds events, not every report.
-    let mut by_event: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
-    for r in &news {
-        let Some(key) = set[r].c.key.clone() else {
-            continue;
-        };
-        let (start, end) = key.days;
-        let mut found = |uid: String| {
-            if !uid.is_empty() {
-                by_event.entry(uid).or_default().insert(*r);
-            }
-        };
-        if key.admin1.is_empty() {
-            let mut stmt = tx.prepare_cached(
-                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 0 AND day_start BETWEEN ?2 - 1 AND ?3 + 1
-                 UNION
-                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND coarse = 1 AND day_start BETWEEN ?2 - 400 AND ?3 + 1
-                   AND day_end >= ?2 - 1",
-            )?;
-            for uid in stmt.query_map(params![key.event_type, start, end], |r| r.get(0))? {
-                found(uid?);
-            }
-        } else {
-            let mut stmt = tx.prepare_cached(
-                "SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 0
-                   AND day_start BETWEEN ?2 - 1 AND ?3 + 1
-                 UNION
-                 SELECT event_uid FROM merge_keys WHERE event_type = ?1 AND admin1 IN ('', ?4) AND coarse = 1
-                   AND day_start BETWEEN ?2 - 400 AND ?3 + 1 AND day_end >= ?2 - 1",
-            )?;
-            for uid in
-                stmt.query_map(params![key.event_type, start, end, key.admin1], |r| r.get(0))?
-            {
-                found(uid?);
-            }
-        }
-    }
-    // 2. An event joins the set when one of its members is compatible with a finder:
-    // entire when small, through its first BIG_EVENT members (by canonical key) when
-    // large, which keeps a much reported event from making every batch quadratic in
-    // its number of reports.
-    let mut big: BTreeMap<String, (usize, i64)> = BTreeMap::new(); // uid -> (size, head row)
-    for (uid, finders) in by_event {
-        // The event's number of reports: its `n_sources` (always its mention count, which
-        // a test checks); counting the mentions cost a read of every report of a much
-        // reported event in every batch that touched it: quadratic ingest.
-        let size: i64 = match tx
-            .prepare_cached("SELECT n_sources FROM events WHERE uid = ?1")?
-            .query_row([&uid], |r| r.get(0))
-            .optional()?
-        {
-            Some(n) => n,
-            None => tx
-                .prepare_cached("SELECT count(*) FROM mentions WHERE event_uid = ?1")?
-                .query_row([&uid], |r| r.get(0))?,
-        };
-        let size = size.max(0) as usize;
-        let members = event_members(tx, &uid, Some(BIG_EVENT))?;
-        let mut loaded: Vec<(i64, Arc<Cached>)> = Vec::new();
-        let mut compatible = false;
-        for r in &members {
-            let Some(l) = load(tx, cache, *r)? else {
-                continue;
-            };
-            compatible |= finders.iter().any(|n| {
-                rasad_merge::score_features(&set[n].c.features, &l.features).is_some()
-            });
-            loaded.push((*r, l));
-        }
-        if !compatible {
-            continue;
-        }
-        if size > BIG_EVENT {
-            big.insert(uid.clone(), (size, members.first().copied().unwrap_or(-1)));
-        }
-        for (r, c) in loaded {
-            set.insert(
-                r,
-                Member {
-                    c,
-                    uid: uid.clone(),
-                    db_uid: uid.clone(),
-                },
-            );
-        }
-    }
-    // 3. Cluster and rewrite.
-    let rows: Vec<i64> = set.keys().copied().collect();
-    let mentions: Vec<Mention> = rows.iter().map(|r| set[r].c.mention.clone()).collect();
-    let labels = cluster(&mentions);
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, &l) in labels.iter().enumerate() {
-        groups.entry(l).or_default().push(i);
-    }
-    // Old event sizes within the set (big events count their members outside it too).
-    let mut old_sizes: HashMap<String, usize> = HashMap::new();
-    for l in set.values().filter(|l| !l.uid.is_empty()) {
-        *old_sizes.entry(l.uid.clone()).or_default() += 1;
-    }
-    // Each big event's members outside the set follow its head (smallest key).
-    let mut heads: HashMap<i64, String> = HashMap::new();
-    for (uid, (_, head)) in &big {
-        heads.insert(*head, uid.clone());
-    }
-    let mut new_uids: HashSet<String> = HashSet::new();
-    let mut changed = 0;
-    for members in groups.values() {
-        let ms: Vec<&Mention> = members.iter().map(|&i| &mentions[i]).collect();
-        let uid = cluster_uid(&ms);
-        let followed: Vec<String> = members
-            .iter()
-            .filter_map(|&i| heads.get(&rows[i]).cloned())
-            .collect();
-        let outside: usize = followed
-            .iter()
-            .map(|u| {
-                big[u]
-                    .0
-                    .saturating_sub(old_sizes.get(u).copied().unwrap_or(0))
-            })
-            .sum();
-        // An event whose members are exactly those it had is left as it is.
-        let unchanged = old_sizes.get(uid.as_str()) == Some(&members.len())
-            && members.iter().all(|&i| set[&rows[i]].uid == uid);
-        new_uids.insert(uid.clone());
-        if unchanged {
-            continue;
-        }
-        changed += 1;
-        // Big events followed: their other members move (one UPDATE) and take part in the
-        // record through the event's stored record (reloading every report of a much
-        // reported event in every batch would make ingest quadratic in its reports).
-        let mut extra: Vec<Mention> = Vec::new();
-        for old in &followed {
-            let json: Option<String> = tx
-                .prepare_cached("SELECT json FROM events WHERE uid = ?1")?
-                .query_row([old], |r| Ok(r.get::<_, Json>(0)?.0))
-                .optional()?;
-            if let Some(json) = json {
-                let event: Event = serde_json::from_str(&json)?;
-                extra.push(Mention {
-                    article_id: "\u{10FFFF}merged".into(),
-                    index: 0,
-                    event,
-                });
-            }
-            if *old != uid {
-                tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE event_uid = ?2")?
-                    .execute(params![uid, old])?;
-                move_keys(tx, old, &uid)?;
-                for m in set.values_mut().filter(|m| m.db_uid == *old) {
-                    m.db_uid = uid.clone();
-                }
-            }
-        }
-        let all: Vec<&Mention> = ms.iter().copied().chain(extra.iter()).collect();
-        let mut event = merge(&all);
-        event.event_id = uid.clone();
-        let (rowid, names) = write_event(tx, &uid, &event, members.len() + outside, at)?;
-        actors.insert(rowid, Some(names));
-        for &i in members {
-            let Some(m) = set.get_mut(&rows[i]) else {
-                continue;
-            };
-            if m.db_uid != uid {
-                tx.prepare_cached("UPDATE mentions SET event_uid = ?1 WHERE rowid = ?2")?
-                    .execute(params![uid, rows[i]])?;
-                if let Some(key) = &m.c.key {
-                    if !m.db_uid.is_empty() {
-                        bump_key(tx, key, &m.db_uid, -1)?;
-                    }
-                    bump_key(tx, key, &uid, 1)?;
-                }
-                m.db_uid = uid.clone();
-            }
-        }
-    }
-    for uid in old_sizes.keys().filter(|u| !new_uids.contains(*u)) {
-        let gone: Option<i64> = tx
-            .prepare_cached("DELETE FROM events WHERE uid = ?1 RETURNING rowid")?
-            .query_row([uid], |r| r.get(0))
-            .optional()?;
-        if let Some(rowid) = gone {
-            actors.insert(rowid, None);
-        }
-    }
-    Ok(changed)
-}
-
-/// Events with more reports than this join a re-merge through this many of them.
-const BIG_EVENT: usize = 24;
-
-
-/// Mention rows of an event in canonical (`article id`, index) order, the first `limit`
-/// (read off the `mentions_event` index: no join, no sort).
-fn event_members(tx: &Transaction, uid: &str, limit: Option<usize>) -> Result<Vec<i64>> {
-    let limit = limit.map(|l| l as i64).unwrap_or(-1);
-    let rows = tx
-        .prepare_cached(
-            "SELECT rowid FROM mentions WHERE event_uid = ?1 ORDER BY akey, idx LIMIT ?2",
-        )?
-        .query_map(params![uid, limit], |r| r.get(0))?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(rows)
-}
-
-/// Write the merged record; returns its rowid and the folded actor names (for the
-/// actor index, written at the end of the batch).
-fn write_event(
-    tx: &Transaction,
-    uid: &str,
-    e: &Event,
-    n: usize,
-    at: i64,
-) -> Result<(i64, String)> {
-    let loc = e.location.as_ref();
-    let mut actors = String::new();
-    for a in [&e.actor1, &e.actor2].into_iter().flatten() {
-        actors.push_str(&a.name_ar);
-        actors.push(' ');
-        actors.push_str(&a.name);
-        actors.push_str(" | ");
-    }
-    let actor1 = e.actor1.as_ref().map(|a| {
-        if a.name.is_empty() {
-            a.name_ar.clone()
-        } else {
-            a.name.clone()
-        }
-    });
-    let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
-    let names = rasad_text::fold(&actors).to_lowercase();
-    // An upsert, not INSERT OR REPLACE: the row keeps its rowid (the R*Tree and the
-    // actor index point at it) and the UPDATE trigger keeps the aggregates.
-    let rowid: i64 = tx.prepare_cached(
-        "INSERT INTO events (uid, event_type, sub_event_type, date, day, country, admin1, admin2, location,
-            lat, lon, actors_folded, actor1, fatalities, status, confidence, n_sources, updated_at, json, sort_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-         ON CONFLICT (uid) DO UPDATE SET event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,
-            date = excluded.date, day = excluded.day, country = excluded.country, admin1 = excluded.admin1,
-            admin2 = excluded.admin2, location = excluded.location, lat = excluded.lat, lon = excluded.lon,
-            actors_folded = excluded.actors_folded, actor1 = excluded.actor1, fatalities = excluded.fatalities,
-            status = excluded.status, confidence = excluded.confidence, n_sources = excluded.n_sources,
-            updated_at = excluded.updated_at, json = excluded.json, sort_key = excluded.sort_key
-         RETURNING rowid",
-    )?
-    .query_row(params![
-        uid,
-        e.event_type,
-        e.sub_event_type,
-        e.date,
-        day,
-        e.country.as_ref().or(loc.and_then(|l| l.country.as_ref())),
-        e.admin1.as_ref().or(loc.and_then(|l| l.admin1.as_ref())),
-        loc.and_then(|l| l.admin2.clone()),
-        loc.map(|l| l.name.as_deref().unwrap_or(l.name_ar.as_str())),
-        loc.and_then(|l| l.lat),
-        loc.and_then(|l| l.lon),
-        names,
-        actor1,
-        e.fatalities,
-        if e.status == Status::Background { "background" } else { "current" },
-        e.confidence as f64,
-        n as i64,
-        at,
-        pack(&serde_json::to_string(e)?),
-        sort_key(day),
-    ], |r| r.get(0))?;
-    Ok((rowid, names))
-}
-
-/// The list order as one integer: newest day first, undated last (then by uid).
-pub(crate) fn sort_key(day: Option<i64>) -> i64 {
-    day.map(|d| -d).unwrap_or(i64::MAX)
-}

@@ -203,6 +203,18 @@ pub const MIGRATIONS: &[&str] = &[
             ON CONFLICT (dim, key) DO UPDATE SET n = n + 1, fatalities = fatalities + excluded.fatalities;
     END;
     "#,
+    // v6 (issue 13, ingest at scale): the R*Tree, the aggregates and the actor index are
+    // kept by the write path, per batch (`events::Derived`), not by triggers: each event
+    // write fired five to ten aggregate upserts inside a statement journal, while a batch
+    // of a few thousand event writes touches a few hundred aggregate rows.
+    // `merge_keys_event` goes: the one statement that used it (moving a big event's keys
+    // to the event it joins) finds them from the event's mentions instead.
+    r#"
+    DROP TRIGGER events_ai;
+    DROP TRIGGER events_ad;
+    DROP TRIGGER events_au;
+    DROP INDEX merge_keys_event;
+    "#,
 ];
 
 /// The schema version this build writes.

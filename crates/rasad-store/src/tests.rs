@@ -530,6 +530,23 @@ fn merge_keys_and_aggregates_stay_exact_through_remerges() {
         store.stats(&EventFilter::default()).unwrap(),
         store.stats(&all).unwrap()
     );
+    // …and what SQL's own GROUP BY says (the filtered path counts in one pass).
+    let grouped = |col: &str| -> Vec<(String, u64)> {
+        store
+            .conn
+            .prepare(&format!(
+                "SELECT {col}, count(*) FROM events WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap()
+    };
+    let filtered = store.stats(&all).unwrap();
+    assert_eq!(filtered.by_type, grouped("event_type"));
+    assert_eq!(filtered.by_admin1, grouped("admin1"));
+    assert_eq!(filtered.by_actor, grouped("actor1"));
     assert_eq!(
         store.count_events(&EventFilter::default()).unwrap(),
         store.count_events(&all).unwrap()
@@ -733,4 +750,136 @@ fn a_stream_of_batches_stores_what_batch_calls_store() {
     };
     assert_eq!(ids(&one), ids(&two));
     assert_eq!(keys_kept(&two), keys_from_mentions(&two));
+}
+
+#[test]
+fn merge_windows_are_read_whole_up_to_the_cap_and_bounded_beyond() {
+    use crate::cache::MergeKey;
+    use crate::remerge::{window, WINDOW_CAP};
+    let mut store = Store::open_in_memory().unwrap();
+    let tx = store.conn.transaction().unwrap();
+    let add = |admin1: &str, day: i64, n: usize, tag: &str| {
+        for i in 0..n {
+            tx.execute(
+                "INSERT INTO merge_keys VALUES ('Battles', ?1, 0, ?2, ?2, ?3, 1)",
+                rusqlite::params![admin1, day, format!("{tag}{i:04}")],
+            )
+            .unwrap();
+        }
+    };
+    // A sparse window: 10 events on day 100, 2 the day after, 1 two days later (outside).
+    add("idlib", 100, 10, "a");
+    add("idlib", 101, 2, "b");
+    add("idlib", 102, 1, "c");
+    // A window denser than the cap: 400 events on day 200, 100 on each side; 50 in
+    // another governorate the same day.
+    add("idlib", 199, 100, "d");
+    add("idlib", 200, 400, "e");
+    add("idlib", 201, 100, "f");
+    add("hama", 200, 50, "g");
+    let key = |admin1: &str| MergeKey {
+        event_type: "Battles".into(),
+        admin1: admin1.into(),
+        coarse: false,
+        days: (0, 0),
+    };
+    let w = window(&tx, &key("idlib"), 100, 100).unwrap();
+    assert_eq!(w.len(), 12, "a window under the cap is read whole: {w:?}");
+    assert!(w.iter().all(|u| !u.starts_with('c')));
+    let w = window(&tx, &key("idlib"), 200, 200).unwrap();
+    let cap = WINDOW_CAP as usize;
+    assert_eq!(w.len(), cap + 100 + 100, "the same day capped, each neighbouring day whole");
+    assert!(w.iter().all(|u| !u.starts_with('g')), "another governorate stays out");
+    assert_eq!(w.iter().filter(|u| u.starts_with('e')).count(), cap);
+    // Without admin1 the window spans every governorate; still bounded.
+    let w = window(&tx, &key(""), 200, 200).unwrap();
+    assert_eq!(w.len(), cap + 100 + 100);
+    // Deterministic: the same rows every time.
+    assert_eq!(w, window(&tx, &key(""), 200, 200).unwrap());
+}
+
+#[test]
+fn one_report_events_keep_no_second_json_and_read_back_as_merged() {
+    let (_dir, mut store) = db();
+    let page: i64 = store.conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(page, 16384, "a new store gets 16 KiB pages");
+    let mut two = shelling("2023-10-12", "مدينة أريحا", Some(3));
+    two.weapons = vec!["mortar".into(), "artillery".into()];
+    store
+        .ingest_extracted(
+            vec![
+                (article("one", None, "نص أول"), Ok(vec![two.clone()])),
+                (article("two-a", None, "نص ثان"), Ok(vec![shelling("2023-11-02", "سراقب", Some(2))])),
+                (article("two-b", None, "نص ثالث"), Ok(vec![shelling("2023-11-02", "مدينة سراقب", Some(4))])),
+            ],
+            None,
+        )
+        .unwrap();
+    let sizes: Vec<(i64, i64)> = store
+        .conn
+        .prepare("SELECT n_sources, length(json) FROM events ORDER BY n_sources")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<std::result::Result<_, _>>()
+        .unwrap();
+    assert_eq!(sizes.len(), 2, "{sizes:?}");
+    assert_eq!(sizes[0], (1, 0), "one report: no JSON of its own");
+    assert!(sizes[1].0 == 2 && sizes[1].1 > 0, "two reports keep the merged JSON");
+    // Read back: the record `merge` gives for the one mention, under the event's id.
+    let listed = store.events(&EventFilter::default(), Page::default()).unwrap();
+    let one = listed.iter().find(|e| e.n_sources == 1).unwrap();
+    let mut mention = two.clone();
+    mention.event_id = "one#0".into();
+    let mut want = rasad_merge::merge(&[&rasad_merge::Mention {
+        article_id: "one".into(),
+        index: 0,
+        event: mention,
+    }]);
+    want.event_id = one.id.clone();
+    assert_eq!(one.event, want);
+    assert_eq!(one.event.weapons, vec!["artillery".to_string(), "mortar".into()]);
+    let detail = store.event(&one.id).unwrap().unwrap();
+    assert_eq!(detail.event.event, want);
+    assert_eq!(detail.sources.len(), 1);
+    // A third report joins it: the record is written out merged from then on.
+    store
+        .ingest_extracted(
+            vec![(article("one-b", None, "نص رابع"), Ok(vec![shelling("2023-10-12", "أريحا", Some(1))]))],
+            None,
+        )
+        .unwrap();
+    let after = store.event(&one.id).unwrap().unwrap();
+    assert_eq!(after.event.n_sources, 2);
+    assert_eq!(after.event.event.fatalities, Some(1));
+    let len: i64 = store
+        .conn
+        .query_row("SELECT length(json) FROM events WHERE uid = ?1", [&one.id], |r| r.get(0))
+        .unwrap();
+    assert!(len > 0);
+}
+
+#[test]
+fn a_new_mention_brings_at_most_the_cap_of_its_best_compatible_events() {
+    use crate::remerge::{joining_events, COMPATIBLE_CAP};
+    // Under the cap every compatible event joins, whatever its score.
+    let few: Vec<(f32, String)> = (0..10).map(|i| (0.5 + i as f32, format!("e{i:03}"))).collect();
+    assert_eq!(joining_events([few], COMPATIBLE_CAP).len(), 10);
+    // Over it: the best scores, ties to the smaller id, deterministic whatever the order.
+    let mut many: Vec<(f32, String)> = (0..100)
+        .map(|i| (if i % 2 == 0 { 3.0 } else { 1.0 }, format!("e{i:03}")))
+        .collect();
+    let kept = joining_events([many.clone()], COMPATIBLE_CAP);
+    assert_eq!(kept.len(), COMPATIBLE_CAP);
+    // The 50 events scored 3.0 all join, then the 14 smallest ids scored 1.0.
+    assert!((0..100).step_by(2).all(|i| kept.contains(&format!("e{i:03}"))));
+    let low: Vec<&String> = kept.iter().filter(|u| u[1..].parse::<usize>().unwrap() % 2 == 1).collect();
+    assert_eq!(low.len(), COMPATIBLE_CAP - 50);
+    assert_eq!(low.last().unwrap().as_str(), format!("e{:03}", 2 * (COMPATIBLE_CAP - 50) - 1));
+    many.reverse();
+    assert_eq!(joining_events([many.clone()], COMPATIBLE_CAP), kept);
+    // Each new mention has its own cap; the union joins.
+    let other: Vec<(f32, String)> = vec![(0.5, "z".into())];
+    let both = joining_events([many, other], COMPATIBLE_CAP);
+    assert_eq!(both.len(), COMPATIBLE_CAP + 1);
 }
