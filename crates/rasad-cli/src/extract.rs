@@ -34,27 +34,12 @@ pub enum Input {
     Bad { id: String, error: String },
 }
 
-/// Parse one JSON Lines line into an article.
+/// Parse one JSON Lines line into an article (the rules: [`rasad_ingest::article_from_json_line`]).
 pub fn parse_line(bytes: &[u8], fallback_id: &str) -> Input {
-    let line = match std::str::from_utf8(bytes) {
-        Ok(l) => l,
-        Err(e) => return Input::Bad { id: fallback_id.into(), error: format!("not UTF-8: {e}") },
-    };
-    let value: serde_json::Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return Input::Bad { id: fallback_id.into(), error: format!("broken JSON: {e}") },
-    };
-    let id = match value.get("id") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => fallback_id.to_string(),
-    };
-    let text = match value.get("text") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        _ => return Input::Bad { id, error: "no \"text\" string".into() },
-    };
-    let s = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    Input::Article(Article { id, outlet: s("outlet"), url: s("url"), published: s("published"), title: s("title"), text })
+    match rasad_ingest::article_from_json_line(bytes, fallback_id) {
+        Ok(a) => Input::Article(a),
+        Err(b) => Input::Bad { id: b.id, error: b.error },
+    }
 }
 
 /// Split a buffer into JSON Lines inputs.

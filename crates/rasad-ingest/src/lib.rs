@@ -135,6 +135,37 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
 /// Longest JSONL line accepted (a line is one article).
 const MAX_LINE: u64 = 32 * 1024 * 1024;
 
+/// A JSON Lines line that could not be read as an article: the id it is named by (its own
+/// `id`, else the caller's fallback) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadLine {
+    pub id: String,
+    pub error: String,
+}
+
+/// One JSON Lines line read by the lenient rules of `rasad extract` (and of the Spark
+/// worker-read path, which must give the same articles): `id` a string or a number, else
+/// `fallback_id`; `text` a string, required; `outlet`, `url`, `published`, `title` taken
+/// when they are strings; any other field ignored. Not UTF-8, broken JSON or no text is a
+/// [`BadLine`].
+pub fn article_from_json_line(bytes: &[u8], fallback_id: &str) -> Result<Article, BadLine> {
+    let bad = |id: &str, error: String| BadLine { id: id.to_string(), error };
+    let line = std::str::from_utf8(bytes).map_err(|e| bad(fallback_id, format!("not UTF-8: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(fallback_id, format!("broken JSON: {e}")))?;
+    let id = match value.get("id") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => fallback_id.to_string(),
+    };
+    let text = match value.get("text") {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => return Err(bad(&id, "no \"text\" string".into())),
+    };
+    let s = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Ok(Article { id, outlet: s("outlet"), url: s("url"), published: s("published"), title: s("title"), text })
+}
+
+
 /// Read JSON Lines articles. Blank lines are skipped; bad lines become errors with their
 /// line number.
 pub fn read_jsonl(

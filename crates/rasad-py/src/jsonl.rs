@@ -4,8 +4,8 @@
 //!
 //! Why here and not in Python: the worker would otherwise hold the GIL for one
 //! `json.loads` and one dict per article; parsing in Rust runs with the GIL released and
-//! hands rows straight to the extractor. Why a copy of the CLI's rules and not a call:
-//! they live in the `rasad` binary crate; [`tests`] pins them (id as string or number,
+//! hands rows straight to the extractor. The rules are the CLI's own
+//! (`rasad_ingest::article_from_json_line`); [`tests`] pins them (id as string or number,
 //! `text` required, other fields only when they are strings, blank lines skipped).
 //!
 //! A line that cannot be read (not UTF-8, broken JSON, no text) is one error, named by
@@ -38,28 +38,13 @@ pub fn parse_lines(data: &[u8], source: &str, offset: u64) -> Vec<Line> {
     out
 }
 
-/// One line, by the rules of `rasad extract` (`fallback_id` names lines without an id).
+/// One line, by the rules of `rasad extract` ([`rasad_ingest::article_from_json_line`];
+/// `fallback_id` names lines without an id).
 pub fn parse_line(bytes: &[u8], fallback_id: &str) -> Line {
-    let bad = |id: &str, error: String| Line::Bad { id: id.to_string(), error };
-    let line = match std::str::from_utf8(bytes) {
-        Ok(l) => l,
-        Err(e) => return bad(fallback_id, format!("not UTF-8: {e}")),
-    };
-    let value: serde_json::Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return bad(fallback_id, format!("broken JSON: {e}")),
-    };
-    let id = match value.get("id") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => fallback_id.to_string(),
-    };
-    let text = match value.get("text") {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        _ => return bad(&id, "no \"text\" string".into()),
-    };
-    let s = |k: &str| value.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    Line::Article(Row { id, text: Some(text), published: s("published"), outlet: s("outlet"), url: s("url") })
+    match rasad_ingest::article_from_json_line(bytes, fallback_id) {
+        Ok(a) => Line::Article(Row { id: a.id, text: Some(a.text), published: a.published, outlet: a.outlet, url: a.url }),
+        Err(b) => Line::Bad { id: b.id, error: b.error },
+    }
 }
 
 #[cfg(test)]
