@@ -500,7 +500,10 @@ pub(crate) fn locate(ctx: &Ctx, s: usize, p: Option<usize>, dateline: Option<&Pl
     if let (Some(pi), Some(dl)) = (p, dateline) {
         let pl = &ctx.places[pi];
         let other_country = pl.location.country.is_some() && dl.location.country.is_some() && pl.location.country != dl.location.country;
-        let coarse = !pl.known || matches!(pl.kind, PlaceKind::Region | PlaceKind::Admin1 | PlaceKind::Admin2);
+        // (a governorate or territory abroad named bare — "غزة" in a Baghdad statement —
+        // is that territory: only a region phrase, a district or an unknown name is
+        // re-read in the dateline's country)
+        let coarse = !pl.known || matches!(pl.kind, PlaceKind::Region | PlaceKind::Admin2);
         if other_country && coarse {
             if let Some(l) = location.as_mut() {
                 place_within(l, &dl.location);
