@@ -195,11 +195,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The class of trigger item `i` ("" for other items). A launch that [`triggers`]
-    /// kept (its object is a projectile) is an attack from there on.
+    /// kept (its object is a projectile) is an attack from there on; a burning that it
+    /// kept (no fight told before it) is a riot.
     pub fn trigger_class(&self, i: usize) -> &'a str {
         match self.items[i].hit {
             Hit::Trigger(t) => match self.lex.triggers[t as usize].class.as_str() {
                 "@launch" => "@attack",
+                "@arson" => "@riot",
                 c => c,
             },
             _ => "",
@@ -515,6 +517,7 @@ fn family(class: &str) -> Option<&'static str> {
         "@territory" => "Battles",
         "@intercept" | "@agreement" => "Strategic developments",
         "@attack" | "@casualty" | "@injury" | "@retaliation" | "@launch" => return None,
+        "@arson" => "Riots",
         s => rasad_model::event_type_of(s)?,
     })
 }
@@ -880,13 +883,14 @@ fn triggers(ctx: &Ctx, s: usize, flags: &Flags, weapons: &[usize]) -> (Vec<usize
         .map(|&i| ctx.items[i].start)
         .min();
     if let Some(fight_start) = fight_start {
-        // (burning — حرق، إحراق، أضرم — among the riot verbs; storming, اقتحام, is the
-        // fight itself and stays)
+        // (burning is its own class, @arson, among the riot verbs; storming, اقتحام, is
+        // the fight itself and stays)
         let part_of_fight = |i: usize| {
-            let c = ctx.trigger_class(i);
-            let w = &folded[ctx.items[i].start..ctx.items[i].end];
-            ctx.items[i].start > fight_start
-                && (c == "Looting/property destruction" || c == "@riot" && ["حرق", "حراق", "ضرم", "ضرام"].iter().any(|r| w.contains(r)))
+            let raw = match ctx.items[i].hit {
+                Hit::Trigger(t) => ctx.lex.triggers[t as usize].class.as_str(),
+                _ => "",
+            };
+            ctx.items[i].start > fight_start && matches!(raw, "Looting/property destruction" | "@arson")
         };
         let protesters = range.clone().any(|j| ctx.person_class(j) == Some("protester"));
         if !protesters {

@@ -75,6 +75,9 @@ pub struct Extractor {
     geo: Geocoder,
     /// Lexicon patterns and place names in one automaton (see [`scan`]).
     scanner: scan::Scanner,
+    /// The lexicon's passive toll word "قتل", what a voiced passive killing verb is read
+    /// as (see [`recognise::voiced_passives`]); found once here, not per article.
+    passive_kill: Option<u32>,
 }
 
 impl Extractor {
@@ -87,7 +90,8 @@ impl Extractor {
     /// Build from explicit parts (tests, edited lexicons).
     pub fn with_parts(lex: Lexicon, geo: Geocoder) -> Result<Extractor, ExtractError> {
         let scanner = scan::Scanner::new(&lex.matcher, &geo).map_err(ExtractError::Scanner)?;
-        Ok(Extractor { lex, geo, scanner })
+        let passive_kill = recognise::passive_kill_trigger(&lex);
+        Ok(Extractor { lex, geo, scanner, passive_kill })
     }
 
     /// The one-pass scanner over lexicon patterns and place names.
@@ -120,14 +124,15 @@ impl Extractor {
         // (the first MAX_PLACE_NAMES in text order; see its doc)
         scan.places.truncate(MAX_PLACE_NAMES);
         let mut items = recognise::items_from(scan.lexicon);
-        recognise::voiced_passives(&doc, &article.text, &self.lex, &mut items);
+        recognise::voiced_passives(&doc, &article.text, &self.lex, self.passive_kill, &mut items);
         let nums = recognise::numbers(&doc, &self.lex, &items);
         let mut dates = time::find_dates(&doc, &self.lex, &items, published);
-        time::drop_name_dates(&doc, &items, article.outlet.as_deref(), &mut dates);
+        let outlet_spans = recognise::outlet_spans(&doc, article.outlet.as_deref());
+        time::drop_name_dates(&doc, &items, &outlet_spans, &mut dates);
         let places = self.geo.find_places_scanned(&doc, &article.text, &scan.places);
         let dateline = self.geo.dateline_scanned(&doc, &article.text, &scan.places);
         let mut places = places;
-        places::outside_outlet_name(&doc, &mut places, article.outlet.as_deref());
+        places::outside_outlet_name(&mut places, &outlet_spans);
         let dateline_country = dateline.as_ref().and_then(|d| d.location.country.as_deref());
         places::one_sense_per_article(&doc, &mut places, dateline_country);
         places::namesakes_abroad(&mut places, dateline_country);

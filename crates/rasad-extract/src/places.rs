@@ -714,7 +714,11 @@ pub fn neighbourhoods_of_another_city(places: &mut [PlaceMention], dateline: Opt
             }
             let a1 = p.location.admin1.as_ref();
             let framed = p.enclosing.and_then(|e| places.get(e)).is_some_and(|e| e.location.admin1.as_ref() == a1);
-            let in_sentence = places.iter().enumerate().any(|(j, q)| j != k && !reset[j] && q.sentence == p.sentence && q.known && q.location.admin1.as_ref() == a1);
+            // (places come in text order: a sentence's are one run, found by halving —
+            // a scan of the whole list per neighbourhood was quadratic)
+            let from = places.partition_point(|q| q.sentence < p.sentence);
+            let to = places.partition_point(|q| q.sentence <= p.sentence);
+            let in_sentence = (from..to).any(|j| j != k && !reset[j] && places[j].known && places[j].location.admin1.as_ref() == a1);
             reset[k] = !(framed || in_sentence);
         }
     }
@@ -726,23 +730,13 @@ pub fn neighbourhoods_of_another_city(places: &mut [PlaceMention], dateline: Opt
 
 /// Drop the places that lie inside the outlet's own name where the text quotes it
 /// ("وقال مصدر لـ(بغداد اليوم)", a byline "عدن الغد – لحج"): an outlet named after a city
-/// reports from anywhere, and its name says nothing of where the event was. Only names of
-/// two words or more are searched (a one-word outlet named like a city is the city too
-/// often to tell apart). Enclosing links are renumbered.
-pub fn outside_outlet_name(doc: &rasad_text::Document, places: &mut Vec<PlaceMention>, outlet: Option<&str>) {
-    let Some(o) = outlet.map(rasad_text::fold) else { return };
-    let o = o.trim();
-    if !o.contains(' ') || places.is_empty() {
+/// reports from anywhere, and its name says nothing of where the event was (the spans:
+/// `recognise::outlet_spans`). Enclosing links are renumbered.
+pub fn outside_outlet_name(places: &mut Vec<PlaceMention>, outlet_spans: &[(usize, usize)]) {
+    if outlet_spans.is_empty() || places.is_empty() {
         return;
     }
-    let occ: Vec<(usize, usize)> = doc.folded().match_indices(o).map(|(k, _)| (k, k + o.len())).collect();
-    if occ.is_empty() {
-        return;
-    }
-    let inside = |p: &PlaceMention| {
-        let k = occ.partition_point(|&(a, _)| a <= p.start);
-        k > 0 && p.end <= occ[k - 1].1
-    };
+    let inside = |p: &PlaceMention| crate::recognise::within(outlet_spans, p.start, p.end);
     let keep: Vec<bool> = places.iter().map(|p| !inside(p)).collect();
     if keep.iter().all(|&k| k) {
         return;

@@ -43,14 +43,11 @@ pub fn items(doc: &Document, lex: &Lexicon) -> Vec<Item> {
 /// which one it means. Such a trigger is read as the toll word "قتل" (a passive
 /// casualty), so the dead are its victims, not its perpetrators ("إن العناصر قُتلوا وهم
 /// يؤدون واجبهم"). Only the original text knows: folding drops the mark.
-pub fn voiced_passives(doc: &rasad_text::Document, original: &str, lex: &rasad_lexicon::Lexicon, items: &mut [Item]) {
-    let Some(passive) = lex.triggers.iter().position(|t| t.class == "@casualty" && t.frame == rasad_lexicon::Frame::Passive && rasad_text::fold(&t.pattern) == "قتل") else {
+pub fn voiced_passives(doc: &rasad_text::Document, original: &str, lex: &rasad_lexicon::Lexicon, passive: Option<u32>, items: &mut [Item]) {
+    // most texts carry no damma at all: one scan, then nothing
+    let Some(passive) = passive.filter(|_| original.contains('\u{64f}')) else {
         return;
     };
-    // most texts carry no damma at all: one scan, then nothing
-    if !original.contains('\u{64f}') {
-        return;
-    }
     for it in items.iter_mut() {
         let Hit::Trigger(t) = it.hit else { continue };
         let tr = &lex.triggers[t as usize];
@@ -61,7 +58,7 @@ pub fn voiced_passives(doc: &rasad_text::Document, original: &str, lex: &rasad_l
         // the first letter (after a clitic و/ف) carries the damma
         let mut cs = word.chars().skip_while(|c| matches!(c, 'و' | 'ف'));
         if cs.next().is_some() && cs.next() == Some('\u{64f}') {
-            it.hit = Hit::Trigger(passive as u32);
+            it.hit = Hit::Trigger(passive);
         }
     }
 }
@@ -90,6 +87,35 @@ pub fn drop_actors_in_place_names(items: &mut Vec<Item>, places: &[rasad_geo::Pl
         let k = settled.partition_point(|&(a, _)| a < it.start);
         !(k > 0 && it.end <= settled[k - 1].1)
     });
+}
+
+/// Folded byte ranges where the outlet's own name stands in the text (a byline, a quoted
+/// source: "لـ(بغداد اليوم)"), in text order. Only names of two words or more are
+/// searched: a one-word outlet named like a city is the city too often to tell apart.
+/// Words inside them name the outlet, not a date or a place (see `time::drop_name_dates`,
+/// `places::outside_outlet_name`).
+pub fn outlet_spans(doc: &rasad_text::Document, outlet: Option<&str>) -> Vec<(usize, usize)> {
+    let Some(o) = outlet.map(rasad_text::fold) else { return Vec::new() };
+    let o = o.trim();
+    if !o.contains(' ') {
+        return Vec::new();
+    }
+    doc.folded().match_indices(o).map(|(k, _)| (k, k + o.len())).collect()
+}
+
+/// Whether `start..end` lies inside one of `spans` (in text order, not overlapping: only
+/// the last to start at or before it can hold it).
+pub fn within(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let k = spans.partition_point(|&(a, _)| a <= start);
+    k > 0 && end <= spans[k - 1].1
+}
+
+/// The lexicon's passive toll word "قتل" (see [`voiced_passives`]).
+pub fn passive_kill_trigger(lex: &rasad_lexicon::Lexicon) -> Option<u32> {
+    lex.triggers
+        .iter()
+        .position(|t| t.class == "@casualty" && t.frame == rasad_lexicon::Frame::Passive && rasad_text::fold(&t.pattern) == "قتل")
+        .map(|k| k as u32)
 }
 
 pub fn items_from(matches: Vec<rasad_lexicon::Match>) -> Vec<Item> {

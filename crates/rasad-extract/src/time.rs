@@ -128,23 +128,8 @@ fn is_glue(w: &str) -> bool {
 /// اليوم": a line of a few words that reports nothing) or quoted as a source ("وقال
 /// مصدر لـ(بغداد اليوم)"). Read as "today", such a word would date the whole article
 /// by the publication day instead of the day its lead names.
-pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet: Option<&str>, dates: &mut Vec<DateExpr>) {
-    let folded = doc.folded();
-    // only an outlet whose name holds a date word can hide one: most articles skip the
-    // search, and the rest search the text once, not once per date
-    let outlet = outlet
-        .map(rasad_text::fold)
-        .filter(|o| o.trim().contains(' ') && dates.iter().any(|d| o.contains(&folded[d.start..d.end])));
-    let occurrences: Vec<(usize, usize)> = outlet.as_deref().map_or_else(Vec::new, |o| {
-        let o = o.trim();
-        folded.match_indices(o).map(|(k, _)| (k, k + o.len())).collect()
-    });
-    // (occurrences do not overlap and come in text order: the one that could hold a date
-    // is the last to start at or before it)
-    let in_outlet = |d: &DateExpr| {
-        let k = occurrences.partition_point(|&(a, _)| a <= d.start);
-        k > 0 && d.end <= occurrences[k - 1].1
-    };
+pub fn drop_name_dates(doc: &Document, items: &[crate::Item], outlet_spans: &[(usize, usize)], dates: &mut Vec<DateExpr>) {
+    let in_outlet = |d: &DateExpr| crate::recognise::within(outlet_spans, d.start, d.end);
     // a sentence alone on its line: its neighbours are the only sentences that can share it
     let alone = |s: usize| {
         let para = doc.sentences[s].paragraph;

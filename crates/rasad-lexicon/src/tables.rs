@@ -95,6 +95,7 @@ pub const TRIGGER_CLASSES: &[&str] = &[
     "@injury",    // injuries reported: as @casualty
     "@protest",   // a protest: peaceful, with intervention, or excessive force from cues
     "@riot",      // a riot: violent demonstration, or mob violence when not protesters
+    "@arson",     // burning (أحرق، أضرم): a riot, except in the course of a fight or bombardment told before it (part of that event)
     "@blockade",  // roads blocked, tyres burnt: a protest as ACLED codes it, not a riot
     "@territory", // control taken: non-state actor overtakes or government regains by actor1's inter
     "@intercept", // interception: disrupted weapons use

@@ -327,20 +327,7 @@ impl Cols {
     /// The same derived columns as the SQLite store's `write_event`.
     fn push(&mut self, uid: &str, e: &Event, n: usize) -> Result<()> {
         let loc = e.location.as_ref();
-        let mut actors = String::new();
-        for a in [&e.actor1, &e.actor2].into_iter().flatten() {
-            actors.push_str(&a.name_ar);
-            actors.push(' ');
-            actors.push_str(&a.name);
-            actors.push_str(" | ");
-        }
-        let actor1 = e.actor1.as_ref().map(|a| {
-            if a.name.is_empty() {
-                a.name_ar.clone()
-            } else {
-                a.name.clone()
-            }
-        });
+        let (actors, actor1) = rasad_store::actor_columns(e);
         // NaN coordinates would poison the GiST index's boxes; they match no bbox anyway.
         let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
         self.uid.push(uid.to_string());
@@ -361,8 +348,7 @@ impl Cols {
         );
         self.lat.push(finite(loc.and_then(|l| l.lat)));
         self.lon.push(finite(loc.and_then(|l| l.lon)));
-        self.actors
-            .push(no_nul(&rasad_text::fold(&actors).to_lowercase()).into_owned());
+        self.actors.push(no_nul(&actors).into_owned());
         self.actor1.push(s(actor1.as_ref()));
         self.fatalities
             .push(e.fatalities.map(|f| f.min(i32::MAX as u32) as i32));

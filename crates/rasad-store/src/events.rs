@@ -25,22 +25,8 @@ pub(crate) fn write_event(
     derived: &mut Derived,
 ) -> Result<()> {
     let loc = e.location.as_ref();
-    let mut actors = String::new();
-    for a in [&e.actor1, &e.actor2].into_iter().flatten() {
-        actors.push_str(&a.name_ar);
-        actors.push(' ');
-        actors.push_str(&a.name);
-        actors.push_str(" | ");
-    }
-    let actor1 = e.actor1.as_ref().map(|a| {
-        if a.name.is_empty() {
-            a.name_ar.clone()
-        } else {
-            a.name.clone()
-        }
-    });
+    let (names, actor1) = actor_columns(e);
     let day = e.date.as_deref().and_then(day_range).map(|d| d.0);
-    let names = rasad_text::fold(&actors).to_lowercase();
     let old: Option<Old> = if stored {
         tx.prepare_cached(&format!("SELECT {OLD_COLUMNS} FROM events WHERE uid = ?1"))?
             .query_row([uid], Old::from_row)
@@ -213,4 +199,19 @@ impl Derived {
 /// The list order as one integer: newest day first, undated last (then by uid).
 pub(crate) fn sort_key(day: Option<i64>) -> i64 {
     day.map(|d| -d).unwrap_or(i64::MAX)
+}
+
+/// The actor columns an event is filtered and grouped by, the same in every store: both
+/// sides' Arabic and English names folded and lowercased (the actor filter's text), and
+/// actor1's display name (English, else Arabic: the stats' grouping key).
+pub fn actor_columns(e: &Event) -> (String, Option<String>) {
+    let mut actors = String::new();
+    for a in [&e.actor1, &e.actor2].into_iter().flatten() {
+        actors.push_str(&a.name_ar);
+        actors.push(' ');
+        actors.push_str(&a.name);
+        actors.push_str(" | ");
+    }
+    let actor1 = e.actor1.as_ref().map(|a| if a.name.is_empty() { a.name_ar.clone() } else { a.name.clone() });
+    (rasad_text::fold(&actors).to_lowercase(), actor1)
 }

@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use ingest::{extract_caught, hash_folded, on_all_cores, text_hash, IngestReport, Prepared};
 pub use pipeline::Feeder;
+pub use events::actor_columns;
 pub use schema::SCHEMA_VERSION;
 
 /// Everything that can go wrong in the store.
